@@ -1,0 +1,139 @@
+"""Command line: ``formcheck analyse VIDEO [--out annotated.mp4] [--json F | --csv F] [--exercise NAME]``."""
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import sys
+from pathlib import Path
+from typing import Sequence, TextIO
+
+import numpy as np
+
+from formcheck.errors import FormcheckError
+from formcheck.pipeline import FrameResult, Summary
+
+LOG = logging.getLogger("formcheck")
+PRINTED_ANGLES = ("left_knee", "right_knee", "left_hip", "right_hip", "left_hip_flexion", "right_hip_flexion",
+                  "trunk_vs_vertical")
+
+
+def _fmt(v: float) -> str:
+    return f"{v:6.1f}" if math.isfinite(v) else "     -"
+
+
+class Progress:
+    """A text progress bar on stderr when it is a terminal; silent otherwise (CI logs stay readable)."""
+
+    def __init__(self, stream: TextIO = sys.stderr, width: int = 30) -> None:
+        self.stream, self.width = stream, width
+        self.enabled = stream.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or (done % 5 and done != total):
+            return
+        frac = min(done / total, 1.0) if total > 0 else 0.0
+        bar = "#" * int(frac * self.width)
+        self.stream.write(f"\r[{bar:<{self.width}}] {frac:4.0%} {done}/{total or '?'} frames")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+
+
+def print_frames(results: Sequence[FrameResult], out: TextIO) -> None:
+    out.write("frame     t_s person view      " + " ".join(f"{n[:10]:>10}" for n in PRINTED_ANGLES) + "\n")
+    for r in results:
+        who = "yes" if r.detected else ("held" if r.pose is not None else "no")
+        vals = " ".join(f"{_fmt(r.angles.get(n, float('nan'))):>10}" for n in PRINTED_ANGLES)
+        out.write(f"{r.index:5d} {r.timestamp_s:7.2f} {who:>6} {r.view:<8} {vals}\n")
+
+
+def print_summary(s: Summary, out: TextIO) -> None:
+    out.write(f"\nSummary for {Path(s.source).name}\n")
+    out.write(f"  frames:              {s.frames}\n")
+    out.write(f"  frames with person:  {s.frames_with_person} ({s.person_fraction:.0%})\n")
+    out.write(f"  landmarks per person: {s.landmarks}\n")
+    if s.frames_multi_person:
+        out.write(f"  frames with >1 person: {s.frames_multi_person}\n")
+    out.write(f"  duration:            {s.duration_s:.2f} s" + (f" at {s.video_fps:.2f} fps\n" if s.video_fps else "\n"))
+    out.write(f"  processing speed:    {s.processing_fps:.1f} frames/s\n")
+    for m in s.messages:
+        out.write(f"  note: {m}\n")
+
+
+def cmd_analyse(args: argparse.Namespace) -> int:
+    from formcheck.pipeline import FramePipeline, analyse_file
+    from formcheck.pose import PoseEstimator
+    from formcheck.smoothing import PoseSmoother
+    from formcheck import export
+    from formcheck.draw import draw_angle_labels, draw_skeleton
+
+    estimators: list[PoseEstimator] = []
+
+    def factory(is_image: bool) -> FramePipeline:
+        est = PoseEstimator(args.model, mode="image" if is_image else "video")
+        estimators.append(est)
+        return FramePipeline(est, None if is_image else PoseSmoother())
+
+    def annotate(image: np.ndarray, r: FrameResult) -> np.ndarray:
+        image = image.copy()
+        if r.pose is not None:
+            draw_skeleton(image, r.pose)
+            draw_angle_labels(image, r.pose, r.angles, ("left_knee", "right_knee", "left_hip", "right_hip"))
+        return image
+
+    progress = Progress()
+    try:
+        results, summary = analyse_file(args.video, factory, out=args.out, annotate=annotate, progress=progress)
+    finally:
+        progress.close()
+        for est in estimators:
+            est.close()
+    if not args.quiet:
+        print_frames(results, sys.stdout)
+    print_summary(summary, sys.stdout)
+    if args.json:
+        Path(args.json).write_text(export.to_json(results, summary))
+        LOG.info("wrote %s", args.json)
+    if args.csv:
+        Path(args.csv).write_text(export.to_csv(results))
+        LOG.info("wrote %s", args.csv)
+    if args.out:
+        LOG.info("wrote %s", args.out)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="formcheck", description="Camera-based form checker (offline).")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+    a = sub.add_parser("analyse", aliases=["analyze"], help="analyse a recorded video or a still image")
+    a.add_argument("video", help="video file (mp4, mov, webm, avi, gif...) or image (jpg, png)")
+    a.add_argument("--out", help="write an annotated, browser-playable video (.mp4 = H.264, .webm = VP9)")
+    fmt = a.add_mutually_exclusive_group()
+    fmt.add_argument("--json", help="write per-frame angles and the summary as JSON")
+    fmt.add_argument("--csv", help="write per-frame angles as CSV")
+    a.add_argument("--model", choices=("full", "lite"), default="full", help="pose model (default: full)")
+    a.add_argument("-q", "--quiet", action="store_true", help="print only the summary, not every frame")
+    a.set_defaults(func=cmd_analyse)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s: %(message)s")
+    if getattr(args, "out", None) and not str(args.out).lower().endswith((".mp4", ".webm")):
+        print("formcheck: error: --out must end in .mp4 (H.264) or .webm (VP9), formats browsers play",
+              file=sys.stderr)
+        return 2
+    try:
+        return args.func(args)
+    except FormcheckError as exc:
+        print(f"formcheck: error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""Annotators: draw a skeleton, angle labels and text panels on a BGR frame. No logic lives here."""
+from __future__ import annotations
+
+from typing import Iterable, Mapping, Sequence
+
+import cv2
+import numpy as np
+
+from formcheck.angles import JOINT_ANGLES
+from formcheck.landmarks import CONNECTIONS, DEFAULT_MIN_VISIBILITY, Pose
+
+GOOD = (80, 200, 80)  # BGR
+BAD = (60, 60, 230)
+NEUTRAL = (230, 200, 60)
+WHITE = (255, 255, 255)
+BLACK = (0, 0, 0)
+_VERTEX = {j.name: j.vertex[0] for j in JOINT_ANGLES}
+
+
+def _scale(image: np.ndarray) -> float:
+    return max(image.shape[:2]) / 720.0
+
+
+def draw_skeleton(image: np.ndarray, pose: Pose, min_visibility: float = DEFAULT_MIN_VISIBILITY,
+                  color: tuple[int, int, int] = NEUTRAL) -> np.ndarray:
+    """Draw bones between visible landmarks and a dot on each, in place; returns the image."""
+    s = _scale(image)
+    thick = max(1, int(round(3 * s)))
+    vis = pose.visibility >= min_visibility
+    pts = np.nan_to_num(pose.xy, nan=-1e4).round().astype(int)
+    for a, b in CONNECTIONS:
+        if vis[a] and vis[b]:
+            cv2.line(image, tuple(pts[a]), tuple(pts[b]), color, thick, cv2.LINE_AA)
+    for i in np.flatnonzero(vis):
+        cv2.circle(image, tuple(pts[i]), thick + 1, WHITE, -1, cv2.LINE_AA)
+    return image
+
+
+def draw_angle_labels(image: np.ndarray, pose: Pose, angles: Mapping[str, float], names: Iterable[str],
+                      failing: Sequence[str] = ()) -> np.ndarray:
+    """Write each named joint angle (degrees) next to its vertex; names in ``failing`` are drawn in red."""
+    s = _scale(image)
+    for name in names:
+        value = angles.get(name, float("nan"))
+        if name not in _VERTEX or not np.isfinite(value):
+            continue  # never draw NaN
+        x, y = pose.xy[_VERTEX[name]]
+        if not (np.isfinite(x) and np.isfinite(y)):
+            continue
+        put_text(image, f"{value:.0f}", (int(x + 8 * s), int(y - 8 * s)), BAD if name in failing else GOOD, 0.7 * s)
+    return image
+
+
+def put_text(image: np.ndarray, text: str, org: tuple[int, int], color: tuple[int, int, int] = WHITE,
+             scale: float = 0.7) -> None:
+    thick = max(1, int(round(2 * scale)))
+    cv2.putText(image, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, BLACK, thick + 2, cv2.LINE_AA)
+    cv2.putText(image, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, color, thick, cv2.LINE_AA)
+
+
+def draw_panel(image: np.ndarray, lines: Sequence[tuple[str, tuple[int, int, int]]]) -> np.ndarray:
+    """A translucent box at the top-left holding lines of (text, colour)."""
+    if not lines:
+        return image
+    s = _scale(image)
+    line_h = int(30 * s)
+    h = line_h * len(lines) + int(12 * s)
+    w = min(image.shape[1], int(16 * s + max(len(t) for t, _ in lines) * 13 * s))
+    roi = image[0:h, 0:w]
+    roi[:] = (roi * 0.45).astype(np.uint8)
+    for i, (text, color) in enumerate(lines):
+        put_text(image, text, (int(8 * s), int((i + 1) * line_h)), color, 0.7 * s)
+    return image

@@ -1,0 +1,144 @@
+"""The pose of one person in one frame, as numpy arrays with documented shapes.
+
+Landmark indices follow BlazePose's 33-point topology. Pixel coordinates have their origin at the image's top-left
+corner, x to the right and y downwards, so angles computed on them keep the true aspect ratio.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import IntEnum
+from typing import Any, Sequence
+
+import numpy as np
+
+N_LANDMARKS = 33
+DEFAULT_MIN_VISIBILITY = 0.5
+
+
+class Landmark(IntEnum):
+    NOSE = 0
+    LEFT_EYE_INNER = 1
+    LEFT_EYE = 2
+    LEFT_EYE_OUTER = 3
+    RIGHT_EYE_INNER = 4
+    RIGHT_EYE = 5
+    RIGHT_EYE_OUTER = 6
+    LEFT_EAR = 7
+    RIGHT_EAR = 8
+    MOUTH_LEFT = 9
+    MOUTH_RIGHT = 10
+    LEFT_SHOULDER = 11
+    RIGHT_SHOULDER = 12
+    LEFT_ELBOW = 13
+    RIGHT_ELBOW = 14
+    LEFT_WRIST = 15
+    RIGHT_WRIST = 16
+    LEFT_PINKY = 17
+    RIGHT_PINKY = 18
+    LEFT_INDEX = 19
+    RIGHT_INDEX = 20
+    LEFT_THUMB = 21
+    RIGHT_THUMB = 22
+    LEFT_HIP = 23
+    RIGHT_HIP = 24
+    LEFT_KNEE = 25
+    RIGHT_KNEE = 26
+    LEFT_ANKLE = 27
+    RIGHT_ANKLE = 28
+    LEFT_HEEL = 29
+    RIGHT_HEEL = 30
+    LEFT_FOOT_INDEX = 31
+    RIGHT_FOOT_INDEX = 32
+
+
+# Skeleton edges for drawing (BlazePose connections without the face mesh detail).
+CONNECTIONS: tuple[tuple[Landmark, Landmark], ...] = tuple(
+    (Landmark[a], Landmark[b])
+    for a, b in (
+        ("LEFT_SHOULDER", "RIGHT_SHOULDER"), ("LEFT_HIP", "RIGHT_HIP"),
+        ("LEFT_SHOULDER", "LEFT_HIP"), ("RIGHT_SHOULDER", "RIGHT_HIP"),
+        ("LEFT_SHOULDER", "LEFT_ELBOW"), ("LEFT_ELBOW", "LEFT_WRIST"),
+        ("RIGHT_SHOULDER", "RIGHT_ELBOW"), ("RIGHT_ELBOW", "RIGHT_WRIST"),
+        ("LEFT_HIP", "LEFT_KNEE"), ("LEFT_KNEE", "LEFT_ANKLE"), ("LEFT_ANKLE", "LEFT_HEEL"),
+        ("LEFT_HEEL", "LEFT_FOOT_INDEX"), ("LEFT_ANKLE", "LEFT_FOOT_INDEX"),
+        ("RIGHT_HIP", "RIGHT_KNEE"), ("RIGHT_KNEE", "RIGHT_ANKLE"), ("RIGHT_ANKLE", "RIGHT_HEEL"),
+        ("RIGHT_HEEL", "RIGHT_FOOT_INDEX"), ("RIGHT_ANKLE", "RIGHT_FOOT_INDEX"),
+        ("NOSE", "LEFT_EAR"), ("NOSE", "RIGHT_EAR"),
+    )
+)
+
+
+@dataclass(frozen=True)
+class Pose:
+    """One person's landmarks in one frame.
+
+    Attributes:
+        xy: (33, 2) float, pixel coordinates (x right, y down).
+        z: (33,) float, relative depth in the same scale as x (smaller = closer to the camera), as BlazePose gives it.
+        visibility: (33,) float in [0, 1], the model's confidence that the landmark is visible.
+        world: (33, 3) float, metres, origin between the hips; NaN if the model gave none.
+        image_size: (width, height) of the frame in pixels.
+        timestamp_s: frame time in seconds from the start of the stream (from frame timestamps, never the clock).
+        n_people: how many people the detector saw in this frame (this pose is the largest one).
+        held: True when this pose is a copy of an earlier one bridging a short dropout.
+    """
+
+    xy: np.ndarray
+    z: np.ndarray
+    visibility: np.ndarray
+    world: np.ndarray
+    image_size: tuple[int, int]
+    timestamp_s: float
+    n_people: int = 1
+    held: bool = field(default=False)
+
+    def __post_init__(self) -> None:
+        _check_shape("xy", self.xy, (N_LANDMARKS, 2))
+        _check_shape("z", self.z, (N_LANDMARKS,))
+        _check_shape("visibility", self.visibility, (N_LANDMARKS,))
+        _check_shape("world", self.world, (N_LANDMARKS, 3))
+        w, h = self.image_size
+        if w <= 0 or h <= 0:
+            raise ValueError(f"image_size must be positive (width, height), got {self.image_size}")
+
+    def point(self, lm: Landmark | int, min_visibility: float = DEFAULT_MIN_VISIBILITY) -> np.ndarray:
+        """(2,) pixel position of a landmark, or NaNs if its visibility is below ``min_visibility``."""
+        if self.visibility[lm] < min_visibility or not np.all(np.isfinite(self.xy[lm])):
+            return np.full(2, np.nan)
+        return self.xy[lm].astype(float)
+
+    def visible(self, landmarks: Sequence[Landmark | int], min_visibility: float = DEFAULT_MIN_VISIBILITY) -> bool:
+        idx = np.asarray(landmarks, dtype=int)
+        return bool(np.all(self.visibility[idx] >= min_visibility) and np.all(np.isfinite(self.xy[idx])))
+
+    def fraction_in_frame(self, landmarks: Sequence[Landmark | int], margin: float = 0.0) -> float:
+        """Share of the given landmarks whose pixel position lies inside the image (with a margin in pixels)."""
+        w, h = self.image_size
+        pts = self.xy[np.asarray(landmarks, dtype=int)]
+        inside = (pts[:, 0] >= -margin) & (pts[:, 0] <= w + margin) & (pts[:, 1] >= -margin) & (pts[:, 1] <= h + margin)
+        return float(np.mean(inside))
+
+    def with_time(self, timestamp_s: float, held: bool) -> "Pose":
+        return replace(self, timestamp_s=timestamp_s, held=held)
+
+    @classmethod
+    def from_mediapipe(cls, landmarks: Sequence[Any], world_landmarks: Sequence[Any] | None,
+                       image_size: tuple[int, int], timestamp_s: float, n_people: int = 1) -> "Pose":
+        """Adapter from MediaPipe Tasks' NormalizedLandmark / Landmark lists (duck-typed: x, y, z, visibility)."""
+        w, h = image_size
+        norm = np.array([[p.x, p.y, p.z, _vis(p)] for p in landmarks], dtype=float)
+        world = (np.array([[p.x, p.y, p.z] for p in world_landmarks], dtype=float)
+                 if world_landmarks else np.full((N_LANDMARKS, 3), np.nan))
+        return cls(xy=norm[:, :2] * np.array([w, h], dtype=float), z=norm[:, 2] * w, visibility=norm[:, 3],
+                   world=world, image_size=(int(w), int(h)), timestamp_s=float(timestamp_s), n_people=n_people)
+
+
+def _vis(p: Any) -> float:
+    v = getattr(p, "visibility", None)
+    return float(v) if v is not None else 0.0
+
+
+def _check_shape(name: str, arr: np.ndarray, shape: tuple[int, ...]) -> None:
+    if not isinstance(arr, np.ndarray) or arr.shape != shape:
+        got = getattr(arr, "shape", type(arr).__name__)
+        raise ValueError(f"{name} must be a numpy array of shape {shape}, got {got}")

@@ -1,0 +1,197 @@
+"""Reading frames with their timestamps from files, and writing annotated video that plays in a browser.
+
+Supported input: anything OpenCV's FFmpeg backend decodes (mp4, mov, webm, avi, mkv, gif...) and still images
+(jpg, png, bmp, webp) as a one-frame source. Output: H.264 in MP4 or VP9 in WebM, which browsers play
+(OpenCV's mp4v does not play in browsers, and its VP9 writer is too slow for long recordings).
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Iterator
+
+import av
+import cv2
+import numpy as np
+
+from formcheck.errors import InputError
+
+LOG = logging.getLogger(__name__)
+
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"})
+VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi", ".gif", ".mpg", ".mpeg", ".wmv"})
+_TEXT_BYTES = bytes(range(32, 127)) + b"\n\r\t\f\b"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One decoded frame. ``image``: (H, W, 3) uint8 BGR. ``timestamp_s``: from the stream's timestamps."""
+
+    image: np.ndarray
+    timestamp_s: float
+    index: int
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    width: int
+    height: int
+    fps: float
+    frame_count: int  # as the container claims; may be 0 or wrong for some formats
+    is_image: bool
+
+    @property
+    def duration_s(self) -> float:
+        return self.frame_count / self.fps if self.fps > 0 and self.frame_count > 0 else float("nan")
+
+
+def _sniff(path: Path) -> None:
+    """Raise InputError for files that are clearly not media, before handing them to a decoder."""
+    if not path.exists():
+        raise InputError(f"{path}: file not found")
+    if not path.is_file():
+        raise InputError(f"{path}: not a file")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(f"{path.name}: the file is empty (0 bytes)")
+    head = path.read_bytes()[:512] if size < 512 else path.open("rb").read(512)
+    if head and all(b in _TEXT_BYTES for b in head):
+        raise InputError(f"{path.name}: this is a text file, not a video or image")
+
+
+class VideoSource:
+    """Iterate ``Frame``s of a video file (or one frame of a still image) with timestamps in seconds.
+
+    Timestamps come from the container (CAP_PROP_POS_MSEC), so variable-frame-rate files keep real time; where a
+    container gives none, ``index / fps`` is used. They are made strictly increasing.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        _sniff(self.path)
+        self._still: np.ndarray | None = None
+        if self.path.suffix.lower() in IMAGE_SUFFIXES:
+            img = cv2.imread(str(self.path), cv2.IMREAD_COLOR)
+            if img is None:
+                raise InputError(f"{self.path.name}: the image could not be decoded (corrupt or unsupported)")
+            self._still = img
+            h, w = img.shape[:2]
+            self.info = VideoInfo(w, h, 0.0, 1, True)
+            return
+        cap = cv2.VideoCapture(str(self.path), cv2.CAP_FFMPEG)
+        if not cap.isOpened():
+            cap.release()
+            raise InputError(f"{self.path.name}: not a readable video (corrupt, truncated or an unsupported format)")
+        self.info = VideoInfo(int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)),
+                              float(cap.get(cv2.CAP_PROP_FPS) or 0.0), int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0),
+                              False)
+        cap.release()
+        if self.info.width <= 0 or self.info.height <= 0:
+            raise InputError(f"{self.path.name}: the video has no picture (no video stream found)")
+
+    def __iter__(self) -> Iterator[Frame]:
+        if self._still is not None:
+            yield Frame(self._still, 0.0, 0)
+            return
+        cap = cv2.VideoCapture(str(self.path), cv2.CAP_FFMPEG)
+        fps = self.info.fps if 0 < self.info.fps < 1000 else 30.0
+        last_t, index = -1.0, 0
+        try:
+            while True:
+                ok, img = cap.read()
+                if not ok or img is None:
+                    break
+                t = cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
+                if not np.isfinite(t) or t <= last_t or (t == 0.0 and index > 0):
+                    t = max(index / fps, last_t + 1e-3)
+                last_t = t
+                if img.ndim == 2:
+                    img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+                yield Frame(img, t, index)
+                index += 1
+        finally:
+            cap.release()
+        if index == 0:
+            raise InputError(f"{self.path.name}: no frame could be decoded (corrupt or unsupported codec)")
+
+
+class AnnotatedVideoWriter:
+    """Write BGR frames to a video that browsers play: ``.mp4`` -> H.264 (yuv420p, faststart), ``.webm`` -> VP9.
+
+    Encoding runs in a background thread (PyAV releases the GIL), so it overlaps with pose inference. Frames larger
+    than ``max_side`` pixels on their long side are scaled down; the frame size is fixed by the first frame.
+    """
+
+    CODECS = {".mp4": ("libx264", {"preset": "veryfast", "crf": "26", "movflags": "+faststart"}),
+              ".webm": ("libvpx-vp9", {"deadline": "realtime", "cpu-used": "8", "row-mt": "1", "crf": "34", "b": "0"})}
+
+    def __init__(self, path: str | Path, fps: float, max_side: int = 1280, queue_size: int = 8) -> None:
+        if not 0 < fps <= 240:
+            raise ValueError(f"fps must be in (0, 240], got {fps}")
+        if max_side < 16:
+            raise ValueError(f"max_side must be >= 16 pixels, got {max_side}")
+        self.path = Path(path)
+        if self.path.suffix.lower() not in self.CODECS:
+            raise ValueError(f"path must end in .mp4 (H.264) or .webm (VP9), got {self.path.name}")
+        self.fps, self.max_side = fps, max_side
+        self.frames_written = 0
+        self._queue: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=queue_size)
+        self._error: BaseException | None = None
+        self._size: tuple[int, int] | None = None
+        self._thread: threading.Thread | None = None
+
+    def _open(self, w: int, h: int) -> tuple[av.container.OutputContainer, av.video.stream.VideoStream]:
+        codec, options = self.CODECS[self.path.suffix.lower()]
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        container_opts = {k: v for k, v in options.items() if k == "movflags"}
+        container = av.open(str(self.path), "w", options=container_opts)
+        stream = container.add_stream(codec, rate=Fraction(self.fps).limit_denominator(1001))
+        stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
+        stream.options = {k: v for k, v in options.items() if k != "movflags"}
+        return container, stream
+
+    def _run(self, w: int, h: int) -> None:
+        try:
+            container, stream = self._open(w, h)
+            try:
+                while (image := self._queue.get()) is not None:
+                    for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="bgr24")):
+                        container.mux(packet)
+                for packet in stream.encode():
+                    container.mux(packet)
+            finally:
+                container.close()
+        except Exception as exc:  # noqa: BLE001 - handed to the writing thread in close()
+            self._error = exc
+            while self._queue.get() is not None:  # drain so write() never blocks
+                pass
+
+    def write(self, image: np.ndarray) -> None:
+        if self._size is None:
+            h, w = image.shape[:2]
+            scale = min(1.0, self.max_side / max(w, h))
+            self._size = (max(2, int(w * scale) // 2 * 2), max(2, int(h * scale) // 2 * 2))  # yuv420p: even sizes
+            self._thread = threading.Thread(target=self._run, args=self._size, name="video-writer", daemon=True)
+            self._thread.start()
+        if image.shape[1::-1] != self._size:
+            image = cv2.resize(image, self._size, interpolation=cv2.INTER_AREA)
+        self._queue.put(np.ascontiguousarray(image))
+        self.frames_written += 1
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            raise InputError(f"could not write {self.path.name}: {self._error}")
+
+    def __enter__(self) -> "AnnotatedVideoWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
