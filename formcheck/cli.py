@@ -8,8 +8,6 @@ import sys
 from pathlib import Path
 from typing import Sequence, TextIO
 
-import numpy as np
-
 from formcheck.errors import FormcheckError
 from formcheck.pipeline import FrameResult, Summary
 
@@ -64,33 +62,14 @@ def print_summary(s: Summary, out: TextIO) -> None:
 
 
 def cmd_analyse(args: argparse.Namespace) -> int:
-    from formcheck.pipeline import FramePipeline, analyse_file
-    from formcheck.pose import PoseEstimator
-    from formcheck.smoothing import PoseSmoother
     from formcheck import export
-    from formcheck.draw import draw_angle_labels, draw_skeleton
-
-    estimators: list[PoseEstimator] = []
-
-    def factory(is_image: bool) -> FramePipeline:
-        est = PoseEstimator(args.model, mode="image" if is_image else "video")
-        estimators.append(est)
-        return FramePipeline(est, None if is_image else PoseSmoother())
-
-    def annotate(image: np.ndarray, r: FrameResult) -> np.ndarray:
-        image = image.copy()
-        if r.pose is not None:
-            draw_skeleton(image, r.pose)
-            draw_angle_labels(image, r.pose, r.angles, ("left_knee", "right_knee", "left_hip", "right_hip"))
-        return image
+    from formcheck.analysis import analyse_recording
 
     progress = Progress()
     try:
-        results, summary = analyse_file(args.video, factory, out=args.out, annotate=annotate, progress=progress)
+        results, summary = analyse_recording(args.video, args.model, out=args.out, progress=progress)
     finally:
         progress.close()
-        for est in estimators:
-            est.close()
     if not args.quiet:
         print_frames(results, sys.stdout)
     print_summary(summary, sys.stdout)

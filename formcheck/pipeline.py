@@ -118,7 +118,11 @@ def analyse_file(path: str | Path, pipeline_factory: Callable[[bool], FramePipel
         if writer is not None:
             writer.close()
     elapsed = time.perf_counter() - started
-    return results, summarise(str(path), results, source.info.fps, elapsed)
+    summary = summarise(str(path), results, source.info.fps, elapsed)
+    if source.truncated:
+        summary.messages.insert(0, f"The file looks cut off or damaged: only {source.decoded_until_s:.1f} s of its "
+                                   f"{source.info.duration_s:.1f} s could be decoded; the results cover that part.")
+    return results, summary
 
 
 def summarise(source: str, results: list[FrameResult], video_fps: float, elapsed_s: float) -> Summary:

@@ -14,8 +14,12 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Iterator
 
-import av
-import cv2
+import os
+
+os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")  # FFmpeg's own stderr chatter; problems surface as InputError
+
+import av  # noqa: E402
+import cv2  # noqa: E402
 import numpy as np
 
 from formcheck.errors import InputError
@@ -72,6 +76,8 @@ class VideoSource:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        self.frames_decoded = 0
+        self.decoded_until_s = 0.0
         _sniff(self.path)
         self._still: np.ndarray | None = None
         if self.path.suffix.lower() in IMAGE_SUFFIXES:
@@ -113,10 +119,20 @@ class VideoSource:
                     img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
                 yield Frame(img, t, index)
                 index += 1
+                self.frames_decoded, self.decoded_until_s = index, t + 1.0 / fps
         finally:
             cap.release()
         if index == 0:
             raise InputError(f"{self.path.name}: no frame could be decoded (corrupt or unsupported codec)")
+
+
+    @property
+    def truncated(self) -> bool:
+        """After iterating: True when decoding stopped well before the container's stated duration (a cut-off or
+        damaged file), so results cover only part of the recording."""
+        expected = self.info.duration_s
+        return bool(not self.info.is_image and np.isfinite(expected) and self.frames_decoded > 0
+                    and self.decoded_until_s < 0.9 * expected - 0.1)
 
 
 class AnnotatedVideoWriter:

@@ -1,0 +1,56 @@
+"""A small factory of synthetic poses for unit tests: place the landmarks you care about, the rest sit nearby."""
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+
+from formcheck.landmarks import N_LANDMARKS, Landmark as L, Pose
+
+Point = tuple[float, float]
+
+
+def make_pose(points: Mapping[L, Point], image_size: tuple[int, int] = (1000, 1000), t: float = 0.0,
+              visibility: Mapping[L, float] | None = None, z: Mapping[L, float] | None = None,
+              world: np.ndarray | None = None, default_visibility: float = 1.0) -> Pose:
+    """Pose with the given pixel positions; unplaced landmarks sit at the image centre with the default visibility."""
+    w, h = image_size
+    xy = np.tile([w / 2, h / 2], (N_LANDMARKS, 1)).astype(float)
+    vis = np.full(N_LANDMARKS, default_visibility)
+    zz = np.zeros(N_LANDMARKS)
+    for lm, p in points.items():
+        xy[lm] = p
+    for lm, v in (visibility or {}).items():
+        vis[lm] = v
+    for lm, v in (z or {}).items():
+        zz[lm] = v
+    return Pose(xy=xy, z=zz, visibility=vis, world=world if world is not None else np.full((N_LANDMARKS, 3), np.nan),
+                image_size=image_size, timestamp_s=t)
+
+
+def side_pose(facing: str = "right", knee_deg: float = 180.0, hip_flexion_deg: float = 0.0, seg: float = 100.0,
+              image_size: tuple[int, int] = (1000, 1000), t: float = 0.0) -> Pose:
+    """A person seen from the side, standing, facing image right or left, with the given knee angle and hip
+    flexion on both legs. Hip at the image centre; trunk vertical."""
+    f = 1.0 if facing == "right" else -1.0
+    hip = np.array([500.0, 500.0])
+    shoulder = hip + [0, -2 * seg]
+    th = np.radians(hip_flexion_deg)
+    knee = hip + seg * np.array([f * np.sin(th), np.cos(th)])
+    # shin direction: rotate the thigh direction backwards by (180 - knee) degrees
+    bend = np.radians(180.0 - knee_deg)
+    shin_angle = th - bend
+    ankle = knee + seg * np.array([f * np.sin(shin_angle), np.cos(shin_angle)])
+    ear = shoulder + [0, -0.5 * seg]
+    nose = ear + [f * 0.3 * seg, 0.05 * seg]
+    pts: dict[L, Point] = {L.NOSE: tuple(nose), L.LEFT_EAR: tuple(ear), L.RIGHT_EAR: tuple(ear)}
+    for side in ("LEFT", "RIGHT"):
+        pts[L[f"{side}_SHOULDER"]] = tuple(shoulder)
+        pts[L[f"{side}_HIP"]] = tuple(hip)
+        pts[L[f"{side}_KNEE"]] = tuple(knee)
+        pts[L[f"{side}_ANKLE"]] = tuple(ankle)
+        pts[L[f"{side}_HEEL"]] = tuple(ankle + [-f * 0.1 * seg, 0.1 * seg])
+        pts[L[f"{side}_FOOT_INDEX"]] = tuple(ankle + [f * 0.25 * seg, 0.1 * seg])
+        pts[L[f"{side}_ELBOW"]] = tuple(shoulder + [0, seg])
+        pts[L[f"{side}_WRIST"]] = tuple(shoulder + [0, 2 * seg])
+    return make_pose(pts, image_size=image_size, t=t)

@@ -1,0 +1,112 @@
+import math
+
+import numpy as np
+import pytest
+
+from formcheck.angles import ANGLE_NAMES, compute_angles, joint_angle, segment_angle
+from formcheck.landmarks import Landmark as L, Pose
+from tests.factory import make_pose, side_pose
+
+
+def test_joint_angle_known_values():
+    assert joint_angle(np.array([0.0, 0.0]), np.array([0.0, 1.0]), np.array([0.0, 2.0])) == pytest.approx(180.0)
+    assert joint_angle(np.array([1.0, 0.0]), np.array([0.0, 0.0]), np.array([0.0, 1.0])) == pytest.approx(90.0)
+    assert joint_angle(np.array([1.0, 0.0]), np.array([0.0, 0.0]), np.array([1.0, 1.0])) == pytest.approx(45.0)
+
+
+def test_joint_angle_never_wraps_and_is_nan_when_degenerate():
+    # reflex configuration: still reported as the smaller angle, in [0, 180]
+    v = joint_angle(np.array([1.0, 0.1]), np.array([0.0, 0.0]), np.array([1.0, -0.1]))
+    assert 0.0 <= v <= 180.0 and v == pytest.approx(2 * math.degrees(math.atan(0.1)), abs=1e-6)
+    assert math.isnan(joint_angle(np.array([0.0, 0.0]), np.array([0.0, 0.0]), np.array([1.0, 0.0])))
+
+
+@pytest.mark.parametrize("knee", [180.0, 150.0, 90.0, 45.0])
+@pytest.mark.parametrize("facing", ["left", "right"])
+def test_knee_angle_of_synthetic_pose(knee, facing):
+    a = compute_angles(side_pose(facing=facing, knee_deg=knee, hip_flexion_deg=60.0))
+    assert a["left_knee"] == pytest.approx(knee, abs=1e-6)
+    assert a["right_knee"] == pytest.approx(knee, abs=1e-6)
+
+
+def test_left_and_right_are_independent():
+    pose = side_pose(knee_deg=180.0)
+    xy = pose.xy.copy()
+    xy[L.RIGHT_ANKLE] = xy[L.RIGHT_KNEE] + [100.0, 0.0]  # right shin horizontal -> right knee 90
+    a = compute_angles(Pose(xy, pose.z, pose.visibility, pose.world, pose.image_size, 0.0))
+    assert a["left_knee"] == pytest.approx(180.0)
+    assert a["right_knee"] == pytest.approx(90.0)
+
+
+@pytest.mark.parametrize("facing", ["left", "right"])
+@pytest.mark.parametrize("flex", [90.0, 30.0, -20.0])
+def test_hip_flexion_sign_follows_the_person_not_the_image(facing, flex):
+    a = compute_angles(side_pose(facing=facing, hip_flexion_deg=flex, knee_deg=120.0))
+    assert a["left_hip_flexion"] == pytest.approx(flex, abs=1e-6)
+    assert a["left_hip"] == pytest.approx(180.0 - abs(flex), abs=1e-6)
+    assert a["trunk_vs_vertical"] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_low_visibility_gives_nan_for_angles_using_that_landmark_only():
+    pose = side_pose(knee_deg=90.0, hip_flexion_deg=90.0)
+    vis = pose.visibility.copy()
+    vis[L.LEFT_ANKLE] = 0.2
+    a = compute_angles(Pose(pose.xy, pose.z, vis, pose.world, pose.image_size, 0.0))
+    assert math.isnan(a["left_knee"]) and math.isnan(a["left_shin_vs_vertical"])
+    assert a["right_knee"] == pytest.approx(90.0)
+    assert a["left_hip"] == pytest.approx(90.0)  # does not use the ankle
+
+
+def test_angles_use_pixels_so_aspect_ratio_is_respected():
+    """Normalised (0.5,0.5)-(0.5,0.3)-(0.7,0.5) is a right angle in a square image, but not in a 16:9 one."""
+
+    class P:
+        def __init__(self, x, y):
+            self.x, self.y, self.z, self.visibility = x, y, 0.0, 1.0
+
+    lms = [P(0.5, 0.5) for _ in range(33)]
+    lms[L.LEFT_HIP], lms[L.LEFT_KNEE], lms[L.LEFT_ANKLE] = P(0.5, 0.3), P(0.5, 0.5), P(0.7, 0.5)
+    square = Pose.from_mediapipe(lms, None, (1000, 1000), 0.0)
+    wide = Pose.from_mediapipe(lms, None, (1920, 1080), 0.0)
+    assert compute_angles(square)["left_knee"] == pytest.approx(90.0)
+    # in pixels: thigh 216 px up, shin 384 px sideways -> still 90 (perpendicular axes)...
+    assert compute_angles(wide)["left_knee"] == pytest.approx(90.0)
+    lms[L.LEFT_ANKLE] = P(0.7, 0.7)  # 45 deg on normalised coordinates
+    sq, wd = (compute_angles(Pose.from_mediapipe(lms, None, s, 0.0))["left_knee"] for s in ((1000, 1000), (1920, 1080)))
+    assert sq == pytest.approx(135.0)
+    expected = 180.0 - math.degrees(math.atan2(0.2 * 1920, 0.2 * 1080))
+    assert wd == pytest.approx(expected) and abs(wd - sq) > 10
+
+
+def test_segment_angles():
+    up, down = np.array([0.0, 0.0]), np.array([0.0, 10.0])
+    assert segment_angle(down, up, "vs_vertical_up") == pytest.approx(0.0)
+    assert segment_angle(up, down, "vs_vertical_down") == pytest.approx(0.0)
+    assert segment_angle(up, np.array([10.0, 0.0]), "vs_vertical_down") == pytest.approx(90.0)
+    assert segment_angle(up, np.array([-10.0, -10.0]), "elevation") == pytest.approx(45.0)
+    assert segment_angle(up, np.array([10.0, 10.0]), "elevation") == pytest.approx(-45.0)
+    with pytest.raises(ValueError, match="kind"):
+        segment_angle(up, down, "sideways")
+
+
+def test_lying_leg_raise_elevation():
+    # lying person, head to the left, feet to the right; leg raised 60 degrees from the floor
+    hip = (500.0, 600.0)
+    ankle = (500.0 + 200 * math.cos(math.radians(60)), 600.0 - 200 * math.sin(math.radians(60)))
+    pose = make_pose({L.LEFT_HIP: hip, L.LEFT_ANKLE: ankle, L.LEFT_SHOULDER: (300.0, 600.0),
+                      L.RIGHT_HIP: hip, L.RIGHT_SHOULDER: (300.0, 600.0)})
+    a = compute_angles(pose)
+    assert a["left_leg_elevation"] == pytest.approx(60.0)
+    assert a["trunk_vs_vertical"] == pytest.approx(90.0)
+
+
+def test_every_table_angle_is_reported_and_bounded():
+    a = compute_angles(side_pose(knee_deg=100.0, hip_flexion_deg=45.0))
+    assert set(a) == set(ANGLE_NAMES)
+    for name, v in a.items():
+        assert math.isnan(v) or -180.0 <= v <= 180.0, name
+
+
+def test_min_visibility_is_validated():
+    with pytest.raises(ValueError, match="min_visibility"):
+        compute_angles(side_pose(), min_visibility=1.5)

@@ -1,0 +1,38 @@
+import numpy as np
+import pytest
+
+from formcheck.smoothing import OneEuroFilter, PoseSmoother
+from tests.factory import side_pose
+
+
+def test_one_euro_reduces_jitter_on_a_still_signal():
+    rng = np.random.default_rng(0)
+    f = OneEuroFilter(min_cutoff=1.0, beta=0.0)
+    raw = 100 + rng.normal(0, 2.0, 300)
+    out = np.array([f(np.array([v]), i / 30)[0] for i, v in enumerate(raw)])
+    assert np.std(out[30:]) < 0.5 * np.std(raw[30:])
+    assert abs(np.mean(out[30:]) - 100) < 1.0
+
+
+def test_one_euro_follows_a_step_within_a_few_frames():
+    f = OneEuroFilter(min_cutoff=1.5, beta=0.5)
+    outs = [f(np.array([0.0 if i < 10 else 100.0]), i / 30)[0] for i in range(40)]
+    assert outs[9] == 0.0 and outs[-1] > 95.0
+
+
+def test_filter_arguments_are_validated():
+    with pytest.raises(ValueError, match="min_cutoff"):
+        OneEuroFilter(min_cutoff=0)
+    with pytest.raises(ValueError, match="max_gap_s"):
+        PoseSmoother(max_gap_s=-1)
+
+
+def test_smoother_bridges_short_dropouts_then_gives_up():
+    s = PoseSmoother(max_gap_s=0.3)
+    assert s.update(side_pose(t=0.0), 0.0) is not None
+    held = s.update(None, 0.2)
+    assert held is not None and held.held and held.timestamp_s == 0.2
+    assert s.update(None, 0.5) is None  # 0.5 s since the last real pose
+    fresh = s.update(side_pose(knee_deg=90.0), 0.6)
+    assert fresh is not None and not fresh.held
+    np.testing.assert_allclose(fresh.xy, side_pose(knee_deg=90.0).xy)  # restarted, not dragged from the old pose

@@ -1,0 +1,35 @@
+import numpy as np
+
+from formcheck.landmarks import N_LANDMARKS, Landmark as L
+from formcheck.view import camera_view, near_side
+from tests.factory import make_pose, side_pose
+
+
+def _world(shoulder_dx: float, shoulder_dz: float) -> np.ndarray:
+    w = np.zeros((N_LANDMARKS, 3))
+    w[L.LEFT_SHOULDER] = [shoulder_dx / 2, -0.5, shoulder_dz / 2]
+    w[L.RIGHT_SHOULDER] = [-shoulder_dx / 2, -0.5, -shoulder_dz / 2]
+    w[L.LEFT_HIP] = [shoulder_dx / 3, 0.0, shoulder_dz / 3]
+    w[L.RIGHT_HIP] = [-shoulder_dx / 3, 0.0, -shoulder_dz / 3]
+    return w
+
+
+def test_camera_view_from_world_landmarks():
+    assert camera_view(make_pose({}, world=_world(0.4, 0.02))) == "front"
+    assert camera_view(make_pose({}, world=_world(0.05, 0.4))) == "side"
+    assert camera_view(make_pose({}, world=_world(0.3, 0.3))) == "oblique"
+
+
+def test_camera_view_falls_back_to_pixels():
+    assert camera_view(side_pose()) == "side"  # shoulders overlap in 2-D
+    front = make_pose({L.LEFT_SHOULDER: (600.0, 300.0), L.RIGHT_SHOULDER: (400.0, 300.0),
+                       L.LEFT_HIP: (580.0, 550.0), L.RIGHT_HIP: (420.0, 550.0)})
+    assert camera_view(front) == "front"
+
+
+def test_near_side_from_depth():
+    left_near = {lm: -0.2 for lm in (L.LEFT_SHOULDER, L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE)}
+    assert near_side(make_pose({}, z=left_near)) == "left"
+    right_near = {lm: -0.2 for lm in (L.RIGHT_SHOULDER, L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE)}
+    assert near_side(make_pose({}, z=right_near)) == "right"
+    assert near_side(make_pose({}, default_visibility=0.0)) is None
