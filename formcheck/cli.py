@@ -10,6 +10,7 @@ from typing import Sequence, TextIO
 
 from formcheck.errors import FormcheckError
 from formcheck.pipeline import FrameResult, Summary
+from formcheck.session import Report
 
 LOG = logging.getLogger("formcheck")
 PRINTED_ANGLES = ("left_knee", "right_knee", "left_hip", "right_hip", "left_hip_flexion", "right_hip_flexion",
@@ -61,20 +62,49 @@ def print_summary(s: Summary, out: TextIO) -> None:
         out.write(f"  note: {m}\n")
 
 
+def print_report(r: Report, out: TextIO) -> None:
+    out.write(f"\nExercise: {r.exercise} ({r.prescription})\n")
+    out.write(f"  judged frames:       {r.frames_judged} of {r.frames_total}\n")
+    if r.reps:
+        out.write("  reps:                " + ", ".join(f"{k} {v}" for k, v in r.reps.items()) + "\n")
+        for i, rep in enumerate(r.rep_details, 1):
+            out.write(f"    rep {i:2d}: {rep.side or '':5s} at {rep.start_s:6.2f} s, top {rep.top_s:4.1f} s, "
+                      f"peak {rep.peak:5.1f} deg{' (held)' if rep.held else ''}\n")
+        if r.symmetry is not None:
+            out.write(f"  left/right symmetry: {r.symmetry:.0%}\n")
+    if r.holds:
+        out.write("  holds completed:     " + (", ".join(f"{k} {v}" for k, v in r.holds_completed.items()) or "none")
+                  + "\n")
+        for h in r.holds:
+            out.write(f"    hold: {h.side or '':5s} from {h.start_s:6.2f} s for {h.duration_s:5.1f} s"
+                      f"{' (target reached)' if h.completed else ''}\n")
+    for fault, n in r.faults.items():
+        out.write(f"  fault x{n}: {fault}\n")
+
+
 def cmd_analyse(args: argparse.Namespace) -> int:
     from formcheck import export
     from formcheck.analysis import analyse_recording
 
+    from formcheck.exercises import get
+    from formcheck.session import ExerciseSession
+
+    session = ExerciseSession(get(args.exercise)) if args.exercise else None
     progress = Progress()
     try:
-        results, summary = analyse_recording(args.video, args.model, out=args.out, progress=progress)
+        results, summary = analyse_recording(args.video, args.model, out=args.out, progress=progress,
+                                             session=session)
     finally:
         progress.close()
     if not args.quiet:
         print_frames(results, sys.stdout)
     print_summary(summary, sys.stdout)
+    report = session.report() if session is not None else None
+    if report is not None:
+        print_report(report, sys.stdout)
     if args.json:
-        Path(args.json).write_text(export.to_json(results, summary))
+        extra = {"report": export.report_dict(report)} if report is not None else None
+        Path(args.json).write_text(export.to_json(results, summary, extra))
         LOG.info("wrote %s", args.json)
     if args.csv:
         Path(args.csv).write_text(export.to_csv(results))
@@ -82,6 +112,12 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     if args.out:
         LOG.info("wrote %s", args.out)
     return 0
+
+
+def _exercise_keys() -> list[str]:
+    from formcheck.exercises import REGISTRY
+
+    return list(REGISTRY)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--json", help="write per-frame angles and the summary as JSON")
     fmt.add_argument("--csv", help="write per-frame angles as CSV")
     a.add_argument("--model", choices=("full", "lite"), default="full", help="pose model (default: full)")
+    a.add_argument("--exercise", choices=sorted(_exercise_keys()), help="check this exercise: reps, holds, faults")
     a.add_argument("-q", "--quiet", action="store_true", help="print only the summary, not every frame")
     a.set_defaults(func=cmd_analyse)
     return parser

@@ -34,6 +34,11 @@ def frame_row(r: FrameResult) -> dict[str, Any]:
     return row
 
 
+def report_dict(report: Any) -> dict[str, Any]:
+    """A session report as plain data (NaN-free)."""
+    return clean(asdict(report) | {"symmetry": report.symmetry})
+
+
 def to_json(results: Sequence[FrameResult], summary: Summary, extra: dict[str, Any] | None = None) -> str:
     doc: dict[str, Any] = {"summary": asdict(summary) | {"person_fraction": summary.person_fraction}}
     if extra:

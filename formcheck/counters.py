@@ -1,0 +1,166 @@
+"""State machines that turn per-frame signals into holds and reps. Time comes from frame timestamps.
+
+Both tolerate dropped frames: a NaN signal or a gap leaves the state as it is, and only a failure that lasts longer
+than a grace window ends a hold.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Literal
+
+
+@dataclass
+class Hold:
+    """One continuous hold: started at ``start_s``, lasted ``duration_s``; ``completed`` once it reached target."""
+
+    side: str | None
+    start_s: float
+    duration_s: float = 0.0
+    completed: bool = False
+
+
+class HoldTimer:
+    """Times a hold while the form is right, bridging wobbles and dropped frames shorter than ``grace_s``.
+
+    ``update(ok, t)``: ``ok`` is True when every criterion passes, False when one fails, None when nothing can be
+    judged (no person / dropout). A hold ends after ``grace_s`` without ``ok``; time spent not ok is never counted.
+    """
+
+    def __init__(self, target_s: float, grace_s: float = 0.7) -> None:
+        if target_s <= 0:
+            raise ValueError(f"target_s must be > 0 seconds, got {target_s}")
+        if grace_s < 0:
+            raise ValueError(f"grace_s must be >= 0 seconds, got {grace_s}")
+        self.target_s, self.grace_s = target_s, grace_s
+        self.current: Hold | None = None
+        self.finished: list[Hold] = []
+        self._last_ok_t: float | None = None
+        self._last_t: float | None = None
+
+    def update(self, ok: bool | None, t: float, side: str | None = None) -> Hold | None:
+        """Advance to time ``t``. Returns a hold when it has *just* reached the target (once per hold)."""
+        dt = 0.0 if self._last_t is None else max(0.0, t - self._last_t)
+        self._last_t = t
+        just_completed = None
+        if ok:
+            if self.current is None or (self.current.side != side and side is not None):
+                self._end()
+                self.current = Hold(side, t)
+            elif self._last_ok_t is not None and t - self._last_ok_t <= self.grace_s + 1e-9:
+                self.current.duration_s += min(dt, t - self._last_ok_t)
+            if not self.current.completed and self.current.duration_s >= self.target_s - 1e-9:
+                self.current.completed = True
+                just_completed = self.current
+            self._last_ok_t = t
+        elif self.current is not None and self._last_ok_t is not None and t - self._last_ok_t > self.grace_s:
+            self._end()
+        return just_completed
+
+    def _end(self) -> None:
+        if self.current is not None and self.current.duration_s > 0:
+            self.finished.append(self.current)
+        self.current = None
+        self._last_ok_t = None
+
+    @property
+    def seconds(self) -> float:
+        return self.current.duration_s if self.current is not None else 0.0
+
+    def close(self) -> list[Hold]:
+        self._end()
+        return self.finished
+
+
+class Phase(Enum):
+    ARMING = "arming"  # waiting to see the start position before counting
+    REST = "rest"
+    ACTIVE = "active"
+
+
+@dataclass
+class Rep:
+    side: str | None
+    start_s: float
+    top_s: float  # time spent in the active phase
+    peak: float  # most extreme signal value reached in the active phase
+    held: bool  # active phase lasted at least the prescribed hold
+
+
+@dataclass
+class RepCounter:
+    """Counts reps of one signal with hysteresis, a minimum time per phase and an arming state.
+
+    With ``direction='up'`` a rep is REST (signal <= ``rest_at``) -> ACTIVE (signal >= ``active_at``) -> REST;
+    ``'down'`` mirrors it. Counting starts only after the start position (REST) was held ``min_phase_s`` (arming),
+    a phase switch needs the signal beyond its threshold for ``min_phase_s``, and NaN (not visible) changes nothing.
+    """
+
+    active_at: float
+    rest_at: float
+    direction: Literal["up", "down"] = "up"
+    min_phase_s: float = 0.25
+    hold_s: float = 0.0
+    side: str | None = None
+    phase: Phase = Phase.ARMING
+    reps: list[Rep] = field(default_factory=list)
+    _candidate: Phase | None = None
+    _candidate_since: float = 0.0
+    _active_since: float = 0.0
+    _peak: float = math.nan
+
+    def __post_init__(self) -> None:
+        if self.direction not in ("up", "down"):
+            raise ValueError(f"direction must be 'up' or 'down', got {self.direction!r}")
+        if (self.active_at <= self.rest_at) if self.direction == "up" else (self.active_at >= self.rest_at):
+            raise ValueError(f"active_at ({self.active_at}) must lie beyond rest_at ({self.rest_at}) in direction "
+                             f"{self.direction!r}")
+        if self.min_phase_s < 0:
+            raise ValueError(f"min_phase_s must be >= 0 seconds, got {self.min_phase_s}")
+
+    def _zone(self, v: float) -> Phase | None:
+        up = self.direction == "up"
+        if (v >= self.active_at) if up else (v <= self.active_at):
+            return Phase.ACTIVE
+        if (v <= self.rest_at) if up else (v >= self.rest_at):
+            return Phase.REST
+        return None  # between thresholds: no change (hysteresis)
+
+    def update(self, value: float, t: float) -> Rep | None:
+        """Advance with the signal at time ``t``; returns the rep when one has just been completed."""
+        if not math.isfinite(value):
+            return None
+        if self.phase is Phase.ACTIVE:
+            better = value > self._peak if self.direction == "up" else value < self._peak
+            if not math.isfinite(self._peak) or better:
+                self._peak = value
+        zone = self._zone(value)
+        target = Phase.REST if self.phase is Phase.ARMING else zone
+        if zone is None or (self.phase is Phase.ARMING and zone is not Phase.REST) or target is self.phase:
+            self._candidate = None
+            return None
+        if self._candidate is not target:
+            self._candidate, self._candidate_since = target, t
+        if t - self._candidate_since < self.min_phase_s:
+            return None
+        return self._switch(target, t, value)
+
+    def _switch(self, target: Phase, t: float, value: float) -> Rep | None:
+        previous, self.phase, self._candidate = self.phase, target, None
+        if target is Phase.ACTIVE:
+            self._active_since, self._peak = self._candidate_since, value
+            return None
+        if previous is Phase.ACTIVE:
+            top = self._candidate_since - self._active_since
+            rep = Rep(self.side, self._active_since, top, self._peak, self.hold_s > 0 and top >= self.hold_s)
+            self.reps.append(rep)
+            return rep
+        return None
+
+    @property
+    def count(self) -> int:
+        return len(self.reps)
+
+    def active_for(self, t: float) -> float:
+        return t - self._active_since if self.phase is Phase.ACTIVE else 0.0

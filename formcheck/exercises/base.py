@@ -1,0 +1,82 @@
+"""How an exercise is declared: criteria (angle, acceptable range, messages), reps, holds, prescription.
+
+Angle names are those of :mod:`formcheck.angles` (degrees; joint angles 180 = straight; see its docstring). In a
+criterion's ``angle`` the placeholder ``{work}`` is the working side ("left"/"right": the front leg, the raised leg,
+the knee pulled in) and ``{other}`` the other side; for exercises without a working side ``{work}`` is the side
+nearer the camera (the better-seen one).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """``low <= angle <= high`` must hold (either bound may be None). Messages say how to fix it."""
+
+    name: str
+    angle: str
+    low: float | None = None
+    high: float | None = None
+    too_low: str = ""
+    too_high: str = ""
+
+    def resolve(self, work: str) -> str:
+        return self.angle.format(work=work, other="right" if work == "left" else "left")
+
+    def check(self, value: float) -> bool:
+        return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+
+
+@dataclass(frozen=True)
+class SideRule:
+    """The working side is the one whose ``angle`` (with ``{side}``) is larger (``pick='max'``) or smaller."""
+
+    angle: str
+    pick: Literal["max", "min"] = "max"
+    margin: float = 12.0  # degrees the other side must lead by before the working side switches
+
+
+@dataclass(frozen=True)
+class RepSpec:
+    """Hysteresis on ``signal`` (``{work}`` is replaced per side): see :class:`formcheck.counters.RepCounter`."""
+
+    signal: str
+    active_at: float
+    rest_at: float
+    direction: Literal["up", "down"] = "up"
+    min_phase_s: float = 0.25
+    per_side: bool = True  # one counter per side (alternating or one side at a time); False: one counter
+
+
+@dataclass(frozen=True)
+class Prescription:
+    """What the routine prescribes. ``hold_s``: seconds per hold (0 = none); ``sets``: holds per side (or in all
+    when the exercise has no sides); ``reps``: reps per side (or in total when ``reps_total``)."""
+
+    hold_s: float = 0.0
+    sets: int = 1
+    reps: int = 0
+    reps_total: bool = False
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    key: str
+    name: str
+    setup: str  # how to get into position, shown while not in position
+    view: Literal["side", "any"]
+    prescription: Prescription
+    position: tuple[Criterion, ...]  # all must hold before anything is judged (e.g. lying down)
+    criteria: tuple[Criterion, ...]  # form rules judged while in position
+    key_angle: str  # the angle watched for bouncing and jerky movement
+    side_rule: SideRule | None = None
+    reps: RepSpec | None = None
+    max_speed_deg_s: float = 240.0  # faster than this on key_angle = jerky / momentum
+    bounce_amplitude_deg: float = 6.0  # reversals larger than this...
+    bounce_reversals: int = 3  # ...this many times within bounce_window_s = bouncing
+    bounce_window_s: float = 2.0
+    notes: str = ""
+    required: tuple[str, ...] = field(default=("shoulder", "hip", "knee", "ankle"))

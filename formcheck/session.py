@@ -1,0 +1,269 @@
+"""One exercise session driven frame by frame: ``step(frame_result) -> Feedback`` and ``report()``.
+
+The CLI and the app both drive this object, so a file and a webcam give the same counts.
+"""
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Literal
+
+from formcheck.counters import Hold, HoldTimer, Phase, Rep, RepCounter
+from formcheck.exercises.base import Criterion, Exercise
+from formcheck.landmarks import Landmark
+from formcheck.pipeline import FrameResult
+
+Level = Literal["ok", "fix", "warn", "info"]
+SIDES = ("left", "right")
+MSG_NO_PERSON = "Step into view: nobody is visible."
+MSG_TWO_PEOPLE = "More than one person is in view; following the nearest. Ask others to step out of view."
+MSG_WRONG_VIEW = "Turn side-on to the camera: this exercise is judged from the side."
+MSG_OUT_OF_FRAME = "Move so your whole body is in view: {parts} cannot be seen."
+SPEED_BASELINE_S = 0.2  # speed is measured over at least this long, so landmark jitter does not read as a jerk
+MSG_BOUNCE = "Don't bounce: ease into the stretch and hold still."
+MSG_JERK = "Slow down: move with control, not momentum."
+
+
+@dataclass
+class CriterionResult:
+    name: str
+    angle: str
+    value: float | None  # None when it could not be measured (never NaN)
+    low: float | None
+    high: float | None
+    passed: bool | None  # None = not measurable
+    message: str = ""
+
+
+@dataclass
+class Feedback:
+    t: float
+    cue: str
+    level: Level
+    in_position: bool = False
+    side: str | None = None
+    criteria: list[CriterionResult] = field(default_factory=list)
+    hold_s: float = 0.0
+    hold_target_s: float = 0.0
+    holds_done: dict[str, int] = field(default_factory=dict)
+    reps: dict[str, int] = field(default_factory=dict)
+    events: list[str] = field(default_factory=list)  # "hold_complete", "rep", "form_break" (for sounds)
+    faults: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    exercise: str
+    prescription: str
+    duration_s: float
+    reps: dict[str, int]
+    rep_details: list[Rep]
+    holds: list[Hold]
+    holds_completed: dict[str, int]
+    faults: dict[str, int]
+    frames_judged: int
+    frames_total: int
+
+    @property
+    def symmetry(self) -> float | None:
+        """Smaller side's reps over larger side's (1.0 = even), None when one side has none."""
+        left, right = self.reps.get("left", 0), self.reps.get("right", 0)
+        return min(left, right) / max(left, right) if min(left, right) > 0 else None
+
+
+class ExerciseSession:
+    def __init__(self, exercise: Exercise) -> None:
+        self.exercise = exercise
+        p = exercise.prescription
+        self.hold = HoldTimer(p.hold_s) if p.hold_s > 0 else None
+        self.counters: dict[str, RepCounter] = {}
+        if exercise.reps is not None:
+            r = exercise.reps
+            keys = SIDES if r.per_side else ("both",)
+            self.counters = {k: RepCounter(r.active_at, r.rest_at, r.direction, r.min_phase_s, p.hold_s,
+                                           side=None if k == "both" else k) for k in keys}
+        self._side: str | None = None
+        self._history: deque[tuple[float, float]] = deque()
+        self._faults: dict[str, int] = {}
+        self._fault_active: set[str] = set()
+        self._frames = self._judged = 0
+        self._t0: float | None = None
+        self._t = 0.0
+        self._was_ok = False
+
+    # ---- per frame -------------------------------------------------------------------------------------------
+    def step(self, result: FrameResult) -> Feedback:
+        t = result.timestamp_s
+        self._t0 = t if self._t0 is None else self._t0
+        self._t = t
+        self._frames += 1
+        blocker = self._blocker(result)
+        if blocker is not None:
+            return self._not_judged(t, blocker, "info" if result.pose is None else "warn")
+        work = self._working_side(result)
+        position = [self._evaluate(c, result, work) for c in self.exercise.position]
+        in_position = all(c.passed for c in position)
+        fb = Feedback(t, "", "info", in_position=in_position, side=work,
+                      hold_target_s=self.exercise.prescription.hold_s)
+        self._count_reps(result, work, fb)
+        if not in_position:
+            fb.cue = f"Get into position: {self.exercise.setup}"
+            self._update_hold(False, t, work, fb)
+            return self._finish(fb)
+        self._judged += 1
+        fb.criteria = [self._evaluate(c, result, work) for c in self.exercise.criteria]
+        failing = [c for c in fb.criteria if c.passed is not True]
+        safety = self._safety(result, work, t)
+        fb.faults = safety
+        ok = not failing and not safety
+        self._update_hold(ok, t, work, fb)
+        if safety:
+            fb.cue, fb.level = safety[0], "warn"
+        elif failing:
+            first = failing[0]
+            fb.cue, fb.level = first.message or f"Adjust your {first.name}", "fix"
+        else:
+            fb.cue, fb.level = self._praise(fb), "ok"
+        if self._was_ok and not ok:
+            fb.events.append("form_break")
+        self._was_ok = ok
+        return self._finish(fb)
+
+    def _blocker(self, result: FrameResult) -> str | None:
+        if result.pose is None:
+            return MSG_NO_PERSON
+        if self.exercise.view == "side" and result.view == "front":
+            return MSG_WRONG_VIEW
+        missing = [part for part in self.exercise.required if not self._part_visible(result, part)]
+        if missing:
+            return MSG_OUT_OF_FRAME.format(parts=", ".join(f"your {m}s" for m in missing))
+        return None
+
+    @staticmethod
+    def _part_visible(result: FrameResult, part: str) -> bool:
+        pose = result.pose
+        assert pose is not None
+        lms = [Landmark[f"{s.upper()}_{part.upper()}"] for s in SIDES]
+        return any(pose.visible([lm]) and pose.fraction_in_frame([lm]) == 1.0 for lm in lms)
+
+    def _not_judged(self, t: float, cue: str, level: Level) -> Feedback:
+        fb = Feedback(t, cue, level, hold_target_s=self.exercise.prescription.hold_s)
+        if self.hold is not None:
+            self.hold.update(None, t, self._side)
+            fb.hold_s = self.hold.seconds
+        self._was_ok = False
+        return self._finish(fb)
+
+    def _working_side(self, result: FrameResult) -> str:
+        rule = self.exercise.side_rule
+        near = result.near_side or self._side or "left"
+        if rule is None:
+            return near
+        vals = {s: result.angles.get(rule.angle.format(side=s), math.nan) for s in SIDES}
+        if not all(math.isfinite(v) for v in vals.values()):
+            return self._side or near
+        best = max(SIDES, key=vals.get) if rule.pick == "max" else min(SIDES, key=vals.get)
+        if self._side is None or abs(vals["left"] - vals["right"]) >= rule.margin:
+            self._side = best
+        return self._side
+
+    @staticmethod
+    def _evaluate(c: Criterion, result: FrameResult, work: str) -> CriterionResult:
+        angle = c.resolve(work)
+        v = result.angles.get(angle, math.nan)
+        if not math.isfinite(v):
+            return CriterionResult(c.name, angle, None, c.low, c.high, None, f"Can't see your {c.name} clearly")
+        passed = c.check(v)
+        msg = "" if passed else (c.too_low if c.low is not None and v < c.low else c.too_high)
+        return CriterionResult(c.name, angle, round(v, 1), c.low, c.high, passed, msg)
+
+    def _count_reps(self, result: FrameResult, work: str, fb: Feedback) -> None:
+        spec = self.exercise.reps
+        if spec is None:
+            return
+        for key, counter in self.counters.items():
+            side = work if key == "both" else key
+            other = "right" if side == "left" else "left"
+            rep = counter.update(result.angles.get(spec.signal.format(work=side, other=other), math.nan),
+                                 result.timestamp_s)
+            if rep is not None:
+                fb.events.append("rep")
+        fb.reps = {k: c.count for k, c in self.counters.items()}
+
+    def _update_hold(self, ok: bool, t: float, work: str, fb: Feedback) -> None:
+        if self.hold is None or self.exercise.reps is not None:
+            return
+        side = work if self.exercise.side_rule is not None else None
+        if self.hold.update(ok, t, side) is not None:
+            fb.events.append("hold_complete")
+        fb.hold_s = self.hold.seconds
+
+    def _safety(self, result: FrameResult, work: str, t: float) -> list[str]:
+        ex = self.exercise
+        v = result.angles.get(ex.key_angle.format(work=work, other="right" if work == "left" else "left"), math.nan)
+        if not math.isfinite(v):
+            return []
+        self._history.append((t, v))
+        while self._history and t - self._history[0][0] > ex.bounce_window_s:
+            self._history.popleft()
+        faults = []
+        past = next(((ti, vi) for ti, vi in reversed(self._history) if t - ti >= SPEED_BASELINE_S), None)
+        if past is not None and abs(v - past[1]) / (t - past[0]) > ex.max_speed_deg_s:
+            faults.append(MSG_JERK)
+        if self.hold is not None and ex.reps is None and _reversals(self._history, ex.bounce_amplitude_deg) >= ex.bounce_reversals:
+            faults.append(MSG_BOUNCE)
+        for f in faults:
+            if f not in self._fault_active:
+                self._faults[f] = self._faults.get(f, 0) + 1
+        self._fault_active = set(faults)
+        return faults
+
+    def _praise(self, fb: Feedback) -> str:
+        p = self.exercise.prescription
+        if self.hold is not None and self.exercise.reps is None:
+            return f"Good form - hold it: {fb.hold_s:.0f} s / {p.hold_s:.0f} s"
+        return "Good form"
+
+    def _finish(self, fb: Feedback) -> Feedback:
+        if self.hold is not None:
+            done = [h for h in [*self.hold.finished, self.hold.current] if h is not None and h.completed]
+            fb.holds_done = _by_side(done)
+        if self.counters and not fb.reps:
+            fb.reps = {k: c.count for k, c in self.counters.items()}
+        return fb
+
+    # ---- session ---------------------------------------------------------------------------------------------
+    def report(self) -> Report:
+        holds = [] if self.hold is None else [*self.hold.finished, *([self.hold.current] if self.hold.current else [])]
+        reps = [r for c in self.counters.values() for r in c.reps]
+        return Report(self.exercise.key, self.exercise.prescription.text,
+                      (self._t - self._t0) if self._t0 is not None else 0.0,
+                      {k: c.count for k, c in self.counters.items()}, sorted(reps, key=lambda r: r.start_s),
+                      [h for h in holds if h.duration_s > 0], _by_side([h for h in holds if h.completed]),
+                      dict(self._faults), self._judged, self._frames)
+
+
+def _by_side(holds: list[Hold]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for h in holds:
+        key = h.side or "both"
+        out[key] = out.get(key, 0) + 1
+    return out
+
+
+def _reversals(history: deque[tuple[float, float]], amplitude: float) -> int:
+    """Direction changes of the signal whose swing exceeds ``amplitude`` degrees."""
+    values = [v for _, v in history]
+    if not values:
+        return 0
+    count, direction, extreme = 0, 0, values[0]
+    for v in values[1:]:
+        if direction == 0:
+            if abs(v - extreme) >= amplitude:
+                direction, extreme = (1 if v > extreme else -1), v
+        elif (v - extreme) * direction > 0:
+            extreme = v  # still moving the same way: a new extreme
+        elif abs(v - extreme) >= amplitude:
+            count, direction, extreme = count + 1, -direction, v
+    return count
