@@ -164,3 +164,48 @@ class RepCounter:
 
     def active_for(self, t: float) -> float:
         return t - self._active_since if self.phase is Phase.ACTIVE else 0.0
+
+
+class CircleCounter:
+    """Counts circles drawn by a point (the raised leg's ankle) around its recent centre, per direction.
+
+    The centre is the mean position over the last ``window_s`` seconds; the angle of the point around it is
+    unwrapped and every full turn (360 degrees) is one circle, clockwise or counter-clockwise *as the camera sees it*
+    (image y points down). Turns smaller than ``min_radius_px`` around the centre (a still or wobbling leg) and NaN
+    positions are ignored.
+    """
+
+    def __init__(self, window_s: float = 2.5, min_radius_px: float = 8.0) -> None:
+        if window_s <= 0:
+            raise ValueError(f"window_s must be > 0 seconds, got {window_s}")
+        self.window_s, self.min_radius_px = window_s, min_radius_px
+        self._points: list[tuple[float, float, float]] = []
+        self._last_angle: float | None = None
+        self._turn = 0.0  # accumulated degrees since the last counted circle (+ = clockwise on screen)
+        self.clockwise = 0
+        self.counterclockwise = 0
+
+    def update(self, x: float, y: float, t: float) -> str | None:
+        """Advance; returns "clockwise" / "counterclockwise" when a circle has just been completed."""
+        if not (math.isfinite(x) and math.isfinite(y)):
+            return None
+        self._points.append((t, x, y))
+        self._points = [p for p in self._points if t - p[0] <= self.window_s]
+        cx = sum(p[1] for p in self._points) / len(self._points)
+        cy = sum(p[2] for p in self._points) / len(self._points)
+        if math.hypot(x - cx, y - cy) < self.min_radius_px:
+            self._last_angle = None
+            return None
+        angle = math.degrees(math.atan2(y - cy, x - cx))  # y down: increasing angle = clockwise on screen
+        if self._last_angle is not None:
+            self._turn += (angle - self._last_angle + 180.0) % 360.0 - 180.0
+        self._last_angle = angle
+        if self._turn >= 360.0:
+            self._turn -= 360.0
+            self.clockwise += 1
+            return "clockwise"
+        if self._turn <= -360.0:
+            self._turn += 360.0
+            self.counterclockwise += 1
+            return "counterclockwise"
+        return None

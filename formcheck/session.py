@@ -9,7 +9,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Literal
 
-from formcheck.counters import Hold, HoldTimer, Phase, Rep, RepCounter
+from formcheck.counters import CircleCounter, Hold, HoldTimer, Rep, RepCounter
 from formcheck.exercises.base import Criterion, Exercise
 from formcheck.landmarks import Landmark
 from formcheck.pipeline import FrameResult
@@ -83,6 +83,7 @@ class ExerciseSession:
             keys = SIDES if r.per_side else ("both",)
             self.counters = {k: RepCounter(r.active_at, r.rest_at, r.direction, r.min_phase_s, p.hold_s,
                                            side=None if k == "both" else k) for k in keys}
+        self.circles = {s: CircleCounter() for s in SIDES} if exercise.circles else {}
         self._side: str | None = None
         self._history: deque[tuple[float, float]] = deque()
         self._faults: dict[str, int] = {}
@@ -106,12 +107,13 @@ class ExerciseSession:
         in_position = all(c.passed for c in position)
         fb = Feedback(t, "", "info", in_position=in_position, side=work,
                       hold_target_s=self.exercise.prescription.hold_s)
-        self._count_reps(result, work, fb)
         if not in_position:
             fb.cue = f"Get into position: {self.exercise.setup}"
             self._update_hold(False, t, work, fb)
             return self._finish(fb)
         self._judged += 1
+        self._count_reps(result, work, fb)
+        self._count_circles(result, work, fb)
         fb.criteria = [self._evaluate(c, result, work) for c in self.exercise.criteria]
         failing = [c for c in fb.criteria if c.passed is not True]
         safety = self._safety(result, work, t)
@@ -191,6 +193,16 @@ class ExerciseSession:
                 fb.events.append("rep")
         fb.reps = {k: c.count for k, c in self.counters.items()}
 
+    def _count_circles(self, result: FrameResult, work: str, fb: Feedback) -> None:
+        if not self.circles or result.pose is None:
+            return
+        x, y = result.pose.point(Landmark[f"{work.upper()}_ANKLE"])
+        if self.circles[work].update(float(x), float(y), result.timestamp_s) is not None:
+            fb.events.append("rep")
+
+    def _circle_counts(self) -> dict[str, int]:
+        return {f"{s} {d}": getattr(c, d) for s, c in self.circles.items() for d in ("clockwise", "counterclockwise")}
+
     def _update_hold(self, ok: bool, t: float, work: str, fb: Feedback) -> None:
         if self.hold is None or self.exercise.reps is not None:
             return
@@ -231,6 +243,8 @@ class ExerciseSession:
             fb.holds_done = _by_side(done)
         if self.counters and not fb.reps:
             fb.reps = {k: c.count for k, c in self.counters.items()}
+        if self.circles:
+            fb.reps = self._circle_counts()
         return fb
 
     # ---- session ---------------------------------------------------------------------------------------------
@@ -239,7 +253,7 @@ class ExerciseSession:
         reps = [r for c in self.counters.values() for r in c.reps]
         return Report(self.exercise.key, self.exercise.prescription.text,
                       (self._t - self._t0) if self._t0 is not None else 0.0,
-                      {k: c.count for k, c in self.counters.items()}, sorted(reps, key=lambda r: r.start_s),
+                      {k: c.count for k, c in self.counters.items()} | self._circle_counts(), sorted(reps, key=lambda r: r.start_s),
                       [h for h in holds if h.duration_s > 0], _by_side([h for h in holds if h.completed]),
                       dict(self._faults), self._judged, self._frames)
 

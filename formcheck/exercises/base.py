@@ -74,6 +74,7 @@ class Exercise:
     key_angle: str  # the angle watched for bouncing and jerky movement
     side_rule: SideRule | None = None
     reps: RepSpec | None = None
+    circles: bool = False  # count circles of the working leg's ankle (leg circles) instead of reps
     max_speed_deg_s: float = 240.0  # faster than this on key_angle = jerky / momentum
     bounce_amplitude_deg: float = 6.0  # reversals larger than this...
     bounce_reversals: int = 3  # ...this many times within bounce_window_s = bouncing

@@ -9,7 +9,8 @@ EXERCISE = Exercise(
     criteria=(
         C("front knee", "{work}_knee", 80, 125, too_low="Front knee over ankle: shorten the bend",
           too_high="Bend the front knee more, towards 90 degrees"),
-        C("front knee over ankle", "{work}_shin_forward", -10, 25, too_high="Front knee over ankle, not past the toes"),
+        C("front knee over ankle", "{work}_shin_forward", -10, 25,
+          too_low="Bring your front knee forward over the ankle", too_high="Front knee over ankle, not past the toes"),
         C("back leg straight", "{other}_knee", low=155, too_low="Straighten your back leg"),
         C("trunk", "trunk_vs_vertical", high=15, too_high="Lift your chest: trunk upright over the hips"),
         C("arms overhead", "{work}_shoulder", low=150, too_low="Reach your arms up overhead"),

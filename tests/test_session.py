@@ -1,0 +1,210 @@
+"""Every exercise stepped frame by frame on synthetic angle sequences built from its own declared thresholds."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from formcheck.exercises import REGISTRY, get
+from formcheck.exercises.base import Criterion, Exercise
+from formcheck.pipeline import FrameResult
+from formcheck.session import MSG_BOUNCE, MSG_NO_PERSON, MSG_OUT_OF_FRAME, MSG_WRONG_VIEW, ExerciseSession
+from formcheck.landmarks import Landmark as L, Pose
+from tests.factory import side_pose
+
+DT = 1 / 30
+POSE = side_pose()
+HOLDS = [k for k, e in REGISTRY.items() if e.prescription.hold_s > 0 and e.reps is None]
+REPS = [k for k, e in REGISTRY.items() if e.reps is not None]
+REPS_WITH_POSITION = [k for k in REPS if REGISTRY[k].position]
+
+
+def _passing(c: Criterion) -> float:
+    if c.low is not None and c.high is not None:
+        return (c.low + c.high) / 2
+    return c.low + 10 if c.low is not None else c.high - 10
+
+
+def _failing(c: Criterion) -> float:
+    return c.low - 5 if c.low is not None else c.high + 5
+
+
+def good_angles(ex: Exercise, work: str = "right") -> dict[str, float]:
+    """Angles that put ``ex`` in position with every criterion passing and ``work`` as the working side."""
+    angles: dict[str, float] = {}
+    for c in (*ex.position, *ex.criteria):
+        angles[c.resolve(work)] = _passing(c)
+    if ex.side_rule is not None:
+        other = "left" if work == "right" else "right"
+        wa, oa = ex.side_rule.angle.format(side=work), ex.side_rule.angle.format(side=other)
+        sign = 1 if ex.side_rule.pick == "max" else -1
+        angles.setdefault(wa, 60.0 * sign)
+        angles.setdefault(oa, angles[wa] - sign * 60.0)
+    if ex.reps is not None:  # start at rest
+        angles[ex.reps.signal.format(work=work, other="left" if work == "right" else "right")] = _rest(ex)
+    return angles
+
+
+def _rest(ex: Exercise) -> float:
+    r = ex.reps
+    return r.rest_at - 15 if r.direction == "up" else r.rest_at + 15
+
+
+def _active(ex: Exercise) -> float:
+    r = ex.reps
+    return r.active_at + 15 if r.direction == "up" else r.active_at - 15
+
+
+def frame(t: float, angles: dict[str, float], pose: Pose | None = POSE, view: str = "side") -> FrameResult:
+    return FrameResult(0, t, pose, pose is not None, 1 if pose else 0, dict(angles), view, "right")
+
+
+def run(session: ExerciseSession, segments, t0: float = 0.0):
+    """segments: (seconds, angles or None for nobody) -> list of feedback."""
+    out, t = [], t0
+    for seconds, angles in segments:
+        for _ in range(int(round(seconds / DT))):
+            out.append(session.step(frame(t, angles) if angles is not None else frame(t, {}, pose=None)))
+            t += DT
+    return out
+
+
+def test_every_exercise_is_declared_with_messages_and_prescription():
+    assert len(REGISTRY) >= 11
+    for ex in REGISTRY.values():
+        assert ex.prescription.text and ex.setup
+        assert ex.prescription.hold_s > 0 or ex.reps is not None or ex.circles, ex.key
+        for c in ex.criteria:
+            assert (c.low is None or c.too_low) and (c.high is None or c.too_high), (ex.key, c.name)
+    with pytest.raises(ValueError, match="exercise must be one of"):
+        get("jumping_jacks")
+
+
+@pytest.mark.parametrize("key", HOLDS)
+def test_good_hold_completes_once_for_the_working_side(key):
+    ex = get(key)
+    s = ExerciseSession(ex)
+    fbs = run(s, [(ex.prescription.hold_s + 1.0, good_angles(ex))])
+    assert fbs[-1].level == "ok" and fbs[-1].cue.startswith("Good form")
+    assert sum("hold_complete" in f.events for f in fbs) == 1
+    side = "right" if ex.side_rule else "both"
+    assert s.report().holds_completed == {side: 1}
+
+
+@pytest.mark.parametrize("key", HOLDS)
+def test_bad_form_gives_its_message_and_does_not_time(key):
+    ex = get(key)
+    for c in ex.criteria:
+        angles = good_angles(ex)
+        angles[c.resolve("right")] = _failing(c)
+        if ex.side_rule is not None and c.resolve("right").startswith(("left", "right")) \
+                and ex.side_rule.angle.format(side="right") == c.resolve("right"):
+            continue  # failing the side-defining angle would just switch sides
+        s = ExerciseSession(ex)
+        fbs = run(s, [(2.0, angles)])
+        assert fbs[-1].level == "fix", (key, c.name)
+        assert fbs[-1].cue in (c.too_low, c.too_high), (key, c.name, fbs[-1].cue)
+        assert fbs[-1].hold_s == 0.0
+
+
+@pytest.mark.parametrize("key", HOLDS)
+def test_dropout_during_hold_is_bridged(key):
+    ex = get(key)
+    s = ExerciseSession(ex)
+    good = good_angles(ex)
+    half = ex.prescription.hold_s / 2
+    fbs = run(s, [(half, good), (0.3, None), (half + 1.0, good)])
+    assert any(f.cue == MSG_NO_PERSON for f in fbs)
+    assert s.report().holds_completed  # one continuous hold despite the gap
+    assert len([h for h in s.report().holds if h.duration_s > 0.5]) == 1
+
+
+@pytest.mark.parametrize("key", HOLDS)
+def test_bouncing_is_warned_and_not_timed(key):
+    ex = get(key)
+    s = ExerciseSession(ex)
+    good = good_angles(ex)
+    name = ex.key_angle.format(work="right", other="left")
+    base = good[name]
+    fbs = []
+    for i in range(int(4.0 / DT)):  # +-4 deg at 2 Hz on the key angle (8 deg swings)
+        a = dict(good)
+        a[name] = base + 4.0 * math.copysign(1.0, math.sin(2 * math.pi * 2.0 * i * DT))
+        fbs.append(s.step(frame(i * DT, a)))
+    assert MSG_BOUNCE in fbs[-1].faults and fbs[-1].level == "warn"
+    assert fbs[-1].hold_s < 1.5
+    assert s.report().faults.get(MSG_BOUNCE, 0) >= 1
+
+
+@pytest.mark.parametrize("key", REPS)
+def test_reps_are_counted_exactly_per_side(key):
+    ex = get(key)
+    s = ExerciseSession(ex)
+    rest, active = good_angles(ex), good_angles(ex)
+    sig = ex.reps.signal.format(work="right", other="left")
+    active[sig] = _active(ex)
+    cycle = [(1.0, rest), (max(1.0, ex.prescription.hold_s + 0.2), active)]
+    run(s, [*cycle * 3, (1.0, rest)])
+    counts = s.report().reps
+    counted_side = "both" if not ex.reps.per_side else "right"  # the working side, whatever signal it reads
+    assert counts[counted_side] == 3, counts
+    assert sum(counts.values()) == 3
+
+
+@pytest.mark.parametrize("key", REPS_WITH_POSITION)
+def test_no_reps_while_getting_into_position(key):
+    ex = get(key)
+    s = ExerciseSession(ex)
+    out = good_angles(ex)
+    pos = ex.position[0]
+    out[pos.resolve("right")] = _failing(pos)
+    rest, active = dict(out), dict(out)
+    active[ex.reps.signal.format(work="right", other="left")] = _active(ex)
+    fbs = run(s, [(1.0, rest), (1.0, active), (1.0, rest)])
+    assert fbs[-1].cue.startswith("Get into position")
+    assert sum(s.report().reps.values()) == 0
+
+
+def test_rep_counter_resets_with_a_new_session():
+    ex = get("standing_march")
+    s = ExerciseSession(ex)
+    rest, active = good_angles(ex), good_angles(ex)
+    active["right_hip_flexion"] = 100.0
+    run(s, [(1.0, rest), (1.0, active), (1.0, rest)])
+    assert s.report().reps["right"] == 1
+    assert sum(ExerciseSession(get("knee_to_chest")).report().reps.values()) == 0
+
+
+def test_wrong_view_and_out_of_frame_are_not_judged():
+    ex = get("kneeling_hip_flexor")
+    s = ExerciseSession(ex)
+    fb = s.step(frame(0.0, good_angles(ex), view="front"))
+    assert fb.cue == MSG_WRONG_VIEW and not fb.criteria
+    hidden = side_pose()
+    vis = hidden.visibility.copy()
+    vis[[L.LEFT_ANKLE, L.RIGHT_ANKLE]] = 0.1
+    fb = s.step(frame(0.1, good_angles(ex), pose=Pose(hidden.xy, hidden.z, vis, hidden.world, hidden.image_size, 0.1)))
+    assert fb.cue == MSG_OUT_OF_FRAME.format(parts="your ankles") and fb.hold_s == 0.0
+
+
+def test_working_side_is_detected_and_held_against_noise():
+    ex = get("kneeling_hip_flexor")
+    s = ExerciseSession(ex)
+    run(s, [(1.0, good_angles(ex, "left"))])
+    fbs = run(s, [(1.0, good_angles(ex, "left") | {"right_hip_flexion": 12.0, "left_hip_flexion": 15.0})], t0=1.0)
+    assert all(f.side == "left" for f in fbs)  # 3 deg difference < margin: no flip-flop
+
+
+def test_leg_circles_counted_per_direction_on_the_raised_leg():
+    ex = get("leg_circles")
+    s = ExerciseSession(ex)
+    angles = good_angles(ex)
+    for i in range(int(6.0 / DT)):  # 3 clockwise circles of 2 s
+        t = i * DT
+        a = 2 * math.pi * t / 2.0
+        xy = POSE.xy.copy()
+        xy[L.RIGHT_ANKLE] = (500 + 40 * math.cos(a), 300 + 40 * math.sin(a))
+        pose = Pose(xy, POSE.z, POSE.visibility, POSE.world, POSE.image_size, t)
+        s.step(frame(t, angles, pose=pose))
+    reps = s.report().reps
+    assert reps["right clockwise"] in (2, 3) and reps["right counterclockwise"] == 0 and reps["left clockwise"] == 0
