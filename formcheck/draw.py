@@ -1,6 +1,7 @@
 """Annotators: draw a skeleton, angle labels and text panels on a BGR frame. No logic lives here."""
 from __future__ import annotations
 
+import textwrap
 from typing import Iterable, Mapping, Sequence
 
 import cv2
@@ -63,6 +64,8 @@ def draw_panel(image: np.ndarray, lines: Sequence[tuple[str, tuple[int, int, int
     if not lines:
         return image
     s = _scale(image)
+    per_line = max(8, int((image.shape[1] - 16 * s) / (13 * s)))
+    lines = [(part, color) for text, color in lines for part in textwrap.wrap(text, per_line) or [""]]
     line_h = int(30 * s)
     h = line_h * len(lines) + int(12 * s)
     w = min(image.shape[1], int(16 * s + max(len(t) for t, _ in lines) * 13 * s))

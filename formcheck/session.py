@@ -234,7 +234,7 @@ class ExerciseSession:
     def _praise(self, fb: Feedback) -> str:
         p = self.exercise.prescription
         if self.hold is not None and self.exercise.reps is None:
-            return f"Good form - hold it: {fb.hold_s:.0f} s / {p.hold_s:.0f} s"
+            return f"Good form - hold it: {int(fb.hold_s)} s / {p.hold_s:.0f} s"
         return "Good form"
 
     def _finish(self, fb: Feedback) -> Feedback:
