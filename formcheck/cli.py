@@ -114,6 +114,35 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from formcheck.evaluate import evaluate_clip, load, totals
+
+    media = Path(args.media)
+    results = []
+    print(f"{'clip':58s} {'exercise':20s} {'true':>14s} {'predicted':>14s} {'hold err':>9s}")
+    for clip in load(Path(args.ground_truth)):
+        r = evaluate_clip(clip, media, args.model)
+        results.append(r)
+        fmt = lambda d: ",".join(f"{k[0]}{v}" for k, v in d.items()) or "-"  # noqa: E731
+        hold = ",".join(f"{e:.1f}s" for e in r.hold_errors_s.values()) or "-"
+        print(f"{r.file[:58]:58s} {r.exercise:20s} {fmt(r.true_reps):>14s} {fmt(r.predicted_reps):>14s} {hold:>9s}")
+    t = totals(results)
+    print(f"\nTotal: {t.clips} clips, {t.count_items} counts: exact {t.exact_rate:.0%}, OBO {t.obo:.0%}, "
+          f"MAE {t.mae:.3f}, max hold error {t.max_hold_error_s:.1f} s")
+    failures = []
+    if t.obo < args.min_obo:
+        failures.append(f"OBO {t.obo:.0%} < {args.min_obo:.0%}")
+    if t.exact_rate < args.min_exact:
+        failures.append(f"exact {t.exact_rate:.0%} < {args.min_exact:.0%}")
+    if t.mae > args.max_mae:
+        failures.append(f"MAE {t.mae:.3f} > {args.max_mae:.3f}")
+    if t.max_hold_error_s > args.max_hold_error:
+        failures.append(f"hold error {t.max_hold_error_s:.1f} s > {args.max_hold_error:.1f} s")
+    for f in failures:
+        print(f"BELOW THRESHOLD: {f}", file=sys.stderr)
+    return 3 if failures else 0
+
+
 def _exercise_keys() -> list[str]:
     from formcheck.exercises import REGISTRY
 
@@ -134,6 +163,16 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--exercise", choices=sorted(_exercise_keys()), help="check this exercise: reps, holds, faults")
     a.add_argument("-q", "--quiet", action="store_true", help="print only the summary, not every frame")
     a.set_defaults(func=cmd_analyse)
+    e = sub.add_parser("evaluate", help="accuracy of counts and holds against a ground-truth file")
+    e.add_argument("ground_truth", help="JSON file listing clips, exercises, true reps and holds")
+    e.add_argument("--media", default=str(Path(__file__).resolve().parent.parent.parent / "shared" / "media"),
+                   help="folder holding the clips (default: ../shared/media)")
+    e.add_argument("--model", choices=("full", "lite"), default="full")
+    e.add_argument("--min-obo", type=float, default=0.0, help="fail below this off-by-one accuracy (0-1)")
+    e.add_argument("--min-exact", type=float, default=0.0, help="fail below this exact-count rate (0-1)")
+    e.add_argument("--max-mae", type=float, default=float("inf"), help="fail above this relative MAE")
+    e.add_argument("--max-hold-error", type=float, default=float("inf"), help="fail above this hold error (s)")
+    e.set_defaults(func=cmd_evaluate)
     return parser
 
 
