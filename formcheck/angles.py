@@ -135,14 +135,16 @@ def _between(u: np.ndarray, v: np.ndarray) -> float:
     nu, nv = float(np.hypot(*u)), float(np.hypot(*v))
     if not (np.isfinite(nu) and np.isfinite(nv)) or nu < 1e-9 or nv < 1e-9:
         return float("nan")
-    cos = float(np.dot(u, v)) / (nu * nv)
+    cos = float(np.dot(u / nu, v / nv))  # normalise first: no overflow for huge coordinates
     return float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
 
 
 def _signed(u: np.ndarray, v: np.ndarray) -> float:
     """Signed angle from u to v in image coordinates, degrees in (-180, 180]."""
-    if not (np.all(np.isfinite(u)) and np.all(np.isfinite(v))) or np.hypot(*u) < 1e-9 or np.hypot(*v) < 1e-9:
+    nu, nv = float(np.hypot(*u)), float(np.hypot(*v))
+    if not (np.isfinite(nu) and np.isfinite(nv)) or nu < 1e-9 or nv < 1e-9:
         return float("nan")
+    u, v = u / nu, v / nv
     return float(np.degrees(np.arctan2(u[0] * v[1] - u[1] * v[0], float(np.dot(u, v)))))
 
 
@@ -175,7 +177,7 @@ def anterior_direction(pose: Pose, min_visibility: float = DEFAULT_MIN_VISIBILIT
             return np.full(2, np.nan)
         d = np.mean(feet, axis=0)
     n = float(np.hypot(*d))
-    return d / n if n > 1e-9 else np.full(2, np.nan)
+    return d / n if np.isfinite(n) and n > 1e-9 else np.full(2, np.nan)
 
 
 def sagittal_angle(ref: np.ndarray, seg: np.ndarray, anterior: np.ndarray) -> float:
@@ -191,6 +193,11 @@ def compute_angles(pose: Pose, min_visibility: float = DEFAULT_MIN_VISIBILITY) -
     """Every angle in the tables for one pose, by name (see the module docstring for the convention)."""
     if not 0.0 <= min_visibility <= 1.0:
         raise ValueError(f"min_visibility must be in [0, 1], got {min_visibility}")
+    with np.errstate(all="ignore"):  # inf/NaN landmarks become NaN angles; no warnings on the way
+        return _compute(pose, min_visibility)
+
+
+def _compute(pose: Pose, min_visibility: float) -> dict[str, float]:
     out: dict[str, float] = {}
     for j in JOINT_ANGLES:
         out[j.name] = joint_angle(point(pose, j.a, min_visibility), point(pose, j.vertex, min_visibility),

@@ -45,6 +45,11 @@ def width_ratio(pose: Pose) -> float:
 
 def camera_view(pose: Pose) -> View:
     """side / front / oblique, from world-landmark yaw when available, else from the 2-D width ratio."""
+    with np.errstate(all="ignore"):
+        return _camera_view(pose)
+
+
+def _camera_view(pose: Pose) -> View:
     yaw = body_yaw(pose)
     if np.isfinite(yaw):
         if yaw >= SIDE_VIEW_MIN_YAW:
@@ -60,7 +65,8 @@ def camera_view(pose: Pose) -> View:
 
 def near_side(pose: Pose, min_visibility: float = DEFAULT_MIN_VISIBILITY) -> Side | None:
     """The body side nearer the camera: the one with smaller depth (z), ties broken by visibility."""
-    zl, zr = float(np.mean(pose.z[list(_LEFT)])), float(np.mean(pose.z[list(_RIGHT)]))
+    with np.errstate(all="ignore"):
+        zl, zr = float(np.mean(pose.z[list(_LEFT)])), float(np.mean(pose.z[list(_RIGHT)]))
     vl, vr = float(np.mean(pose.visibility[list(_LEFT)])), float(np.mean(pose.visibility[list(_RIGHT)]))
     if max(vl, vr) < min_visibility * 0.5:
         return None

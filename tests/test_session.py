@@ -208,3 +208,17 @@ def test_leg_circles_counted_per_direction_on_the_raised_leg():
         s.step(frame(t, angles, pose=pose))
     reps = s.report().reps
     assert reps["right clockwise"] in (2, 3) and reps["right counterclockwise"] == 0 and reps["left clockwise"] == 0
+
+
+@pytest.mark.parametrize("key", REPS)
+def test_partial_reps_do_not_count_and_dropouts_do_not_break_a_rep(key):
+    ex = get(key)
+    s = ExerciseSession(ex)
+    sig = ex.reps.signal.format(work="right", other="left")
+    rest, active, partial = good_angles(ex), good_angles(ex), good_angles(ex)
+    active[sig] = _active(ex)
+    partial[sig] = (ex.reps.active_at + ex.reps.rest_at) / 2  # half-way: between the thresholds
+    top = max(1.0, ex.prescription.hold_s + 0.2)
+    run(s, [(1.0, rest), (1.0, partial), (1.0, rest),  # a bad (partial) rep
+            (top / 2, active), (0.3, None), (top / 2, active), (1.0, rest)])  # a good rep with a dropout at the top
+    assert sum(s.report().reps.values()) == 1, s.report().reps
