@@ -1,11 +1,12 @@
-"""Speed benchmark: raw MediaPipe landmarker vs the whole formcheck pipeline, on the same clip, in one run.
+"""Speed benchmark: raw MediaPipe landmarker vs formcheck, on the same clip, in one run.
 
-    python bench/bench.py [VIDEO] [--model full|lite] [--frames N]
+    python bench/bench.py [VIDEO] [--models full lite] [--frames N] [--upload CLIP] [--exercise NAME]
 
-Prints ms/frame (median, p95) for: decode only; the raw landmarker alone (VIDEO mode, on frames decoded beforehand);
-formcheck's per-frame work without the landmarker (smoothing + angles + view + drawing); the whole pipeline as the
-CLI runs it (decode + pose + smoothing + angles + drawing + H.264 encoding); and the overhead ratio over the raw
-landmarker. Figures are measured, never asserted: this is not a test.
+For each model: the raw landmarker alone (VIDEO mode, on frames decoded beforehand), ms/frame median and p95;
+formcheck's own per-frame work (smoothing + angles + view + exercise checker + drawing) and its share of the
+landmarker's cost; then the upload path end to end on a whole clip (decode + pose + angles + checker + drawing +
+H.264 encoding in a background thread) as frames/s and multiple of real time, and the process's peak memory.
+Figures are measured, never asserted: this is not a test.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import logging
 import resource
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -22,103 +24,92 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from formcheck.analysis import analyse_recording, annotate  # noqa: E402
 from formcheck.angles import compute_angles  # noqa: E402
-from formcheck.draw import draw_angle_labels, draw_skeleton  # noqa: E402
-from formcheck.pipeline import FramePipeline, analyse_file  # noqa: E402
+from formcheck.exercises import get  # noqa: E402
+from formcheck.pipeline import FrameResult  # noqa: E402
 from formcheck.pose import PoseEstimator  # noqa: E402
+from formcheck.session import ExerciseSession  # noqa: E402
 from formcheck.smoothing import PoseSmoother  # noqa: E402
 from formcheck.video import VideoSource  # noqa: E402
 from formcheck.view import camera_view, near_side  # noqa: E402
 
 LOG = logging.getLogger("bench")
-DEFAULT_CLIP = ROOT.parent / "shared" / "media" / "kneeling_hip_flexor_stretch__side__skatefit.mp4"
+MEDIA = ROOT.parent / "shared" / "media"
 
 
 def stats(ms: list[float]) -> str:
     return f"median {statistics.median(ms):6.2f} ms  p95 {float(np.percentile(ms, 95)):6.2f} ms"
 
 
-def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("video", nargs="?", default=str(DEFAULT_CLIP))
-    ap.add_argument("--model", choices=("full", "lite"), default="full")
-    ap.add_argument("--frames", type=int, default=300, help="frames to use (from the start)")
-    args = ap.parse_args()
+def rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    t0 = time.perf_counter()
-    frames = []
-    decode_ms = []
-    for f in VideoSource(args.video):
-        frames.append(f)
-        decode_ms.append((time.perf_counter() - t0) * 1000)
-        t0 = time.perf_counter()
-        if len(frames) >= args.frames:
-            break
-    h, w = frames[0].image.shape[:2]
-    LOG.info("clip %s: %d frames of %dx%d, model %s", Path(args.video).name, len(frames), w, h, args.model)
 
+def per_frame(frames, model: str, exercise: str) -> None:
     raw_ms, poses = [], []
-    with PoseEstimator(args.model) as est:
+    with PoseEstimator(model) as est:
         for f in frames:
             t = time.perf_counter()
             poses.append(est(f.image, f.timestamp_s))
             raw_ms.append((time.perf_counter() - t) * 1000)
-
     own_ms = []
-    smoother = PoseSmoother()
-    for f, p in zip(frames, poses):
+    smoother, session = PoseSmoother(), ExerciseSession(get(exercise))
+    for i, (f, p) in enumerate(zip(frames, poses)):
         t = time.perf_counter()
         sp = smoother.update(p, f.timestamp_s)
+        r = FrameResult(i, f.timestamp_s, sp, p is not None, p.n_people if p else 0)
         if sp is not None:
-            a = compute_angles(sp)
-            camera_view(sp), near_side(sp)
-            img = f.image.copy()
-            draw_skeleton(img, sp)
-            draw_angle_labels(img, sp, a, ("left_knee", "right_knee", "left_hip", "right_hip"))
+            r.angles, r.view, r.near_side = compute_angles(sp), camera_view(sp), near_side(sp)
+        r.feedback = session.step(r)
+        annotate(f.image, r)
         own_ms.append((time.perf_counter() - t) * 1000)
+    ratio = statistics.median(own_ms) / statistics.median(raw_ms)
+    print(f"[{model}] raw landmarker      {stats(raw_ms)}  {1000 / statistics.median(raw_ms):5.1f} fps")
+    print(f"[{model}] formcheck own work  {stats(own_ms)}  = {ratio:.1%} of the raw landmarker")
 
-    import tempfile
 
-    with tempfile.TemporaryDirectory() as tmp, PoseEstimator(args.model) as est:
-        def factory(_is_image: bool) -> FramePipeline:
-            return FramePipeline(est, PoseSmoother())
-
-        def annotate(img, r):
-            img = img.copy()
-            if r.pose is not None:
-                draw_skeleton(img, r.pose)
-            return img
-
-        sub = Path(tmp) / "clip.mp4"
-        _cut(args.video, sub, len(frames))
+def upload(path: Path, model: str, exercise: str) -> None:
+    info = VideoSource(path).info
+    with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
-        results, summary = analyse_file(sub, factory, out=Path(tmp) / "out.mp4", annotate=annotate)
-        whole_s = time.perf_counter() - t
-    whole_ms = whole_s * 1000 / len(results)
-    raw_med = statistics.median(raw_ms)
-    clip_s = summary.duration_s
+        results, summary = analyse_recording(path, model, out=Path(tmp) / "out.mp4",
+                                             session=ExerciseSession(get(exercise)))
+        wall = time.perf_counter() - t
+    print(f"[{model}] upload path {path.name[:40]} ({info.width}x{info.height}, {summary.duration_s:.1f} s): "
+          f"{len(results) / wall:5.1f} fps, {wall * 1000 / len(results):6.2f} ms/frame, "
+          f"{summary.duration_s / wall:4.2f}x real time")
 
+
+def main() -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("video", nargs="?", default=str(MEDIA / "kneeling_hip_flexor_stretch__side__skatefit.mp4"))
+    ap.add_argument("--models", nargs="+", choices=("full", "lite"), default=["full", "lite"])
+    ap.add_argument("--frames", type=int, default=300, help="frames for the per-frame comparison")
+    ap.add_argument("--upload", default=str(MEDIA / "warrior1__front_oblique__yogaandyou_trim12-62s.mp4"),
+                    help="clip for the end-to-end upload path ('' to skip)")
+    ap.add_argument("--exercise", default="kneeling_hip_flexor")
+    args = ap.parse_args()
+
+    frames, decode_ms, t0 = [], [], time.perf_counter()
+    for f in VideoSource(args.video):
+        frames.append(f)
+        decode_ms.append((time.perf_counter() - t0) * 1000)
+        if len(frames) >= args.frames:
+            break
+        t0 = time.perf_counter()
+    h, w = frames[0].image.shape[:2]
+    print(f"clip {Path(args.video).name}: {len(frames)} frames of {w}x{h}")
     print(f"decode only              {stats(decode_ms)}")
-    print(f"raw landmarker ({args.model:4s})    {stats(raw_ms)}")
-    print(f"formcheck own work       {stats(own_ms)}  ({statistics.median(own_ms) / raw_med:.1%} of raw landmarker)")
-    print(f"whole pipeline (file)    mean   {whole_ms:6.2f} ms/frame  {1000 / whole_ms:5.1f} fps  "
-          f"{clip_s / whole_s:4.2f}x real time")
-    print(f"whole / raw landmarker   {whole_ms / raw_med:.2f}x")
-    print(f"peak RSS                 {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    for model in args.models:
+        per_frame(frames, model, args.exercise)
+    del frames
+    if args.upload:
+        for model in args.models:
+            upload(Path(args.upload), model, "warrior_one")
+    print(f"peak RSS (whole run)     {rss_mib():.0f} MiB")
     return 0
-
-
-def _cut(src: str, dst: Path, n: int) -> None:
-    """Re-encode the first n frames (so the whole-pipeline run reads the same frames from a file)."""
-    from formcheck.video import AnnotatedVideoWriter
-
-    src_info = VideoSource(src).info
-    with AnnotatedVideoWriter(dst, src_info.fps or 30.0, max_side=10_000) as w:
-        for i, f in enumerate(VideoSource(src)):
-            if i >= n:
-                break
-            w.write(f.image)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
 """Analyse a recording end to end with the default wiring; shared by the CLI and the app."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
+import cv2
 import numpy as np
 
 from formcheck.draw import BAD, GOOD, WHITE, draw_angle_labels, draw_panel, draw_skeleton
@@ -11,15 +13,26 @@ from formcheck.pipeline import FramePipeline, FrameResult, Summary, analyse_file
 from formcheck.pose import PoseEstimator, Variant
 from formcheck.smoothing import PoseSmoother
 
+OUTPUT_MAX_SIDE = 1280  # annotated video's long side (AnnotatedVideoWriter's default)
 LABELLED_JOINTS = ("left_knee", "right_knee", "left_hip", "right_hip")
 
 
-def annotate(image: np.ndarray, result: FrameResult) -> np.ndarray:
-    """A copy of the frame with the skeleton and the main joint angles drawn on it."""
-    image = image.copy()
-    if result.pose is not None:
-        draw_skeleton(image, result.pose)
-        draw_angle_labels(image, result.pose, result.angles, LABELLED_JOINTS)
+def annotate(image: np.ndarray, result: FrameResult, max_side: int = OUTPUT_MAX_SIDE) -> np.ndarray:
+    """A new frame, at most ``max_side`` pixels on its long side, with the skeleton, the main joint angles and the
+    exercise cue drawn on it. Drawing at output size (not on a full-size copy) keeps this cheap for phone video."""
+    h, w = image.shape[:2]
+    scale = min(1.0, max_side / max(h, w))
+    if scale < 1.0:
+        image = cv2.resize(image, (int(w * scale) // 2 * 2, int(h * scale) // 2 * 2), interpolation=cv2.INTER_LINEAR)
+    else:
+        image = image.copy()
+    pose = result.pose
+    if pose is not None:
+        if scale < 1.0:
+            pose = replace(pose, xy=pose.xy * np.array([image.shape[1] / w, image.shape[0] / h]),
+                           image_size=(image.shape[1], image.shape[0]))
+        draw_skeleton(image, pose)
+        draw_angle_labels(image, pose, result.angles, LABELLED_JOINTS)
     fb = result.feedback
     if fb is not None:
         color = {"ok": GOOD, "fix": BAD, "warn": BAD}.get(fb.level, WHITE)

@@ -198,15 +198,20 @@ def compute_angles(pose: Pose, min_visibility: float = DEFAULT_MIN_VISIBILITY) -
 
 
 def _compute(pose: Pose, min_visibility: float) -> dict[str, float]:
+    # landmarks below the visibility threshold (or non-finite) become NaN once, then every table row indexes them
+    ok = (pose.visibility >= min_visibility) & np.all(np.isfinite(pose.xy), axis=1)
+    xy = np.where(ok[:, None], pose.xy.astype(float), np.nan)
+
+    def at(p: Point) -> np.ndarray:
+        return xy[p[0]] if len(p) == 1 else xy[list(p)].mean(axis=0)
+
     out: dict[str, float] = {}
     for j in JOINT_ANGLES:
-        out[j.name] = joint_angle(point(pose, j.a, min_visibility), point(pose, j.vertex, min_visibility),
-                                  point(pose, j.c, min_visibility))
-    for s in SEGMENT_ANGLES:
-        out[s.name] = segment_angle(point(pose, s.start, min_visibility), point(pose, s.end, min_visibility), s.kind)
+        out[j.name] = joint_angle(at(j.a), at(j.vertex), at(j.c))
+    for g in SEGMENT_ANGLES:
+        out[g.name] = segment_angle(at(g.start), at(g.end), g.kind)
     anterior = anterior_direction(pose, min_visibility)
     for g in SAGITTAL_ANGLES:
-        ref = _UP if not g.ref_start else point(pose, g.ref_end, min_visibility) - point(pose, g.ref_start, min_visibility)
-        seg = point(pose, g.end, min_visibility) - point(pose, g.start, min_visibility)
-        out[g.name] = sagittal_angle(ref, seg, anterior)
+        ref = _UP if not g.ref_start else at(g.ref_end) - at(g.ref_start)
+        out[g.name] = sagittal_angle(ref, at(g.end) - at(g.start), anterior)
     return out

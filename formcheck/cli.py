@@ -119,16 +119,19 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     media = Path(args.media)
     results = []
-    print(f"{'clip':58s} {'exercise':20s} {'true':>14s} {'predicted':>14s} {'hold err':>9s}")
+    print(f"{'clip':58s} {'exercise':20s} {'true':>14s} {'predicted':>14s} {'hold err':>9s} {'angle err':>10s}")
     for clip in load(Path(args.ground_truth)):
         r = evaluate_clip(clip, media, args.model)
         results.append(r)
         fmt = lambda d: ",".join(f"{k[0]}{v}" for k, v in d.items()) or "-"  # noqa: E731
         hold = ",".join(f"{e:.1f}s" for e in r.hold_errors_s.values()) or "-"
-        print(f"{r.file[:58]:58s} {r.exercise:20s} {fmt(r.true_reps):>14s} {fmt(r.predicted_reps):>14s} {hold:>9s}")
+        ang = ",".join(f"{e:.0f}" for e in r.angle_errors_deg) or "-"
+        print(f"{r.file[:58]:58s} {r.exercise:20s} {fmt(r.true_reps):>14s} {fmt(r.predicted_reps):>14s} {hold:>9s}"
+              f" {ang:>10s}")
     t = totals(results)
     print(f"\nTotal: {t.clips} clips, {t.count_items} counts: exact {t.exact_rate:.0%}, OBO {t.obo:.0%}, "
-          f"MAE {t.mae:.3f}, max hold error {t.max_hold_error_s:.1f} s")
+          f"MAE {t.mae:.3f}, max hold error {t.max_hold_error_s:.1f} s; {t.angle_items} marked angles: median error "
+          f"{t.median_angle_error_deg:.1f} deg, max {t.max_angle_error_deg:.1f} deg")
     failures = []
     if t.obo < args.min_obo:
         failures.append(f"OBO {t.obo:.0%} < {args.min_obo:.0%}")
@@ -138,6 +141,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         failures.append(f"MAE {t.mae:.3f} > {args.max_mae:.3f}")
     if t.max_hold_error_s > args.max_hold_error:
         failures.append(f"hold error {t.max_hold_error_s:.1f} s > {args.max_hold_error:.1f} s")
+    if t.max_angle_error_deg > args.max_angle_error:
+        failures.append(f"angle error {t.max_angle_error_deg:.1f} deg > {args.max_angle_error:.1f} deg")
     for f in failures:
         print(f"BELOW THRESHOLD: {f}", file=sys.stderr)
     return 3 if failures else 0
@@ -172,6 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--min-exact", type=float, default=0.0, help="fail below this exact-count rate (0-1)")
     e.add_argument("--max-mae", type=float, default=float("inf"), help="fail above this relative MAE")
     e.add_argument("--max-hold-error", type=float, default=float("inf"), help="fail above this hold error (s)")
+    e.add_argument("--max-angle-error", type=float, default=float("inf"),
+                   help="fail above this worst joint-angle error (degrees)")
     e.set_defaults(func=cmd_evaluate)
     return parser
 

@@ -2,17 +2,23 @@
 
 Metrics (per clip and in total): exact-count rate, off-by-one accuracy (OBO: |predicted - true| <= 1), mean absolute
 count error relative to the true count (MAE, as RepCount defines it: mean of |predicted - true| / true), and hold-time
-error in seconds (longest hold per side vs the time a person watching measured).
+error in seconds (longest hold per side vs the time a person watching measured), and joint-angle error in degrees
+against hand-marked frames (median and max; an angle formcheck could not measure counts as infinitely wrong).
 """
 from __future__ import annotations
 
 import json
 import logging
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
+
 from formcheck.analysis import analyse_recording
+from formcheck.angles import joint_angle
+from formcheck.pipeline import FrameResult
 from formcheck.exercises import get
 from formcheck.session import ExerciseSession, Report
 
@@ -26,6 +32,7 @@ class ClipResult:
     true_reps: dict[str, int] = field(default_factory=dict)
     predicted_reps: dict[str, int] = field(default_factory=dict)
     hold_errors_s: dict[str, float] = field(default_factory=dict)
+    angle_errors_deg: list[float] = field(default_factory=list)
 
     @property
     def count_pairs(self) -> list[tuple[int, int]]:
@@ -40,21 +47,40 @@ class Totals:
     obo: float
     mae: float
     max_hold_error_s: float
+    angle_items: int = 0
+    median_angle_error_deg: float = 0.0
+    max_angle_error_deg: float = 0.0
 
 
 def evaluate_clip(clip: dict, media: Path, model: str = "full",
-                  run: Callable[[Path, ExerciseSession], None] | None = None) -> ClipResult:
+                  run: Callable[[Path, ExerciseSession], list[FrameResult] | None] | None = None) -> ClipResult:
     session = ExerciseSession(get(clip["exercise"]))
     path = media / clip["file"]
     if run is None:
-        analyse_recording(path, model, session=session)  # type: ignore[arg-type]
+        frames, _ = analyse_recording(path, model, session=session)  # type: ignore[arg-type]
     else:
-        run(path, session)
+        frames = run(path, session) or []
     report = session.report()
     result = ClipResult(clip["file"], clip["exercise"], dict(clip.get("reps", {})), dict(report.reps))
     for side, true in clip.get("hold_s", {}).items():
         result.hold_errors_s[side] = abs(_longest_hold(report, side) - float(true))
+    for mark in clip.get("angles", []):
+        result.angle_errors_deg.append(_angle_error(mark, frames))
     return result
+
+
+def marked_angle(mark: dict) -> float:
+    """The true angle of a hand-marked joint: three pixel points, vertex in the middle."""
+    a, b, c = (np.asarray(p, dtype=float) for p in mark["points"])
+    return joint_angle(a, b, c)
+
+
+def _angle_error(mark: dict, frames: list[FrameResult]) -> float:
+    if not frames:
+        return math.inf
+    nearest = min(frames, key=lambda f: abs(f.timestamp_s - float(mark["t"])))
+    measured = nearest.angles.get(mark["angle"], math.nan)
+    return abs(measured - marked_angle(mark)) if math.isfinite(measured) else math.inf  # unmeasured = worst
 
 
 def _longest_hold(report: Report, side: str) -> float:
@@ -68,7 +94,9 @@ def totals(results: list[ClipResult]) -> Totals:
     obo = sum(abs(pred - true) <= 1 for pred, true in pairs) / n if n else 1.0
     mae = sum(abs(pred - true) / true for pred, true in pairs if true > 0) / n if n else 0.0
     holds = [e for r in results for e in r.hold_errors_s.values()]
-    return Totals(len(results), n, exact, obo, mae, max(holds, default=0.0))
+    angles = [e for r in results for e in r.angle_errors_deg]
+    return Totals(len(results), n, exact, obo, mae, max(holds, default=0.0), len(angles),
+                  float(np.median(angles)) if angles else 0.0, max(angles, default=0.0))
 
 
 def load(path: Path) -> list[dict]:
