@@ -141,6 +141,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         failures.append(f"MAE {t.mae:.3f} > {args.max_mae:.3f}")
     if t.max_hold_error_s > args.max_hold_error:
         failures.append(f"hold error {t.max_hold_error_s:.1f} s > {args.max_hold_error:.1f} s")
+    if t.median_angle_error_deg > args.max_median_angle_error:
+        failures.append(f"median angle error {t.median_angle_error_deg:.1f} deg > {args.max_median_angle_error:.1f} deg")
     if t.max_angle_error_deg > args.max_angle_error:
         failures.append(f"angle error {t.max_angle_error_deg:.1f} deg > {args.max_angle_error:.1f} deg")
     for f in failures:
@@ -179,6 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--max-hold-error", type=float, default=float("inf"), help="fail above this hold error (s)")
     e.add_argument("--max-angle-error", type=float, default=float("inf"),
                    help="fail above this worst joint-angle error (degrees)")
+    e.add_argument("--max-median-angle-error", type=float, default=float("inf"),
+                   help="fail above this median joint-angle error (degrees)")
     e.set_defaults(func=cmd_evaluate)
     return parser
 
