@@ -82,15 +82,23 @@ class FramePipeline:
     def process(self, image: np.ndarray, timestamp_s: float) -> FrameResult:
         raw = self.estimator(image, timestamp_s)
         pose = self.smoother.update(raw, timestamp_s) if self.smoother is not None else raw
-        result = FrameResult(self._index, timestamp_s, pose, raw is not None, raw.n_people if raw else 0)
+        result = frame_result(pose, timestamp_s, self._index, raw, self.min_visibility)
         self._index += 1
-        if pose is not None:
-            result.angles = compute_angles(pose, self.min_visibility)
-            result.view = camera_view(pose)
-            result.near_side = near_side(pose, self.min_visibility)
         if self.checker is not None:
             result.feedback = self.checker.step(result)  # type: ignore[attr-defined]
         return result
+
+
+def frame_result(pose: Pose | None, timestamp_s: float, index: int = 0, raw: Pose | None = None,
+                 min_visibility: float = DEFAULT_MIN_VISIBILITY) -> FrameResult:
+    """Angles, view and near side of a (smoothed) pose; ``raw`` is the unsmoothed detection (defaults to ``pose``)."""
+    detected = raw if raw is not None else (pose if pose is not None and not pose.held else None)
+    result = FrameResult(index, timestamp_s, pose, detected is not None, detected.n_people if detected else 0)
+    if pose is not None:
+        result.angles = compute_angles(pose, min_visibility)
+        result.view = camera_view(pose)
+        result.near_side = near_side(pose, min_visibility)
+    return result
 
 
 def analyse_file(path: str | Path, pipeline_factory: Callable[[bool], FramePipeline],

@@ -11,8 +11,8 @@ from typing import Literal
 
 from formcheck.counters import CircleCounter, Hold, HoldTimer, Rep, RepCounter
 from formcheck.exercises.base import Criterion, Exercise
-from formcheck.landmarks import Landmark
-from formcheck.pipeline import FrameResult
+from formcheck.landmarks import Landmark, Pose
+from formcheck.pipeline import FrameResult, frame_result
 
 Level = Literal["ok", "fix", "warn", "info"]
 SIDES = ("left", "right")
@@ -94,6 +94,10 @@ class ExerciseSession:
         self._was_ok = False
 
     # ---- per frame -------------------------------------------------------------------------------------------
+    def step_pose(self, pose: Pose | None, t: float) -> Feedback:
+        """``step`` for a bare pose (e.g. from another tracker): angles and view are computed here."""
+        return self.step(frame_result(pose, t))
+
     def step(self, result: FrameResult) -> Feedback:
         t = result.timestamp_s
         self._t0 = t if self._t0 is None else self._t0

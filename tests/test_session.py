@@ -222,3 +222,16 @@ def test_partial_reps_do_not_count_and_dropouts_do_not_break_a_rep(key):
     run(s, [(1.0, rest), (1.0, partial), (1.0, rest),  # a bad (partial) rep
             (top / 2, active), (0.3, None), (top / 2, active), (1.0, rest)])  # a good rep with a dropout at the top
     assert sum(s.report().reps.values()) == 1, s.report().reps
+
+
+def test_step_pose_drives_the_same_state_machine_from_bare_poses():
+    s = ExerciseSession(get("standing_march"))
+    t = 0.0
+    for knee_up, seconds in ((0.0, 1.0), (100.0, 1.0), (0.0, 1.0), (100.0, 1.0), (0.0, 1.0)):
+        for _ in range(int(seconds / DT)):
+            pose = side_pose(hip_flexion_deg=knee_up, knee_deg=90.0 if knee_up else 180.0, t=t)
+            fb = s.step_pose(pose, t)
+            t += DT
+    assert fb.level == "ok"
+    assert s.report().reps == {"left": 2, "right": 2}  # the factory's side_pose moves both legs together
+    assert s.step_pose(None, t).cue == MSG_NO_PERSON
