@@ -5,8 +5,8 @@ from tests.conftest import ROOT
 
 
 def test_upload_page_renders_without_errors():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "ui" / "upload.py"), default_timeout=60).run()
     assert not at.exception
-    assert at.title[0].value == "formcheck"
+    assert at.title[0].value == "formcheck: analyse a recording"
     assert "never sent anywhere" in at.caption[0].value
     assert [r.label for r in at.radio] == ["Pose model"]
