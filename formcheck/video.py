@@ -211,3 +211,27 @@ class AnnotatedVideoWriter:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def letterbox(image: np.ndarray, width: int, height: int) -> np.ndarray:
+    """``image`` scaled to fit ``width`` x ``height`` without distortion, centred on black."""
+    h, w = image.shape[:2]
+    s = min(height / h, width / w)
+    small = cv2.resize(image, (max(2, int(w * s) // 2 * 2), max(2, int(h * s) // 2 * 2)))
+    canvas = np.zeros((height, width, 3), np.uint8)
+    y0, x0 = (height - small.shape[0]) // 2, (width - small.shape[1]) // 2
+    canvas[y0:y0 + small.shape[0], x0:x0 + small.shape[1]] = small
+    return canvas
+
+
+def write_y4m(images: Iterator[np.ndarray], path: str | Path, width: int = 640, height: int = 480,
+              fps: int = 30) -> int:
+    """Write BGR images, letterboxed, as YUV4MPEG2: what Chromium's fake camera reads (for browser tests and demos).
+    Returns the number of frames written."""
+    n = 0
+    with Path(path).open("wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
+        for image in images:
+            out.write(b"FRAME\n" + cv2.cvtColor(letterbox(image, width, height), cv2.COLOR_BGR2YUV_I420).tobytes())
+            n += 1
+    return n

@@ -1,5 +1,6 @@
 """End to end: the app in headless Debian Chromium, its fake camera fed from a real clip (runs in CI; .ci/run
-installs chromium). Screenshots go to $FORMCHECK_SCREENSHOTS (default: the test's tmp dir)."""
+installs chromium). Screenshots go to $FORMCHECK_SCREENSHOTS (default: the test's tmp dir); they show unlicensed footage, so never
+commit them (scripts/readme_screenshots.py makes the README's from shippable media)."""
 from __future__ import annotations
 
 import os
@@ -11,33 +12,21 @@ import time
 import urllib.request
 from pathlib import Path
 
-import cv2
-import numpy as np
 import pytest
 
-from formcheck.video import VideoSource
+from formcheck.video import VideoSource, write_y4m
 from tests.conftest import ROOT, media
 
 pytestmark = [pytest.mark.browser, pytest.mark.model, pytest.mark.media]
 CHROMIUM = "/usr/bin/chromium"
 
 
-def write_y4m(src: Path, dst: Path, start_s: float, seconds: float) -> None:
-    """640x480 30 fps YUV4MPEG2 (what Chromium's fake camera reads), the clip letterboxed to keep its aspect."""
-    with dst.open("wb") as out:
-        out.write(b"YUV4MPEG2 W640 H480 F30:1 Ip A1:1 C420jpeg\n")
-        for f in VideoSource(src):
-            if f.timestamp_s < start_s:
-                continue
-            if f.timestamp_s > start_s + seconds:
-                break
-            h, w = f.image.shape[:2]
-            s = min(480 / h, 640 / w)
-            small = cv2.resize(f.image, (int(w * s) // 2 * 2, int(h * s) // 2 * 2))
-            canvas = np.zeros((480, 640, 3), np.uint8)
-            y0, x0 = (480 - small.shape[0]) // 2, (640 - small.shape[1]) // 2
-            canvas[y0:y0 + small.shape[0], x0:x0 + small.shape[1]] = small
-            out.write(b"FRAME\n" + cv2.cvtColor(canvas, cv2.COLOR_BGR2YUV_I420).tobytes())
+def clip_frames(src: Path, start_s: float, seconds: float):
+    for f in VideoSource(src):
+        if f.timestamp_s > start_s + seconds:
+            break
+        if f.timestamp_s >= start_s:
+            yield f.image
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +59,7 @@ def test_live_webcam_shows_a_person_and_a_running_hold(app_url, tmp_path):
 
     assert Path(CHROMIUM).exists(), "install Debian's chromium (.ci/run does)"
     clip = tmp_path / "clip.y4m"
-    write_y4m(media("kneeling_hip_flexor_stretch__side__skatefit.mp4"), clip, 3.5, 12.0)
+    write_y4m(clip_frames(media("kneeling_hip_flexor_stretch__side__skatefit.mp4"), 3.5, 12.0), clip)
     shots = Path(os.environ.get("FORMCHECK_SCREENSHOTS", tmp_path))
     shots.mkdir(parents=True, exist_ok=True)
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -1,12 +1,10 @@
 """The live processor on real frames, as the webcam callback drives it (runs in CI: model in the repo)."""
 import itertools
 
-import cv2
-import numpy as np
 import pytest
 
 from formcheck.live import LiveProcessor
-from formcheck.video import VideoSource
+from formcheck.video import VideoSource, letterbox
 from tests.conftest import media
 
 pytestmark = [pytest.mark.model, pytest.mark.media]
@@ -19,13 +17,7 @@ def camera_frames(name, start_s, seconds):
             continue
         if f.timestamp_s > start_s + seconds:
             break
-        h, w = f.image.shape[:2]
-        s = 480 / h
-        small = cv2.resize(f.image, (int(w * s), 480))
-        canvas = np.zeros((480, 640, 3), np.uint8)
-        x0 = (640 - small.shape[1]) // 2
-        canvas[:, x0:x0 + small.shape[1]] = small
-        yield canvas, f.timestamp_s
+        yield letterbox(f.image, 640, 480), f.timestamp_s
 
 
 def test_live_counts_reps_and_survives_a_camera_restart():

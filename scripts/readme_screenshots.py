@@ -1,0 +1,76 @@
+"""Make the README's screenshots from shippable media only (sample_videos/messi5.jpg, OpenCV's, Apache/BSD):
+the live page with that photo as the camera, and the upload page after analysing it.
+
+    .venv/bin/python scripts/readme_screenshots.py   # needs Debian's chromium at /usr/bin/chromium
+"""
+from __future__ import annotations
+
+import logging
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import cv2
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from formcheck.video import write_y4m  # noqa: E402
+
+LOG = logging.getLogger("screenshots")
+OUT = ROOT / "docs" / "screenshots"
+PHOTO = ROOT / "sample_videos" / "messi5.jpg"
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    from playwright.sync_api import sync_playwright
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
+                               "true", "--server.port", str(port), "--browser.gatherUsageStats", "false"], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as tmp:
+        cam = Path(tmp) / "cam.y4m"
+        write_y4m((cv2.imread(str(PHOTO)) for _ in range(90)), cam)
+        try:
+            for _ in range(60):
+                try:
+                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.5)
+            flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                     f"--use-file-for-fake-video-capture={cam}"]
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=flags)
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                page.goto(url)
+                page.frame_locator("iframe[title*='webrtc']").get_by_role("button", name="START").click(timeout=60_000)
+                page.get_by_text("frames processed").wait_for(timeout=60_000)
+                time.sleep(4)
+                page.screenshot(path=str(OUT / "live.png"))
+                page.get_by_text("Analyse a recording").click()
+                page.locator("input[type=file]").set_input_files(str(PHOTO))
+                page.get_by_text("Angles per frame (CSV)").wait_for(timeout=120_000)
+                time.sleep(1)
+                page.screenshot(path=str(OUT / "upload.png"), full_page=True)
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(10)
+    LOG.info("wrote %s and %s", OUT / "live.png", OUT / "upload.png")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
