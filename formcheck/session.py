@@ -52,6 +52,18 @@ class Feedback:
     faults: list[str] = field(default_factory=list)
 
 
+def progress_line(fb: Feedback, sets: int) -> str:
+    """The set being done against the prescription, e.g. "right leg 2/3 - 18 s / 30 s" or "reps: left 4, right 3"."""
+    if fb.reps:
+        return "reps: " + ", ".join(f"{k} {v}" for k, v in fb.reps.items())
+    if not fb.hold_target_s:
+        return ""
+    done = fb.holds_done.get(fb.side or "both", 0)
+    who = f"{fb.side} leg " if fb.side else ""
+    current = min(done + (0 if fb.hold_s >= fb.hold_target_s else 1), sets)
+    return f"{who}{current}/{sets} - {fb.hold_s:.0f} s / {fb.hold_target_s:.0f} s"
+
+
 @dataclass
 class Report:
     exercise: str

@@ -79,11 +79,11 @@ def test_live_webcam_shows_a_person_and_a_running_hold(app_url, tmp_path):
             while time.time() < deadline:
                 body = page.inner_text("body")
                 m = re.search(r"frames processed: (\d+) - with a person: (\d+)", body)
-                h = re.search(r"hold (\d+\.\d) s / 30 s", body)
+                h = re.search(r"leg \d/3 - (\d+) s / 30 s", body)
                 if m:
                     stats = (int(m.group(1)), int(m.group(2)))
                 if h:
-                    holds.append(float(h.group(1)))
+                    holds.append(int(h.group(1)))
                 if stats and stats[1] > 30 and len(set(holds)) >= 3:
                     break
                 time.sleep(0.5)

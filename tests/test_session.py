@@ -235,3 +235,14 @@ def test_step_pose_drives_the_same_state_machine_from_bare_poses():
     assert fb.level == "ok"
     assert s.report().reps == {"left": 2, "right": 2}  # the factory's side_pose moves both legs together
     assert s.step_pose(None, t).cue == MSG_NO_PERSON
+
+
+def test_progress_line_shows_the_set_against_the_prescription():
+    from formcheck.session import Feedback, progress_line
+
+    fb = Feedback(0.0, "", "ok", side="left", hold_s=18.2, hold_target_s=30.0, holds_done={"left": 1})
+    assert progress_line(fb, 3) == "left leg 2/3 - 18 s / 30 s"
+    fb.hold_s = 30.0
+    fb.holds_done = {"left": 2}
+    assert progress_line(fb, 3) == "left leg 2/3 - 30 s / 30 s"
+    assert progress_line(Feedback(0.0, "", "ok", reps={"left": 4, "right": 3}), 1) == "reps: left 4, right 3"

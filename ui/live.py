@@ -11,6 +11,7 @@ from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from formcheck.exercises import REGISTRY
 from formcheck.live import LiveProcessor
+from formcheck.session import progress_line
 
 # No STUN/TURN by default: works offline and on one machine. Deployments behind NAT set FORMCHECK_ICE_SERVERS to a
 # JSON list, e.g. '[{"urls": ["stun:stun.example.org:3478"]}]'.
@@ -43,11 +44,8 @@ while ctx.state.playing:
     s = processor.latest()
     fb = s.feedback
     if fb is not None:
-        text = fb.cue
-        if fb.reps:
-            text += "  |  reps: " + ", ".join(f"{k} {v}" for k, v in fb.reps.items())
-        elif fb.hold_target_s:
-            text += f"  |  {fb.side or ''} hold {fb.hold_s:.1f} s / {fb.hold_target_s:.0f} s"
+        line = progress_line(fb, REGISTRY[key].prescription.sets)
+        text = f"{fb.cue}  |  {line}" if line else fb.cue
         (cue.success if fb.level == "ok" else cue.warning)(text)
     stats.markdown(f"frames processed: **{s.frames}** - with a person: **{s.frames_with_person}** - "
                    f"time {s.timestamp_s:.1f} s")
