@@ -25,14 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from formcheck.analysis import analyse_recording, annotate  # noqa: E402
-from formcheck.angles import compute_angles  # noqa: E402
 from formcheck.exercises import get  # noqa: E402
-from formcheck.pipeline import FrameResult  # noqa: E402
+from formcheck.pipeline import frame_result  # noqa: E402
 from formcheck.pose import PoseEstimator  # noqa: E402
 from formcheck.session import ExerciseSession  # noqa: E402
 from formcheck.smoothing import PoseSmoother  # noqa: E402
 from formcheck.video import VideoSource  # noqa: E402
-from formcheck.view import camera_view, near_side  # noqa: E402
 
 LOG = logging.getLogger("bench")
 MEDIA = ROOT.parent / "shared" / "media"
@@ -57,10 +55,7 @@ def per_frame(frames, model: str, exercise: str) -> None:
     smoother, session = PoseSmoother(), ExerciseSession(get(exercise))
     for i, (f, p) in enumerate(zip(frames, poses)):
         t = time.perf_counter()
-        sp = smoother.update(p, f.timestamp_s)
-        r = FrameResult(i, f.timestamp_s, sp, p is not None, p.n_people if p else 0)
-        if sp is not None:
-            r.angles, r.view, r.near_side = compute_angles(sp), camera_view(sp), near_side(sp)
+        r = frame_result(smoother.update(p, f.timestamp_s), f.timestamp_s, i, p)
         r.feedback = session.step(r)
         annotate(f.image, r)
         own_ms.append((time.perf_counter() - t) * 1000)

@@ -120,12 +120,6 @@ _UP = np.array([0.0, -1.0])
 _DOWN = np.array([0.0, 1.0])
 
 
-def point(pose: Pose, p: Point, min_visibility: float = DEFAULT_MIN_VISIBILITY) -> np.ndarray:
-    """(2,) pixel position of a landmark or the mean of several; NaN if any is not visible enough."""
-    pts = np.array([pose.point(lm, min_visibility) for lm in p])
-    return pts.mean(axis=0)
-
-
 def joint_angle(a: np.ndarray, vertex: np.ndarray, c: np.ndarray) -> float:
     """Unsigned angle at ``vertex`` between vertex->a and vertex->c, degrees in [0, 180]; NaN if degenerate."""
     return _between(a - vertex, c - vertex)

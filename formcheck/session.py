@@ -207,7 +207,6 @@ class ExerciseSession:
                                  result.timestamp_s)
             if rep is not None:
                 fb.events.append("rep")
-        fb.reps = {k: c.count for k, c in self.counters.items()}
 
     def _count_circles(self, result: FrameResult, work: str, fb: Feedback) -> None:
         if not self.circles or result.pose is None:
@@ -257,7 +256,7 @@ class ExerciseSession:
         if self.hold is not None:
             done = [h for h in [*self.hold.finished, self.hold.current] if h is not None and h.completed]
             fb.holds_done = _by_side(done)
-        if self.counters and not fb.reps:
+        if self.counters:
             fb.reps = {k: c.count for k, c in self.counters.items()}
         if self.circles:
             fb.reps = self._circle_counts()

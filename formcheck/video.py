@@ -62,7 +62,8 @@ def _sniff(path: Path) -> None:
     size = path.stat().st_size
     if size == 0:
         raise InputError(f"{path.name}: the file is empty (0 bytes)")
-    head = path.read_bytes()[:512] if size < 512 else path.open("rb").read(512)
+    with path.open("rb") as fh:
+        head = fh.read(512)
     if head and all(b in _TEXT_BYTES for b in head):
         raise InputError(f"{path.name}: this is a text file, not a video or image")
 
