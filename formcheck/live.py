@@ -14,6 +14,8 @@ import numpy as np
 
 from formcheck.analysis import annotate
 from formcheck.exercises import get
+from formcheck.export import report_dict
+from formcheck.history import History
 from formcheck.pipeline import FramePipeline, FrameResult
 from formcheck.pose import PoseEstimator, Variant
 from formcheck.session import ExerciseSession, Feedback, Report
@@ -33,11 +35,15 @@ class LiveState:
     exercise: str | None = None
     feedback: Feedback | None = None
     events: list[str] = field(default_factory=list)  # since the last read, for sounds
+    logged_faults: set[str] = field(default_factory=set)
 
 
 class LiveProcessor:
-    def __init__(self, exercise: str | None = None, model: Variant = "lite", max_side: int = 960) -> None:
+    def __init__(self, exercise: str | None = None, model: Variant = "lite", max_side: int = 960,
+                 history: History | None = None) -> None:
         self.model, self.max_side = model, max_side
+        self.history = history
+        self._history_id: int | None = None
         self._lock = threading.Lock()
         self._state = LiveState(exercise=exercise)
         self._pipeline: FramePipeline | None = None
@@ -49,6 +55,7 @@ class LiveProcessor:
     def set_exercise(self, exercise: str | None) -> None:
         """Switch exercise: counters and timers start from zero."""
         with self._lock:
+            self._finish_history()
             self._session = ExerciseSession(get(exercise)) if exercise else None
             self._state = LiveState(exercise=exercise, frames=self._state.frames,
                                     frames_with_person=self._state.frames_with_person)
@@ -81,6 +88,26 @@ class LiveProcessor:
         if isinstance(result.feedback, Feedback):
             s.feedback = result.feedback
             s.events.extend(result.feedback.events)
+            self._log(result.feedback)
+
+    def _log(self, fb: Feedback) -> None:
+        """Write reps, completed holds and new faults to the history as they happen."""
+        if self.history is None or self._session is None or not (fb.events or fb.faults):
+            return
+        if self._history_id is None:
+            self._history_id = self.history.start(self._session.exercise.key, "live")
+        for event in fb.events:
+            if event in ("rep", "hold_complete"):
+                self.history.record(self._history_id, fb.t, event, fb.side)
+        for fault in fb.faults:
+            if fault not in self._state.logged_faults:
+                self.history.record(self._history_id, fb.t, "fault", fb.side, fault)
+        self._state.logged_faults = set(fb.faults)
+
+    def _finish_history(self) -> None:
+        if self.history is not None and self._history_id is not None and self._session is not None:
+            self.history.finish(self._history_id, report_dict(self._session.report()))
+        self._history_id = None
 
     def latest(self) -> LiveState:
         """A snapshot for the page; events are handed out once."""
@@ -96,6 +123,7 @@ class LiveProcessor:
 
     def close(self) -> None:
         with self._lock:
+            self._finish_history()
             if self._estimator is not None:
                 self._estimator.close()
             self._pipeline = self._estimator = None

@@ -6,6 +6,7 @@ the live page with that photo as the camera, and the upload page after analysing
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import subprocess
 import sys
@@ -35,7 +36,8 @@ def main() -> int:
         port = s.getsockname()[1]
     server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
                                "true", "--server.port", str(port), "--browser.gatherUsageStats", "false"], cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env=os.environ | {"FORMCHECK_DB": str(Path(tempfile.gettempdir()) / "shots.sqlite")})
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:
         cam = Path(tmp) / "cam.y4m"

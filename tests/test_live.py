@@ -3,6 +3,7 @@ import itertools
 
 import pytest
 
+from formcheck.history import History
 from formcheck.live import LiveProcessor
 from formcheck.video import VideoSource, letterbox
 from tests.conftest import media
@@ -20,8 +21,9 @@ def camera_frames(name, start_s, seconds):
         yield letterbox(f.image, 640, 480), f.timestamp_s
 
 
-def test_live_counts_reps_and_survives_a_camera_restart():
-    proc = LiveProcessor("standing_march", model="full")
+def test_live_counts_reps_and_survives_a_camera_restart(tmp_path):
+    history = History(tmp_path / "h.sqlite")
+    proc = LiveProcessor("standing_march", model="full", history=history)
     try:
         for img, t in camera_frames("standing_knee_lift_march__oblique__skatefit.mp4", 6.0, 5.0):
             out = proc.process(img, t + 1000.0)  # webcam clocks do not start at 0
@@ -38,5 +40,8 @@ def test_live_counts_reps_and_survives_a_camera_restart():
         assert sum(again.feedback.reps.values()) >= sum(first.feedback.reps.values())
         proc.set_exercise("kneeling_hip_flexor")  # a new exercise starts from zero
         assert proc.latest().feedback is None and proc.report().reps == {}
+        [logged] = history.sessions()  # reps went to the history as they happened; the switch closed the session
+        assert logged.exercise == "standing_march" and logged.ended
+        assert logged.reps == sum(again.feedback.reps.values())
     finally:
         proc.close()

@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from formcheck.exercises import REGISTRY
+from formcheck.history import History
 from formcheck.live import LiveProcessor
 from formcheck.session import progress_line
 
@@ -22,7 +23,7 @@ names = {ex.name: key for key, ex in REGISTRY.items()}
 choice = st.selectbox("Exercise", list(names), key="live_exercise")
 key = names[choice]
 if "live_processor" not in st.session_state:
-    st.session_state.live_processor = LiveProcessor(key)
+    st.session_state.live_processor = LiveProcessor(key, history=History())  # reps/holds saved as they happen
 processor: LiveProcessor = st.session_state.live_processor
 if st.session_state.get("live_current") != key:
     processor.set_exercise(key)  # changing exercise resets counters and timers

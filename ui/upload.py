@@ -10,6 +10,7 @@ from formcheck import export
 from formcheck.analysis import analyse_recording
 from formcheck.errors import FormcheckError
 from formcheck.exercises import REGISTRY
+from formcheck.history import History, save_report
 from formcheck.session import ExerciseSession
 from formcheck.video import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 
@@ -59,6 +60,7 @@ if upload is not None:
         st.video(video_bytes, format="video/mp4")
     if session is not None:
         report = session.report()
+        save_report(History(), report)
         st.subheader(f"{REGISTRY[report.exercise].name} - {report.prescription}")
         if report.reps:
             st.write("Reps: " + ", ".join(f"{side} {n}" for side, n in report.reps.items()))

@@ -1,0 +1,21 @@
+"""History page: past sessions from the local SQLite database, and progress over time."""
+import streamlit as st
+
+from formcheck.exercises import REGISTRY
+from formcheck.history import History, default_path
+
+st.title("formcheck: history")
+st.caption(f"Stored on this machine only, in {default_path()} (set FORMCHECK_DB to change).")
+history = History()
+names = {ex.name: key for key, ex in REGISTRY.items()}
+choice = st.selectbox("Exercise", ["(all)", *names])
+rows = history.sessions(names.get(choice))
+if not rows:
+    st.info("No sessions yet: do an exercise on the live page or analyse a recording.")
+else:
+    table = [{"date (UTC)": r.started_utc, "exercise": REGISTRY[r.exercise].name if r.exercise in REGISTRY else
+              r.exercise, "from": r.source, "reps": r.reps, "holds completed": r.holds, "faults": r.faults,
+              "finished": r.ended} for r in reversed(rows)]
+    st.dataframe(table, use_container_width=True)
+    if choice in names:
+        st.line_chart({"reps": [r.reps for r in rows], "holds completed": [r.holds for r in rows]})
