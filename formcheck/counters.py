@@ -68,6 +68,11 @@ class HoldTimer:
     def seconds(self) -> float:
         return self.current.duration_s if self.current is not None else 0.0
 
+    @property
+    def holds(self) -> list[Hold]:
+        """Every hold so far: the finished ones, then the one in progress."""
+        return [*self.finished, *([self.current] if self.current is not None else [])]
+
     def close(self) -> list[Hold]:
         self._end()
         return self.finished

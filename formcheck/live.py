@@ -35,7 +35,6 @@ class LiveState:
     exercise: str | None = None
     feedback: Feedback | None = None
     events: list[str] = field(default_factory=list)  # since the last read, for sounds
-    logged_faults: set[str] = field(default_factory=set)
 
 
 class LiveProcessor:
@@ -44,6 +43,7 @@ class LiveProcessor:
         self.model, self.max_side = model, max_side
         self.history = history
         self._history_id: int | None = None
+        self._logged_faults: set[str] = set()  # faults already written, so a lasting fault is logged once
         self._lock = threading.Lock()
         self._state = LiveState(exercise=exercise)
         self._pipeline: FramePipeline | None = None
@@ -100,14 +100,15 @@ class LiveProcessor:
             if event in ("rep", "hold_complete"):
                 self.history.record(self._history_id, fb.t, event, fb.side)
         for fault in fb.faults:
-            if fault not in self._state.logged_faults:
+            if fault not in self._logged_faults:
                 self.history.record(self._history_id, fb.t, "fault", fb.side, fault)
-        self._state.logged_faults = set(fb.faults)
+        self._logged_faults = set(fb.faults)
 
     def _finish_history(self) -> None:
         if self.history is not None and self._history_id is not None and self._session is not None:
             self.history.finish(self._history_id, report_dict(self._session.report()))
         self._history_id = None
+        self._logged_faults = set()
 
     def latest(self) -> LiveState:
         """A snapshot for the page; events are handed out once."""

@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from formcheck.counters import CircleCounter, Hold, HoldTimer, Rep, RepCounter
-from formcheck.exercises.base import Criterion, Exercise
+from formcheck.exercises.base import Criterion, Exercise, resolve_angle
 from formcheck.landmarks import Landmark, Pose
 from formcheck.pipeline import FrameResult, frame_result
 
 Level = Literal["ok", "fix", "warn", "info"]
 SIDES = ("left", "right")
 MSG_NO_PERSON = "Step into view: nobody is visible."
-MSG_TWO_PEOPLE = "More than one person is in view; following the nearest. Ask others to step out of view."
 MSG_WRONG_VIEW = "Turn side-on to the camera: this exercise is judged from the side."
 MSG_OUT_OF_FRAME = "Move so your whole body is in view: {parts} cannot be seen."
 SPEED_BASELINE_S = 0.2  # speed is measured over at least this long, so landmark jitter does not read as a jerk
@@ -202,9 +201,7 @@ class ExerciseSession:
             return
         for key, counter in self.counters.items():
             side = work if key == "both" else key
-            other = "right" if side == "left" else "left"
-            rep = counter.update(result.angles.get(spec.signal.format(work=side, other=other), math.nan),
-                                 result.timestamp_s)
+            rep = counter.update(result.angles.get(resolve_angle(spec.signal, side), math.nan), result.timestamp_s)
             if rep is not None:
                 fb.events.append("rep")
 
@@ -228,7 +225,7 @@ class ExerciseSession:
 
     def _safety(self, result: FrameResult, work: str, t: float) -> list[str]:
         ex = self.exercise
-        v = result.angles.get(ex.key_angle.format(work=work, other="right" if work == "left" else "left"), math.nan)
+        v = result.angles.get(resolve_angle(ex.key_angle, work), math.nan)
         if not math.isfinite(v):
             return []
         self._history.append((t, v))
@@ -254,8 +251,7 @@ class ExerciseSession:
 
     def _finish(self, fb: Feedback) -> Feedback:
         if self.hold is not None:
-            done = [h for h in [*self.hold.finished, self.hold.current] if h is not None and h.completed]
-            fb.holds_done = _by_side(done)
+            fb.holds_done = _by_side([h for h in self.hold.holds if h.completed])
         if self.counters:
             fb.reps = {k: c.count for k, c in self.counters.items()}
         if self.circles:
@@ -264,7 +260,7 @@ class ExerciseSession:
 
     # ---- session ---------------------------------------------------------------------------------------------
     def report(self) -> Report:
-        holds = [] if self.hold is None else [*self.hold.finished, *([self.hold.current] if self.hold.current else [])]
+        holds = [] if self.hold is None else self.hold.holds
         reps = [r for c in self.counters.values() for r in c.reps]
         return Report(self.exercise.key, self.exercise.prescription.text,
                       (self._t - self._t0) if self._t0 is not None else 0.0,

@@ -11,6 +11,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 
+def resolve_angle(template: str, work: str) -> str:
+    """An angle name with ``{work}`` / ``{other}`` filled in for working side ``work`` ("left" or "right")."""
+    return template.format(work=work, other="right" if work == "left" else "left")
+
+
 @dataclass(frozen=True)
 class Criterion:
     """``low <= angle <= high`` must hold (either bound may be None). Messages say how to fix it."""
@@ -23,7 +28,7 @@ class Criterion:
     too_high: str = ""
 
     def resolve(self, work: str) -> str:
-        return self.angle.format(work=work, other="right" if work == "left" else "left")
+        return resolve_angle(self.angle, work)
 
     def check(self, value: float) -> bool:
         return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
