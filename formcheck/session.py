@@ -7,12 +7,15 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from formcheck.counters import CircleCounter, Hold, HoldTimer, Rep, RepCounter
 from formcheck.exercises.base import Criterion, Exercise, resolve_angle
 from formcheck.landmarks import Landmark, Pose
 from formcheck.pipeline import FrameResult, frame_result
+
+if TYPE_CHECKING:
+    from formcheck.routine import RoutineStatus
 
 Level = Literal["ok", "fix", "warn", "info"]
 SIDES = ("left", "right")
@@ -49,6 +52,7 @@ class Feedback:
     reps: dict[str, int] = field(default_factory=dict)
     events: list[str] = field(default_factory=list)  # "hold_complete", "rep", "form_break" (for sounds)
     faults: list[str] = field(default_factory=list)
+    routine: RoutineStatus | None = None  # set by a guided routine (formcheck.routine)
 
 
 def progress_line(fb: Feedback, sets: int) -> str:

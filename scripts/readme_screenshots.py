@@ -6,13 +6,9 @@ the live page with that photo as the camera, and the upload page after analysing
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import cv2
@@ -20,6 +16,7 @@ import cv2
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from formcheck.video import write_y4m  # noqa: E402
+from tests.browser import CHROMIUM, chromium_flags, serving_app  # noqa: E402
 
 LOG = logging.getLogger("screenshots")
 OUT = ROOT / "docs" / "screenshots"
@@ -31,45 +28,23 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     OUT.mkdir(parents=True, exist_ok=True)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
-                               "true", "--server.port", str(port), "--browser.gatherUsageStats", "false"], cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              env=os.environ | {"FORMCHECK_DB": str(Path(tempfile.gettempdir()) / "shots.sqlite")})
-    url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:
         cam = Path(tmp) / "cam.y4m"
         write_y4m((cv2.imread(str(PHOTO)) for _ in range(90)), cam)
-        try:
-            for _ in range(60):
-                try:
-                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.5)
-            flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                     f"--use-file-for-fake-video-capture={cam}"]
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=flags)
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                page.goto(url)
-                page.frame_locator("iframe[title*='webrtc']").get_by_role("button", name="START").click(timeout=60_000)
-                page.get_by_text("frames processed").wait_for(timeout=60_000)
-                time.sleep(4)
-                page.screenshot(path=str(OUT / "live.png"))
-                page.get_by_text("Analyse a recording").click()
-                page.locator("input[type=file]").set_input_files(str(PHOTO))
-                page.get_by_text("Angles per frame (CSV)").wait_for(timeout=120_000)
-                time.sleep(1)
-                page.screenshot(path=str(OUT / "upload.png"), full_page=True)
-                browser.close()
-        finally:
-            server.terminate()
-            server.wait(10)
+        with serving_app(Path(tmp) / "shots.sqlite") as url, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=chromium_flags(cam))
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(url)
+            page.frame_locator("iframe[title*='webrtc']").get_by_role("button", name="START").click(timeout=60_000)
+            page.get_by_text("frames processed").wait_for(timeout=60_000)
+            time.sleep(4)
+            page.screenshot(path=str(OUT / "live.png"))
+            page.get_by_text("Analyse a recording").click()
+            page.locator("input[type=file]").set_input_files(str(PHOTO))
+            page.get_by_text("Angles per frame (CSV)").wait_for(timeout=120_000)
+            time.sleep(1)
+            page.screenshot(path=str(OUT / "upload.png"), full_page=True)
+            browser.close()
     LOG.info("wrote %s and %s", OUT / "live.png", OUT / "upload.png")
     return 0
 

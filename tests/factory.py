@@ -54,3 +54,34 @@ def side_pose(facing: str = "right", knee_deg: float = 180.0, hip_flexion_deg: f
         pts[L[f"{side}_ELBOW"]] = tuple(shoulder + [0, seg])
         pts[L[f"{side}_WRIST"]] = tuple(shoulder + [0, 2 * seg])
     return make_pose(pts, image_size=image_size, t=t)
+
+
+def marching_pose(t: float, period_s: float = 2.0, image_size: tuple[int, int] = (1000, 1000)) -> Pose:
+    """A person marching on the spot, seen from the side: the left hip flexes to 90 degrees and back in the first
+    half of each period, the right in the second half (smoothly, under any jerk limit). One rep per leg per period."""
+    phase = np.sin(2 * np.pi * t / period_s)
+    left = side_pose(hip_flexion_deg=90.0 * max(0.0, phase), knee_deg=100.0, t=t)
+    right = side_pose(hip_flexion_deg=90.0 * max(0.0, -phase), knee_deg=100.0, t=t)
+    xy = left.xy.copy()
+    for lm in L:
+        if lm.name.startswith("RIGHT_"):
+            xy[lm] = right.xy[lm]
+    w, h = image_size
+    scale = min(w, h) / 1000  # side_pose draws on a 1000 x 1000 canvas: shrink evenly, keep it centred
+    xy = (xy - 500.0) * scale + [w / 2, h / 2]
+    return make_pose({lm: tuple(xy[lm]) for lm in L}, image_size=image_size, t=t)
+
+
+class MarchingEstimator:
+    """Stands in for the pose model: ``(image, t) -> Pose`` of ``marching_pose``; nobody in ``absent`` windows."""
+
+    def __init__(self, period_s: float = 2.0, absent: tuple[tuple[float, float], ...] = ()) -> None:
+        self.period_s, self.absent = period_s, absent
+        self.calls = 0
+
+    def __call__(self, image: np.ndarray, t: float) -> Pose | None:
+        self.calls += 1
+        if any(a <= t < b for a, b in self.absent):
+            return None
+        h, w = image.shape[:2]
+        return marching_pose(t, self.period_s, (w, h))

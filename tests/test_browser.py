@@ -1,24 +1,21 @@
 """End to end: the app in headless Debian Chromium, its fake camera fed from a real clip (runs in CI; .ci/run
-installs chromium). Screenshots go to $FORMCHECK_SCREENSHOTS (default: the test's tmp dir); they show unlicensed footage, so never
-commit them (scripts/readme_screenshots.py makes the README's from shippable media)."""
+installs chromium). Screenshots go to $FORMCHECK_SCREENSHOTS (default: the test's tmp dir); they show unlicensed
+footage, so never commit them (scripts/readme_screenshots.py makes the README's from shippable media)."""
 from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from formcheck.video import VideoSource, write_y4m
-from tests.conftest import ROOT, media
+from tests.browser import CHROMIUM, chromium_flags, serving_app
+from tests.conftest import media
 
 pytestmark = [pytest.mark.browser, pytest.mark.model, pytest.mark.media]
-CHROMIUM = "/usr/bin/chromium"
+KNEELING = "kneeling_hip_flexor_stretch__side__skatefit.mp4"  # right leg forward, held from ~4 s
 
 
 def clip_frames(src: Path, start_s: float, seconds: float):
@@ -30,67 +27,79 @@ def clip_frames(src: Path, start_s: float, seconds: float):
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
-                             "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--browser.gatherUsageStats", "false"], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env=os.environ | {"FORMCHECK_DB": str(tmp_path_factory.mktemp("db") / "h.sqlite")})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(60):
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("the app did not start within 30 s")
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
-
-
-def test_live_webcam_shows_a_person_and_a_running_hold(app_url, tmp_path):
+def browser(tmp_path_factory):
     from playwright.sync_api import sync_playwright
 
     assert Path(CHROMIUM).exists(), "install Debian's chromium (.ci/run does)"
-    clip = tmp_path / "clip.y4m"
-    write_y4m(clip_frames(media("kneeling_hip_flexor_stretch__side__skatefit.mp4"), 3.5, 12.0), clip)
-    shots = Path(os.environ.get("FORMCHECK_SCREENSHOTS", tmp_path))
-    shots.mkdir(parents=True, exist_ok=True)
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-             f"--use-file-for-fake-video-capture={clip}"]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=flags)
+    tmp = tmp_path_factory.mktemp("browser")
+    clip = tmp / "clip.y4m"
+    write_y4m(clip_frames(media(KNEELING), 3.5, 12.0), clip)
+    with serving_app(tmp / "h.sqlite") as url, sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=chromium_flags(clip))
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            page.goto(app_url)
-            page.get_by_text("formcheck: live").wait_for(timeout=60_000)
-            webrtc = page.frame_locator("iframe[title*='webrtc']")
-            webrtc.get_by_role("button", name="START").click(timeout=60_000)
-            stats, holds = None, []
-            deadline = time.time() + 90
-            while time.time() < deadline:
-                body = page.inner_text("body")
-                m = re.search(r"frames processed: (\d+) - with a person: (\d+)", body)
-                h = re.search(r"leg \d/3 - (\d+) s / 30 s", body)
-                if m:
-                    stats = (int(m.group(1)), int(m.group(2)))
-                if h:
-                    holds.append(int(h.group(1)))
-                if stats and stats[1] > 30 and len(set(holds)) >= 3:
-                    break
-                time.sleep(0.5)
-            page.screenshot(path=str(shots / "live.png"), full_page=True)
+            yield chromium, url
         finally:
-            browser.close()
-    assert stats is not None and stats[0] > 30, f"no processed frames arrived: {stats}"
-    assert stats[1] > 0.5 * stats[0], f"no person detected in most frames: {stats}"
+            chromium.close()
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    path = Path(os.environ.get("FORMCHECK_SCREENSHOTS", tmp_path))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def watch(page, patterns: dict[str, str], done, seconds: float = 90) -> dict[str, list[tuple[str, ...]]]:
+    """Poll the page's text; collect every match of each pattern until ``done(seen)`` or the time is up."""
+    seen: dict[str, list[tuple[str, ...]]] = {k: [] for k in patterns}
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        body = page.inner_text("body")
+        for k, pat in patterns.items():
+            m = re.search(pat, body)
+            if m:
+                seen[k].append(m.groups())
+        seen["sounds"] = [(str(page.locator("[class*='st-key-fc-sound'] audio").count()),)]
+        if done(seen):
+            break
+        time.sleep(0.5)
+    return seen
+
+
+def start_camera(page) -> None:
+    page.frame_locator("iframe[title*='webrtc']").get_by_role("button", name="START").click(timeout=60_000)
+
+
+def test_live_webcam_shows_a_person_and_a_running_hold(browser, shots):
+    chromium, url = browser
+    page = chromium.new_page(viewport={"width": 1280, "height": 1300})
+    page.goto(url)
+    page.get_by_text("formcheck: live").wait_for(timeout=60_000)
+    start_camera(page)
+    seen = watch(page, {"stats": r"frames processed: (\d+) - with a person: (\d+)",
+                        "hold": r"right leg \d/3 - (\d+) s / 30 s"},
+                 lambda s: s["stats"] and int(s["stats"][-1][1]) > 30 and len(set(s["hold"])) >= 3)
+    page.screenshot(path=str(shots / "live.png"), full_page=True)
+    page.close()
+    assert seen["stats"], "no processed frames arrived"
+    frames, with_person = map(int, seen["stats"][-1])
+    assert frames > 30 and with_person > 0.5 * frames, f"no person in most frames: {frames}, {with_person}"
+    holds = [int(h[0]) for h in seen["hold"]]
     assert len(set(holds)) >= 3 and max(holds) > min(holds), f"hold timer did not move: {holds[-10:]}"
+
+
+def test_guided_routine_skips_to_the_right_leg_and_times_it(browser, shots):
+    chromium, url = browser
+    page = chromium.new_page(viewport={"width": 1280, "height": 1300})
+    page.goto(url)
+    page.get_by_text("Guided routine").click(timeout=60_000)
+    page.get_by_text(re.compile(r"Step 1/\d+: Kneeling hip-flexor stretch - left side - 0/3")).wait_for(timeout=30_000)
+    page.get_by_role("button", name="Skip this step").click()
+    page.get_by_text(re.compile(r"Step 2/\d+: Kneeling hip-flexor stretch - right side")).wait_for(timeout=30_000)
+    assert page.get_by_text("Next: Lying psoas stretch (dangling leg) - left side").count() == 1
+    start_camera(page)
+    seen = watch(page, {"hold": r"right leg \d/3 - (\d+) s / 30 s"}, lambda s: len(set(s["hold"])) >= 3)
+    page.screenshot(path=str(shots / "routine.png"), full_page=True)
+    page.close()
+    holds = [int(h[0]) for h in seen["hold"]]
+    assert len(set(holds)) >= 3 and max(holds) > min(holds), f"hold timer did not move in the routine: {holds[-10:]}"

@@ -45,3 +45,92 @@ def test_live_counts_reps_and_survives_a_camera_restart(tmp_path):
         assert logged.reps == sum(again.feedback.reps.values())
     finally:
         proc.close()
+
+
+# ---- without the model: the worker's threading, queue, routine and camera logic -------------------------------
+import numpy as np  # noqa: E402
+
+from formcheck.live import (MSG_CAMERA_STOPPED, MSG_CAMERA_WAITING, QUEUE_SIZE, CameraWatch,  # noqa: E402
+                            StartRaceGuard)
+from formcheck.routine import RoutineRunner, Step  # noqa: E402
+from tests.factory import MarchingEstimator  # noqa: E402
+
+BLANK = np.zeros((120, 160, 3), np.uint8)
+
+
+def feed(proc: LiveProcessor, seconds: float, t0: float = 0.0, fps: float = 30.0) -> float:
+    for i in range(int(seconds * fps)):
+        proc.process(BLANK, t0 + i / fps)
+    return t0 + seconds
+
+
+def test_queue_stays_bounded_and_loses_no_events_when_the_page_does_not_read():
+    proc = LiveProcessor("standing_march", estimator_factory=MarchingEstimator)
+    feed(proc, 20.0)  # 600 frames, nobody reading
+    assert proc._queue.qsize() <= QUEUE_SIZE
+    s = proc.latest()
+    assert s.frames == 600 and s.frames_with_person == 600
+    assert s.events.count("rep") == sum(s.feedback.reps.values()) >= 16  # dropped updates' events were carried
+    assert "rep" in s.sounds and proc.latest().events == []  # handed out once
+
+
+def test_updates_cross_threads_through_the_queue():
+    import threading
+
+    proc = LiveProcessor("standing_march", estimator_factory=MarchingEstimator)
+    worker = threading.Thread(target=feed, args=(proc, 10.0))
+    worker.start()
+    seen = []
+    while worker.is_alive():
+        seen += proc.drain()
+    worker.join()
+    seen += proc.drain()
+    frames = [u.frames for u in seen]
+    assert frames == sorted(frames) and frames[-1] == 300  # in order, through to the last frame
+    assert sum(u.events.count("rep") for u in seen) == sum(seen[-1].feedback.reps.values())
+
+
+def test_routine_advances_live_and_each_exercise_goes_to_the_history(tmp_path):
+    history = History(tmp_path / "h.sqlite")
+    proc = LiveProcessor(history=history, estimator_factory=MarchingEstimator)
+    proc.set_routine(RoutineRunner([Step("standing_march", None, "reps", 6), Step("bridge", None, "reps", 10)]))
+    feed(proc, 8.0)
+    s = proc.latest()
+    assert {"set_done", "exercise_done"} <= set(s.events) and "set_done" in s.sounds
+    assert s.exercise == "bridge" and proc.routine.status().step.exercise == "bridge"
+    [march] = history.sessions()
+    assert march.exercise == "standing_march" and march.ended and march.reps == 6
+    proc.routine_command("back")  # back to the march, from zero
+    assert proc.routine.exercise.key == "standing_march" and proc.report().reps == {"left": 0, "right": 0}
+    with pytest.raises(ValueError, match="command must be 'skip' or 'back'"):
+        proc.routine_command("jump")
+    proc.close()
+
+
+def test_camera_watch_messages():
+    w = CameraWatch(stall_s=3.0, first_frame_s=10.0)
+    assert w.update(False, 0, 0.0) is None  # not started yet: nothing to say
+    assert w.update(True, 0, 1.0) is None
+    assert w.update(True, 0, 12.0) == MSG_CAMERA_WAITING  # started, no frame for 11 s
+    assert w.update(True, 30, 12.5) is None
+    assert w.update(True, 60, 13.5) is None
+    assert w.update(True, 60, 15.0) is None  # 1.5 s quiet: a hiccup
+    assert "No frames from the camera for 4 s" in w.update(True, 60, 17.5)  # unplugged mid-session
+    assert w.update(True, 70, 18.0) is None  # back
+    assert w.update(False, 70, 19.0) == MSG_CAMERA_STOPPED
+
+
+def test_start_race_guard_restarts_an_early_drop_only():
+    g = StartRaceGuard(window_s=3.0, max_retries=2)
+    assert g.update(False, 0.0) is False
+    assert g.update(True, 1.0) is False  # START pressed
+    assert g.update(False, 1.5) is True  # fell back to START half a second later: restart
+    assert g.update(True, 2.0) is False
+    assert g.update(False, 2.2) is True  # again
+    assert g.update(True, 3.0) is False
+    assert g.update(False, 3.1) is False  # out of retries: leave it to the person
+    assert g.update(True, 10.0) is False and g.update(True, 14.0) is False  # ran steadily: retries renewed
+    assert g.update(False, 20.0) is False  # a stop after a steady run is the person's own
+    assert g.update(True, 21.0) is False and g.update(False, 21.5) is True
+    with pytest.raises(ValueError, match="window_s must be > 0"):
+        StartRaceGuard(window_s=0)

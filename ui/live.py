@@ -11,24 +11,42 @@ from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from formcheck.exercises import REGISTRY
 from formcheck.history import History
-from formcheck.live import LiveProcessor
+from formcheck.live import CameraWatch, LiveProcessor, StartRaceGuard
+from formcheck.routine import RoutineRunner
 from formcheck.session import progress_line
+from formcheck.sounds import most_important, tone_wav
 
 # No STUN/TURN by default: works offline and on one machine. Deployments behind NAT set FORMCHECK_ICE_SERVERS to a
 # JSON list, e.g. '[{"urls": ["stun:stun.example.org:3478"]}]'.
 ICE = {"iceServers": json.loads(os.environ.get("FORMCHECK_ICE_SERVERS", "[]"))}
+state = st.session_state
 
 st.title("formcheck: live")
+st.html("<style>[class*='st-key-fc-sound'] {display: none}</style>")  # sounds play without a visible player
+top = st.columns([2, 3, 1])
+mode = top[0].radio("Mode", ["One exercise", "Guided routine"], horizontal=True, key="live_mode")
 names = {ex.name: key for key, ex in REGISTRY.items()}
-choice = st.selectbox("Exercise", list(names), key="live_exercise")
-key = names[choice]
-if "live_processor" not in st.session_state:
-    st.session_state.live_processor = LiveProcessor(key, history=History())  # reps/holds saved as they happen
-processor: LiveProcessor = st.session_state.live_processor
-if st.session_state.get("live_current") != key:
-    processor.set_exercise(key)  # changing exercise resets counters and timers
-    st.session_state.live_current = key
-st.caption(f"{REGISTRY[key].prescription.text}. Set-up: {REGISTRY[key].setup}.")
+if "live_processor" not in state:
+    state.live_processor = LiveProcessor(history=History())  # reps/holds saved as they happen
+    state.camera_watch, state.start_guard = CameraWatch(), StartRaceGuard()
+processor: LiveProcessor = state.live_processor
+if mode == "One exercise":
+    key = names[top[1].selectbox("Exercise", list(names), key="live_exercise")]
+    if state.get("live_current") != key:
+        processor.set_exercise(key)  # changing exercise resets counters and timers
+        state.live_current = key
+    st.caption(f"{REGISTRY[key].prescription.text}. Set-up: {REGISTRY[key].setup}.")
+else:
+    if state.get("live_current") != "routine":
+        processor.set_routine(RoutineRunner())
+        state.live_current = "routine"
+    buttons = top[1].columns(2)
+    if buttons[0].button("Back one step"):
+        processor.routine_command("back")
+    if buttons[1].button("Skip this step"):
+        processor.routine_command("skip")
+muted = not top[2].toggle("Sound", value=True, help="A chime when a hold or set is done, a blip per rep, "
+                                                     "a low buzz when the form breaks")
 
 
 def callback(frame: av.VideoFrame) -> av.VideoFrame:
@@ -38,16 +56,39 @@ def callback(frame: av.VideoFrame) -> av.VideoFrame:
 
 
 ctx = webrtc_streamer(key="formcheck-live", mode=WebRtcMode.SENDRECV, rtc_configuration=ICE,
-                      media_stream_constraints={"video": True, "audio": False},
-                      video_frame_callback=callback, async_processing=True)
-cue, stats = st.empty(), st.empty()
-while ctx.state.playing:
+                      media_stream_constraints={"video": True, "audio": False}, video_frame_callback=callback,
+                      async_processing=True, desired_playing_state=True if state.pop("restart", False) else None)
+
+
+@st.fragment(run_every=0.5)
+def status() -> None:
+    now = time.monotonic()  # the page's clock: only for camera messages, never for holds or reps
+    if state.start_guard.update(ctx.state.playing or ctx.state.signalling, now):
+        state.restart = True
+        st.rerun(scope="app")
     s = processor.latest()
+    camera = state.camera_watch.update(ctx.state.playing, s.frames, now)
+    if camera:
+        st.info(camera)
+    routine = processor.routine
+    if routine is not None:
+        rs = s.feedback.routine if s.feedback is not None and s.feedback.routine else routine.status()
+        (st.success if rs.finished else st.markdown)(f"**{rs.line}**" + (f"  \nNext: {rs.next_title}"
+                                                                       if rs.next_title else ""))
+        st.caption(f"{REGISTRY[rs.step.exercise].prescription.text}. Set-up: {REGISTRY[rs.step.exercise].setup}.")
     fb = s.feedback
-    if fb is not None:
-        line = progress_line(fb, REGISTRY[key].prescription.sets)
+    if fb is not None and ctx.state.playing:
+        line = progress_line(fb, REGISTRY[s.exercise].prescription.sets) if s.exercise else ""
         text = f"{fb.cue}  |  {line}" if line else fb.cue
-        (cue.success if fb.level == "ok" else cue.warning)(text)
-    stats.markdown(f"frames processed: **{s.frames}** - with a person: **{s.frames_with_person}** - "
-                   f"time {s.timestamp_s:.1f} s")
-    time.sleep(0.25)
+        (st.success if fb.level == "ok" else st.warning)(text)
+    st.markdown(f"frames processed: **{s.frames}** - with a person: **{s.frames_with_person}** - "
+                f"time {s.timestamp_s:.1f} s")
+    if s.sounds and not muted:
+        state.sound = (state.get("sound", (0, ""))[0] + 1, most_important(s.sounds))
+    if "sound" in state and not muted:  # kept on the page until the next one, so it is not cut short
+        n, sound = state.sound
+        with st.container(key=f"fc-sound-{n}"):  # a new key per sound, so the browser plays it again
+            st.audio(tone_wav(sound), autoplay=True)
+
+
+status()

@@ -1,0 +1,126 @@
+"""Memory over a long live session: drive ``LiveProcessor`` (the webcam page's worker) with a synthetic stream and
+report memory at the start and the end, the way the page drives it (a read every few frames).
+
+    .venv/bin/python bench/soak.py                    # 30 min of frames at 10 fps, synthetic poses (no model)
+    .venv/bin/python bench/soak.py --model lite       # the real landmarker on a looped real clip (../shared)
+
+Time is the frames' own (``i / fps``), so 30 minutes of frames take far less than 30 minutes to run.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import logging
+import sys
+import tempfile
+import time
+import tracemalloc
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from formcheck.history import History  # noqa: E402
+from formcheck.live import LiveProcessor  # noqa: E402
+
+LOG = logging.getLogger("soak")
+
+
+def rss_mib() -> float:
+    """Resident memory of this process (Linux /proc), MiB."""
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * 4096 / 2**20
+
+
+@dataclass
+class SoakResult:
+    frames: int
+    minutes: float
+    rss_start_mib: float
+    rss_end_mib: float
+    traced_start_mib: float  # Python allocations (tracemalloc) after warm-up
+    traced_end_mib: float
+    reps: int
+    history_events: int
+    seconds: float
+
+    def lines(self) -> list[str]:
+        return [f"frames {self.frames} ({self.minutes:.0f} min of stream time) in {self.seconds:.0f} s",
+                f"RSS       start {self.rss_start_mib:8.1f} MiB   end {self.rss_end_mib:8.1f} MiB   "
+                f"growth {self.rss_end_mib - self.rss_start_mib:+.1f} MiB",
+                f"Python    start {self.traced_start_mib:8.2f} MiB   end {self.traced_end_mib:8.2f} MiB   "
+                f"growth {self.traced_end_mib - self.traced_start_mib:+.2f} MiB",
+                f"reps counted {self.reps}, events in the history {self.history_events}"]
+
+
+def soak(make: Callable[[History], LiveProcessor], frames: Iterator[tuple[np.ndarray, float]], db: Path,
+         warmup_frames: int = 600, read_every: int = 5) -> SoakResult:
+    """Feed ``frames`` to the processor ``make(history)`` builds; memory is taken after ``warmup_frames``."""
+    history = History(db)
+    proc = make(history)
+    tracemalloc.start()
+    started = time.perf_counter()
+    n, reps, start, t, t_first = 0, 0, (0.0, 0.0), 0.0, None
+    try:
+        for img, t in frames:
+            t_first = t if t_first is None else t_first
+            proc.process(img, t)
+            n += 1
+            if n % read_every == 0:
+                reps += proc.latest().events.count("rep")
+            if n == warmup_frames:
+                gc.collect()
+                start = (rss_mib(), tracemalloc.get_traced_memory()[0] / 2**20)
+        reps += proc.latest().events.count("rep")
+        gc.collect()
+        end = (rss_mib(), tracemalloc.get_traced_memory()[0] / 2**20)
+    finally:
+        tracemalloc.stop()
+        proc.close()
+    logged = sum(s.reps + s.holds + s.faults for s in history.sessions())
+    return SoakResult(n, (t - (t_first or t)) / 60, start[0], end[0], start[1], end[1], reps, logged, time.perf_counter() - started)
+
+
+def synthetic_frames(minutes: float, fps: float, size: tuple[int, int] = (160, 120)) -> Iterator[tuple[np.ndarray, float]]:
+    img = np.zeros((size[1], size[0], 3), np.uint8)
+    for i in range(int(minutes * 60 * fps)):
+        yield img, 1000.0 + i / fps  # a webcam clock does not start at 0
+
+
+def clip_frames(minutes: float, fps: float) -> Iterator[tuple[np.ndarray, float]]:
+    from formcheck.video import VideoSource, letterbox
+
+    clip = ROOT.parent / "shared" / "media" / "standing_knee_lift_march__oblique__skatefit.mp4"
+    images = [letterbox(f.image, 640, 480) for f in VideoSource(clip)][::3]
+    for i in range(int(minutes * 60 * fps)):
+        k = i % (2 * len(images) - 2)  # play forwards then backwards: no jump
+        yield images[k if k < len(images) else 2 * len(images) - 2 - k], 1000.0 + i / fps
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--minutes", type=float, default=30.0)
+    ap.add_argument("--fps", type=float, default=10.0)
+    ap.add_argument("--model", choices=["synthetic", "lite", "full"], default="synthetic")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.model == "synthetic":
+            from tests.factory import MarchingEstimator
+
+            result = soak(lambda h: LiveProcessor("standing_march", history=h, estimator_factory=MarchingEstimator),
+                          synthetic_frames(args.minutes, args.fps), Path(tmp) / "h.sqlite")
+        else:
+            result = soak(lambda h: LiveProcessor("standing_march", model=args.model, history=h),
+                          clip_frames(args.minutes, args.fps), Path(tmp) / "h.sqlite")
+    LOG.info("soak: %s estimator, LiveProcessor('standing_march'), history on", args.model)
+    for line in result.lines():
+        LOG.info("%s", line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
