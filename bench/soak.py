@@ -90,11 +90,16 @@ def synthetic_frames(minutes: float, fps: float, size: tuple[int, int] = (160, 1
         yield img, 1000.0 + i / fps  # a webcam clock does not start at 0
 
 
-def clip_frames(minutes: float, fps: float) -> Iterator[tuple[np.ndarray, float]]:
+def clip_images() -> list[np.ndarray]:
+    """Every third frame of a real march clip, as a 640x480 webcam gives them (held for the whole run, so the
+    buffer is in both the start and the end figure)."""
     from formcheck.video import VideoSource, letterbox
 
     clip = ROOT.parent / "shared" / "media" / "standing_knee_lift_march__oblique__skatefit.mp4"
-    images = [letterbox(f.image, 640, 480) for f in VideoSource(clip)][::3]
+    return [letterbox(f.image, 640, 480) for f in VideoSource(clip)][::3]
+
+
+def clip_frames(images: list[np.ndarray], minutes: float, fps: float) -> Iterator[tuple[np.ndarray, float]]:
     for i in range(int(minutes * 60 * fps)):
         k = i % (2 * len(images) - 2)  # play forwards then backwards: no jump
         yield images[k if k < len(images) else 2 * len(images) - 2 - k], 1000.0 + i / fps
@@ -114,8 +119,9 @@ def main() -> int:
             result = soak(lambda h: LiveProcessor("standing_march", history=h, estimator_factory=MarchingEstimator),
                           synthetic_frames(args.minutes, args.fps), Path(tmp) / "h.sqlite")
         else:
+            images = clip_images()
             result = soak(lambda h: LiveProcessor("standing_march", model=args.model, history=h),
-                          clip_frames(args.minutes, args.fps), Path(tmp) / "h.sqlite")
+                          clip_frames(images, args.minutes, args.fps), Path(tmp) / "h.sqlite")
     LOG.info("soak: %s estimator, LiveProcessor('standing_march'), history on", args.model)
     for line in result.lines():
         LOG.info("%s", line)

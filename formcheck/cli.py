@@ -67,9 +67,11 @@ def print_report(r: Report, out: TextIO) -> None:
     out.write(f"  judged frames:       {r.frames_judged} of {r.frames_total}\n")
     if r.reps:
         out.write("  reps:                " + ", ".join(f"{k} {v}" for k, v in r.reps.items()) + "\n")
-        for i, rep in enumerate(r.rep_details, 1):
-            out.write(f"    rep {i:2d}: {rep.side or '':5s} at {rep.start_s:6.2f} s, top {rep.top_s:4.1f} s, "
-                      f"peak {rep.peak:5.1f} deg{' (held)' if rep.held else ''}\n")
+        for row in r.rep_table():
+            rom = f", range {row['rom_deg']:.0f} deg" if row["rom_deg"] is not None else ""
+            out.write(f"    rep {row['rep']:2d}: {row['side']:5s} at {row['start_s']:6.2f} s, top "
+                      f"{row['time_at_top_s']:4.1f} s, peak {row['peak_deg']} deg (counts at {row['target_deg']:.0f})"
+                      f"{rom}{' (held)' if row['held'] else ''}{'; ' + row['faults'] if row['faults'] else ''}\n")
         if r.symmetry is not None:
             out.write(f"  left/right symmetry: {r.symmetry:.0%}\n")
     if r.holds:
@@ -84,18 +86,22 @@ def print_report(r: Report, out: TextIO) -> None:
 
 def cmd_analyse(args: argparse.Namespace) -> int:
     from formcheck import export
-    from formcheck.analysis import analyse_recording
-
+    from formcheck.analysis import analyse_recording, render_annotated
     from formcheck.exercises import get
     from formcheck.session import ExerciseSession
 
-    session = ExerciseSession(get(args.exercise)) if args.exercise else None
+    auto = args.exercise == "auto"
+    session = ExerciseSession(get(args.exercise)) if args.exercise and not auto else None
     progress = Progress()
     try:
-        results, summary = analyse_recording(args.video, args.model, out=args.out, progress=progress,
-                                             session=session)
+        results, summary = analyse_recording(args.video, args.model, out=None if auto else args.out,
+                                             progress=progress, session=session)
     finally:
         progress.close()
+    if auto:
+        session = _suggested_session(results)
+        if args.out:
+            render_annotated(args.video, results, args.out)
     if not args.quiet:
         print_frames(results, sys.stdout)
     print_summary(summary, sys.stdout)
@@ -112,6 +118,22 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     if args.out:
         LOG.info("wrote %s", args.out)
     return 0
+
+
+def _suggested_session(results: list) -> object | None:
+    """``--exercise auto``: check the recording as the exercise it most looks like, or say it can't tell."""
+    from formcheck.analysis import apply_session
+    from formcheck.exercises import REGISTRY
+    from formcheck.suggest import suggest_exercise
+
+    ranked = suggest_exercise(results)
+    if not ranked or not ranked[0].confident:
+        closest = ", ".join(s.exercise for s in ranked[:3] if s.score > 0) or "none"
+        print(f"\nExercise: can't tell which exercise this is (closest: {closest}); pass --exercise NAME")
+        return None
+    best = ranked[0]
+    print(f"\nExercise: looks like {REGISTRY[best.exercise].name} (match {best.score:.0%})")
+    return apply_session(results, best.exercise)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -167,7 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--json", help="write per-frame angles and the summary as JSON")
     fmt.add_argument("--csv", help="write per-frame angles as CSV")
     a.add_argument("--model", choices=("full", "lite"), default="full", help="pose model (default: full)")
-    a.add_argument("--exercise", choices=sorted(_exercise_keys()), help="check this exercise: reps, holds, faults")
+    a.add_argument("--exercise", choices=["auto", *sorted(_exercise_keys())],
+                   help="check this exercise: reps, holds, faults ('auto': the one it looks like)")
     a.add_argument("-q", "--quiet", action="store_true", help="print only the summary, not every frame")
     a.set_defaults(func=cmd_analyse)
     e = sub.add_parser("evaluate", help="accuracy of counts and holds against a ground-truth file")

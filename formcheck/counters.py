@@ -78,6 +78,9 @@ class HoldTimer:
         return self.finished
 
 
+REST_WINDOW_S = 2.0  # a rep's range of motion is measured from the rest extreme in this long before it
+
+
 class Phase(Enum):
     ARMING = "arming"  # waiting to see the start position before counting
     REST = "rest"
@@ -91,6 +94,13 @@ class Rep:
     top_s: float  # time spent in the active phase
     peak: float  # most extreme signal value reached in the active phase
     held: bool  # active phase lasted at least the prescribed hold
+    end_s: float = math.nan  # back at rest
+    start_value: float = math.nan  # the signal at rest before the rep (its least extreme value there)
+
+    @property
+    def rom(self) -> float:
+        """Range of motion in degrees: from the rest position to the peak (NaN if the rest was not seen)."""
+        return abs(self.peak - self.start_value)
 
 
 @dataclass
@@ -114,6 +124,8 @@ class RepCounter:
     _candidate_since: float = 0.0
     _active_since: float = 0.0
     _peak: float = math.nan
+    _rest: list[tuple[float, float]] = field(default_factory=list)  # (t, signal) over the last REST_WINDOW_S at rest
+    _rest_value: float = math.nan  # the rest position the current rep started from
 
     def __post_init__(self) -> None:
         if self.direction not in ("up", "down"):
@@ -136,10 +148,15 @@ class RepCounter:
         """Advance with the signal at time ``t``; returns the rep when one has just been completed."""
         if not math.isfinite(value):
             return None
+        up = self.direction == "up"
         if self.phase is Phase.ACTIVE:
-            better = value > self._peak if self.direction == "up" else value < self._peak
+            better = value > self._peak if up else value < self._peak
             if not math.isfinite(self._peak) or better:
                 self._peak = value
+        else:
+            self._rest.append((t, value))
+            while self._rest and t - self._rest[0][0] > REST_WINDOW_S:
+                self._rest.pop(0)
         zone = self._zone(value)
         target = Phase.REST if self.phase is Phase.ARMING else zone
         if zone is None or (self.phase is Phase.ARMING and zone is not Phase.REST) or target is self.phase:
@@ -155,10 +172,16 @@ class RepCounter:
         previous, self.phase, self._candidate = self.phase, target, None
         if target is Phase.ACTIVE:
             self._active_since, self._peak = self._candidate_since, value
+            # where the movement started: the rest extreme just before it (10th percentile: one glitch can't set it)
+            values = sorted((v for _, v in self._rest), reverse=self.direction == "down")
+            self._rest_value = values[len(values) // 10] if values else math.nan
+            self._rest = []
             return None
+        rest_before = self._rest_value
         if previous is Phase.ACTIVE:
             top = self._candidate_since - self._active_since
-            rep = Rep(self.side, self._active_since, top, self._peak, self.hold_s > 0 and top >= self.hold_s)
+            rep = Rep(self.side, self._active_since, top, self._peak, self.hold_s > 0 and top >= self.hold_s,
+                      end_s=self._candidate_since, start_value=rest_before)
             self.reps.append(rep)
             return rep
         return None

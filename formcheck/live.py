@@ -42,6 +42,7 @@ class LiveUpdate:
     timestamp_s: float = 0.0
     exercise: str | None = None
     feedback: Feedback | None = None
+    n_people: int = 0  # people the model saw in this frame (the largest is followed)
     events: list[str] = field(default_factory=list)  # this frame's (plus any dropped updates')
     sounds: list[str] = field(default_factory=list)  # sound names (formcheck.sounds) to play, oldest first
 
@@ -139,7 +140,7 @@ class LiveProcessor:
         self._session_t = result.timestamp_s
         fb = result.feedback if isinstance(result.feedback, Feedback) else None
         update = LiveUpdate(self._frames, self._with_person, result.timestamp_s,
-                            self._checker.exercise.key if self._checker else None, fb)
+                            self._checker.exercise.key if self._checker else None, fb, result.n_people)
         if fb is not None:
             update.events = list(fb.events)
             sound = self._sounds.pick(fb.events, fb.t)
@@ -260,33 +261,34 @@ MSG_CAMERA_LOST = ("No frames from the camera for {seconds:.0f} s: is it unplugg
 
 
 class StartRaceGuard:
-    """streamlit-webrtc can fall back to START right after it starts (a known start-up race). A stream that stops
-    within ``window_s`` of starting is restarted, at most ``max_retries`` times in a row; a stop after that is the
-    person's own. ``update`` returns True when the page should ask for the stream to play again."""
+    """Recovery from streamlit-webrtc's start-up race, seen from the page: a stream that falls back to START within
+    ``window_s`` of starting to play is restarted (``update`` returns True: the page asks the component to play
+    again), at most ``max_retries`` times in a row. A stop after a steady run, or one before the stream ever
+    played, is the person's own."""
 
-    def __init__(self, window_s: float = 3.0, max_retries: int = 2) -> None:
+    def __init__(self, window_s: float = 6.0, max_retries: int = 2) -> None:
         if window_s <= 0:
             raise ValueError(f"window_s must be > 0 seconds, got {window_s}")
         if max_retries < 0:
             raise ValueError(f"max_retries must be >= 0, got {max_retries}")
         self.window_s, self.max_retries = window_s, max_retries
         self.retries = 0
-        self._started_at: float | None = None
+        self._playing_since: float | None = None
 
-    def update(self, active: bool, now: float) -> bool:
-        """``active``: the stream is playing or signalling. ``now``: the page's clock in seconds."""
-        if active:
-            if self._started_at is None:
-                self._started_at = now
-            elif now - self._started_at >= self.window_s:
+    def update(self, playing: bool, now: float) -> bool:
+        """``playing``: the component's state; ``now``: the page's clock in seconds."""
+        if playing:
+            if self._playing_since is None:
+                self._playing_since = now
+            elif now - self._playing_since >= self.window_s:
                 self.retries = 0  # it has run steadily: a later early drop gets fresh retries
             return False
-        if self._started_at is None:
+        if self._playing_since is None:
             return False
-        ran = now - self._started_at
-        self._started_at = None
+        ran = now - self._playing_since
+        self._playing_since = None
         if ran < self.window_s and self.retries < self.max_retries:
             self.retries += 1
-            LOG.info("stream stopped %.1f s after starting: restarting it (retry %d)", ran, self.retries)
+            LOG.info("stream stopped %.1f s after it started playing: restarting it (retry %d)", ran, self.retries)
             return True
         return False

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 Level = Literal["ok", "fix", "warn", "info"]
 SIDES = ("left", "right")
 MSG_NO_PERSON = "Step into view: nobody is visible."
+MSG_TRACKING_LOST = ("Lost track of you: keep your whole body in view, side-on. Timing is paused until you are "
+                     "found again.")
 MSG_WRONG_VIEW = "Turn side-on to the camera: this exercise is judged from the side."
 MSG_OUT_OF_FRAME = "Move so your whole body is in view: {parts} cannot be seen."
 SPEED_BASELINE_S = 0.2  # speed is measured over at least this long, so landmark jitter does not read as a jerk
@@ -79,6 +81,23 @@ class Report:
     faults: dict[str, int]
     frames_judged: int
     frames_total: int
+    rep_signal: str = ""  # the angle a rep is counted on ({work} = the rep's side)
+    rep_target: float | None = None  # the angle a rep must reach to count (degrees)
+    fault_log: list[tuple[float, str]] = field(default_factory=list)  # (time, message) when each fault began
+
+    def rep_table(self) -> list[dict[str, object]]:
+        """One row per rep: when, how long at the top, range of motion against the target, and the form faults seen
+        during it. Angles in degrees, rounded; unknown values are None (never NaN)."""
+        rows = []
+        for i, rep in enumerate(self.rep_details, 1):
+            faults = sorted({msg for t, msg in self.fault_log if rep.start_s <= t <= rep.end_s})
+            rows.append({"rep": i, "side": rep.side or "", "start_s": round(rep.start_s, 2),
+                         "end_s": _finite(rep.end_s, 2), "time_at_top_s": round(rep.top_s, 1),
+                         "angle": resolve_angle(self.rep_signal, rep.side or "left") if self.rep_signal else "",
+                         "from_deg": _finite(rep.start_value), "peak_deg": _finite(rep.peak),
+                         "rom_deg": _finite(rep.rom), "target_deg": self.rep_target, "held": rep.held,
+                         "faults": "; ".join(faults)})
+        return rows
 
     @property
     def symmetry(self) -> float | None:
@@ -103,6 +122,9 @@ class ExerciseSession:
         self._history: deque[tuple[float, float]] = deque()
         self._faults: dict[str, int] = {}
         self._fault_active: set[str] = set()
+        self.fault_log: list[tuple[float, str]] = []  # (time, message) when each fault began
+        self._logged: set[str] = set()
+        self._seen = False  # somebody has been seen: losing them now is "tracking lost"
         self._frames = self._judged = 0
         self._t0: float | None = None
         self._t = 0.0
@@ -146,14 +168,23 @@ class ExerciseSession:
             fb.cue, fb.level = first.message or f"Adjust your {first.name}", "fix"
         else:
             fb.cue, fb.level = self._praise(fb), "ok"
+        self._log_faults(t, [*safety, *(c.message for c in failing if c.passed is False)])
         if self._was_ok and not ok:
             fb.events.append("form_break")
         self._was_ok = ok
         return self._finish(fb)
 
+    def _log_faults(self, t: float, messages: list[str]) -> None:
+        """Remember when each fault (safety warning or failed form rule) began, for the per-rep table."""
+        for msg in messages:
+            if msg not in self._logged:
+                self.fault_log.append((t, msg))
+        self._logged = set(messages)
+
     def _blocker(self, result: FrameResult) -> str | None:
         if result.pose is None:
-            return MSG_NO_PERSON
+            return result.problem or (MSG_TRACKING_LOST if self._seen else MSG_NO_PERSON)
+        self._seen = True
         if self.exercise.view == "side" and result.view == "front":
             return MSG_WRONG_VIEW
         missing = [part for part in self.exercise.required if not self._part_visible(result, part)]
@@ -270,7 +301,13 @@ class ExerciseSession:
                       (self._t - self._t0) if self._t0 is not None else 0.0,
                       {k: c.count for k, c in self.counters.items()} | self._circle_counts(), sorted(reps, key=lambda r: r.start_s),
                       [h for h in holds if h.duration_s > 0], _by_side([h for h in holds if h.completed]),
-                      dict(self._faults), self._judged, self._frames)
+                      dict(self._faults), self._judged, self._frames,
+                      self.exercise.reps.signal if self.exercise.reps else "",
+                      self.exercise.reps.active_at if self.exercise.reps else None, list(self.fault_log))
+
+
+def _finite(value: float, digits: int = 1) -> float | None:
+    return round(value, digits) if math.isfinite(value) else None
 
 
 def _by_side(holds: list[Hold]) -> dict[str, int]:

@@ -22,6 +22,8 @@ import av  # noqa: E402
 import cv2  # noqa: E402
 import numpy as np
 
+cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)  # OpenCV's own error lines (e.g. "Could not find decoder"); problems surface as InputError
+
 from formcheck.errors import InputError
 
 LOG = logging.getLogger(__name__)
@@ -90,13 +92,13 @@ class VideoSource:
             self.info = VideoInfo(w, h, 0.0, 1, True)
             return
         cap = cv2.VideoCapture(str(self.path), cv2.CAP_FFMPEG)
-        if not cap.isOpened():
-            cap.release()
-            raise InputError(f"{self.path.name}: not a readable video (corrupt, truncated or an unsupported format)")
+        opened = cap.isOpened()
         self.info = VideoInfo(int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)),
-                              float(cap.get(cv2.CAP_PROP_FPS) or 0.0), int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0),
+                              float(cap.get(cv2.CAP_PROP_FPS) or 0.0), max(0, int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)),
                               False)
         cap.release()
+        if not opened:
+            self.info = self._probe_pyav()
         if self.info.width <= 0 or self.info.height <= 0:
             raise InputError(f"{self.path.name}: the video has no picture (no video stream found)")
 
@@ -104,28 +106,68 @@ class VideoSource:
         if self._still is not None:
             yield Frame(self._still, 0.0, 0)
             return
-        cap = cv2.VideoCapture(str(self.path), cv2.CAP_FFMPEG)
         fps = self.info.fps if 0 < self.info.fps < 1000 else 30.0
+        yield from self._timed(self._opencv_images(), fps)
+        if self.frames_decoded == 0:  # OpenCV's FFmpeg lacks some decoders (e.g. AV1): try PyAV's
+            LOG.info("%s: OpenCV decoded no frame; trying PyAV", self.path.name)
+            yield from self._timed(self._pyav_images(), fps)
+        if self.frames_decoded == 0:
+            codec = video_codec(self.path)
+            if codec is not None and _has_decoder(codec):
+                raise InputError(f"{self.path.name}: no frame could be decoded: the video data ({codec}) is damaged.")
+            raise InputError(f"{self.path.name}: the video codec ({codec or 'unknown'}) is not supported. "
+                             "Re-export it as an H.264 MP4.")
+
+    def _probe_pyav(self) -> VideoInfo:
+        """Size and rate from PyAV when OpenCV cannot open the file; raise a specific InputError when it is not a
+        video at all or its codec cannot be decoded."""
+        try:
+            with av.open(str(self.path)) as container:
+                if not container.streams.video:
+                    raise InputError(f"{self.path.name}: the file has no video stream (audio only?)")
+                stream = container.streams.video[0]
+                codec = video_codec(self.path)
+                if codec is None:
+                    raise InputError(f"{self.path.name}: the video codec is not supported (unknown to FFmpeg). "
+                                     "Re-export it as an H.264 MP4.")
+                rate = float(stream.average_rate or stream.guessed_rate or 0.0)
+                return VideoInfo(stream.codec_context.width, stream.codec_context.height, rate, stream.frames, False)
+        except av.FFmpegError:
+            raise InputError(f"{self.path.name}: not a readable video (corrupt, truncated or an unsupported "
+                             "format)") from None
+
+    def _timed(self, images: Iterator[tuple[np.ndarray, float]], fps: float) -> Iterator[Frame]:
+        """Frames with strictly increasing timestamps; a missing or repeated one becomes ``index / fps``."""
         last_t, index = -1.0, 0
+        for img, t in images:
+            if not np.isfinite(t) or t <= last_t or (t == 0.0 and index > 0):
+                t = max(index / fps, last_t + 1e-3)
+            last_t = t
+            if img.ndim == 2:
+                img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+            yield Frame(img, t, index)
+            index += 1
+            self.frames_decoded, self.decoded_until_s = index, t + 1.0 / fps
+
+    def _opencv_images(self) -> Iterator[tuple[np.ndarray, float]]:
+        """OpenCV applies the rotation a phone stores in the file's metadata (portrait video comes out upright)."""
+        cap = cv2.VideoCapture(str(self.path), cv2.CAP_FFMPEG)
         try:
             while True:
                 ok, img = cap.read()
                 if not ok or img is None:
-                    break
-                t = cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
-                if not np.isfinite(t) or t <= last_t or (t == 0.0 and index > 0):
-                    t = max(index / fps, last_t + 1e-3)
-                last_t = t
-                if img.ndim == 2:
-                    img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
-                yield Frame(img, t, index)
-                index += 1
-                self.frames_decoded, self.decoded_until_s = index, t + 1.0 / fps
+                    return
+                yield img, cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
         finally:
             cap.release()
-        if index == 0:
-            raise InputError(f"{self.path.name}: no frame could be decoded (corrupt or unsupported codec)")
 
+    def _pyav_images(self) -> Iterator[tuple[np.ndarray, float]]:
+        try:
+            with av.open(str(self.path)) as container:
+                for frame in container.decode(video=0):
+                    yield frame.to_ndarray(format="bgr24"), float(frame.time) if frame.time is not None else np.nan
+        except (av.FFmpegError, ValueError, IndexError) as exc:  # IndexError: no video stream
+            LOG.info("%s: PyAV could not decode it either: %s", self.path.name, exc)
 
     @property
     def truncated(self) -> bool:
@@ -134,6 +176,27 @@ class VideoSource:
         expected = self.info.duration_s
         return bool(not self.info.is_image and np.isfinite(expected) and self.frames_decoded > 0
                     and self.decoded_until_s < 0.9 * expected - 0.1)
+
+
+def _has_decoder(codec: str) -> bool:
+    try:
+        av.codec.Codec(codec, "r")
+        return True
+    except (av.codec.codec.UnknownCodecError, ValueError):
+        return False
+
+
+def video_codec(path: str | Path) -> str | None:
+    """The name of the first video stream's codec as FFmpeg reports it (None when the file cannot be parsed)."""
+    try:
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            return stream.codec_context.name if stream.codec_context is not None else None
+    except (av.FFmpegError, ValueError, IndexError):
+        return None
+    except Exception as exc:  # an unknown codec id makes PyAV raise while building the codec context
+        LOG.info("%s: codec not identified: %s", Path(path).name, exc)
+        return None
 
 
 class AnnotatedVideoWriter:

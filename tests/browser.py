@@ -29,11 +29,12 @@ def serving_app(db: Path, timeout_s: float = 30.0) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    log_path = os.environ.get("FORMCHECK_APP_LOG")  # the server's output, for debugging a browser test
+    log = open(log_path, "a") if log_path else subprocess.DEVNULL
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
                              "true", "--server.port", str(port), "--server.address", "127.0.0.1",
                              "--browser.gatherUsageStats", "false"], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env=os.environ | {"FORMCHECK_DB": str(db)})
+                            stdout=log, stderr=subprocess.STDOUT, env=os.environ | {"FORMCHECK_DB": str(db)})
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout_s
@@ -49,3 +50,5 @@ def serving_app(db: Path, timeout_s: float = 30.0) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(10)
+        if log_path:
+            log.close()

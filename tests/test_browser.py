@@ -103,3 +103,22 @@ def test_guided_routine_skips_to_the_right_leg_and_times_it(browser, shots):
     page.close()
     holds = [int(h[0]) for h in seen["hold"]]
     assert len(set(holds)) >= 3 and max(holds) > min(holds), f"hold timer did not move in the routine: {holds[-10:]}"
+
+
+def test_stream_that_drops_right_after_start_is_restarted(browser, shots):
+    """The streamlit-webrtc start-up race, reproduced by stopping the stream as soon as it plays: the page
+    asks for it to play again, and frames flow without the person pressing anything."""
+    chromium, url = browser
+    page = chromium.new_page(viewport={"width": 1280, "height": 1300})
+    page.goto(url)
+    page.get_by_text("formcheck: live").wait_for(timeout=60_000)
+    webrtc = page.frame_locator("iframe[title*='webrtc']")
+    start_camera(page)
+    page.get_by_text(re.compile(r"hold it|Get into position")).wait_for(timeout=60_000)  # cues: the page saw it play
+    webrtc.get_by_role("button", name="STOP").click(timeout=30_000)  # and it drops at once
+    seen = watch(page, {"stats": r"frames processed: (\d+)"}, lambda s: len({x[0] for x in s["stats"]}) >= 4, 60)
+    page.screenshot(path=str(shots / "restarted.png"), full_page=True)
+    assert webrtc.get_by_role("button", name="STOP").count() == 1, "the stream was not restarted"
+    counts = [int(x[0]) for x in seen["stats"]]
+    assert len(set(counts)) >= 4 and counts[-1] > counts[0], f"frames did not flow after the restart: {counts[-8:]}"
+    page.close()

@@ -92,3 +92,14 @@ def test_truncated_file_is_reported(tmp_path, capsys):
         assert "lunge_cut.mp4" in captured.err and captured.err.count("\n") == 1
     else:
         assert "looks cut off or damaged" in captured.out
+
+
+@pytest.mark.model
+@pytest.mark.media
+def test_exercise_auto_checks_the_exercise_it_looks_like(tmp_path, capsys):
+    out = tmp_path / "bridge.webm"
+    assert main(["analyse", str(media("glute_bridge__side__skatefit.mp4")), "--exercise", "auto", "--model", "lite",
+                 "-q", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "Exercise: looks like Ground bridge with pelvic tilt" in text and "reps:                both 3" in text
+    assert out.stat().st_size > 10_000  # drawn after the suggestion, with the bridge's cues

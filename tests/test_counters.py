@@ -131,3 +131,17 @@ def test_circle_counter_ignores_a_still_leg():
     for i in range(120):
         c.update(100 + (i % 2), 100.0, i * DT)
     assert c.clockwise == c.counterclockwise == 0
+
+
+def test_rep_range_of_motion_is_measured_from_the_rest_just_before_it():
+    c = RepCounter(active_at=60, rest_at=30, min_phase_s=0.2)
+    t, dt = 0.0, 1 / 30
+    signal = [40.0] * 30 + [20.0] * 60 + [-50.0] + [20.0] * 30 + [85.0] * 30 + [20.0] * 30  # one glitch at rest
+    reps = []
+    for v in signal:
+        rep = c.update(v, t)
+        reps += [rep] if rep else []
+        t += dt
+    [rep] = reps
+    assert rep.peak == 85.0 and rep.start_value == 20.0 and rep.rom == 65.0  # the glitch did not set the start
+    assert rep.start_s < rep.end_s and rep.end_s - rep.start_s == pytest.approx(rep.top_s)

@@ -123,7 +123,7 @@ def test_camera_watch_messages():
 def test_start_race_guard_restarts_an_early_drop_only():
     g = StartRaceGuard(window_s=3.0, max_retries=2)
     assert g.update(False, 0.0) is False
-    assert g.update(True, 1.0) is False  # START pressed
+    assert g.update(True, 1.0) is False  # START pressed: it plays
     assert g.update(False, 1.5) is True  # fell back to START half a second later: restart
     assert g.update(True, 2.0) is False
     assert g.update(False, 2.2) is True  # again

@@ -3,19 +3,26 @@ import json
 
 import pytest
 
-from formcheck.analysis import analyse_recording
-from formcheck.exercises import get
-from formcheck.session import ExerciseSession
+from formcheck.analysis import analyse_recording, apply_session
+from formcheck.suggest import suggest_exercise
 from tests.conftest import ROOT, media
 
 pytestmark = [pytest.mark.model, pytest.mark.media]
 TRUTH = json.loads((ROOT / "tests" / "data" / "ground_truth.json").read_text())["clips"]
 
 
+_ANALYSED: dict[str, list] = {}
+
+
+def _results(clip):
+    """Each clip goes through the model once; every test below re-checks those results (as the app does)."""
+    if clip["file"] not in _ANALYSED:
+        _ANALYSED[clip["file"]] = analyse_recording(media(clip["file"]), "full")[0]
+    return _ANALYSED[clip["file"]]
+
+
 def _run(clip):
-    session = ExerciseSession(get(clip["exercise"]))
-    analyse_recording(media(clip["file"]), "full", session=session)
-    return session.report()
+    return apply_session(_results(clip), clip["exercise"]).report()
 
 
 @pytest.mark.parametrize("clip", [c for c in TRUTH if "reps" in c], ids=lambda c: c["exercise"])
@@ -35,3 +42,19 @@ def test_hold_time_within_two_seconds(clip):
         lo, hi = clip["hold_window_s"]
         best = max((h for h in report.holds if h.side == side), key=lambda h: h.duration_s)
         assert lo - 2.0 <= best.start_s <= lo + 2.0
+
+
+@pytest.mark.parametrize("clip", TRUTH, ids=lambda c: c["exercise"])
+def test_exercise_is_suggested_from_the_recording(clip):
+    best, second = suggest_exercise(_results(clip))[:2]
+    assert best.exercise == clip["exercise"] and best.confident, (best, second)
+    assert best.score > second.score + 0.1, (best, second)
+
+
+@pytest.mark.parametrize("clip", [c for c in TRUTH if "reps" in c], ids=lambda c: c["exercise"])
+def test_rep_table_shows_range_of_motion_against_target(clip):
+    rows = _run(clip).rep_table()
+    assert rows and all(r["peak_deg"] is not None and r["rom_deg"] is not None for r in rows)
+    for r in rows:  # every counted rep reached the counting threshold, and moved through a real range
+        assert (r["peak_deg"] >= r["target_deg"]) if r["from_deg"] < r["peak_deg"] else (r["peak_deg"] <= r["target_deg"])
+        assert r["rom_deg"] >= 15 and r["start_s"] < r["end_s"]

@@ -8,7 +8,8 @@ import pytest
 from formcheck.exercises import REGISTRY, get
 from formcheck.exercises.base import Criterion, Exercise
 from formcheck.pipeline import FrameResult
-from formcheck.session import MSG_BOUNCE, MSG_NO_PERSON, MSG_OUT_OF_FRAME, MSG_WRONG_VIEW, ExerciseSession
+from formcheck.session import (MSG_BOUNCE, MSG_NO_PERSON, MSG_OUT_OF_FRAME, MSG_TRACKING_LOST, MSG_WRONG_VIEW,
+                               ExerciseSession)
 from formcheck.landmarks import Landmark as L, Pose
 from tests.factory import side_pose
 
@@ -114,7 +115,7 @@ def test_dropout_during_hold_is_bridged(key):
     good = good_angles(ex)
     half = ex.prescription.hold_s / 2
     fbs = run(s, [(half, good), (0.3, None), (half + 1.0, good)])
-    assert any(f.cue == MSG_NO_PERSON for f in fbs)
+    assert any(f.cue == MSG_TRACKING_LOST for f in fbs)  # seen, then lost: said so
     assert s.report().holds_completed  # one continuous hold despite the gap
     assert len([h for h in s.report().holds if h.duration_s > 0.5]) == 1
 
@@ -234,7 +235,8 @@ def test_step_pose_drives_the_same_state_machine_from_bare_poses():
             t += DT
     assert fb.level == "ok"
     assert s.report().reps == {"left": 2, "right": 2}  # the factory's side_pose moves both legs together
-    assert s.step_pose(None, t).cue == MSG_NO_PERSON
+    assert s.step_pose(None, t).cue == MSG_TRACKING_LOST
+    assert ExerciseSession(get("bridge")).step_pose(None, 0.0).cue == MSG_NO_PERSON  # nobody seen yet
 
 
 def test_progress_line_shows_the_set_against_the_prescription():

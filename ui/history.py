@@ -16,6 +16,6 @@ else:
     table = [{"date (UTC)": r.started_utc, "exercise": REGISTRY[r.exercise].name if r.exercise in REGISTRY else
               r.exercise, "from": r.source, "reps": r.reps, "holds completed": r.holds, "faults": r.faults,
               "finished": r.ended} for r in reversed(rows)]
-    st.dataframe(table, use_container_width=True)
+    st.dataframe(table, width="stretch")
     if choice in names:
         st.line_chart({"reps": [r.reps for r in rows], "holds completed": [r.holds for r in rows]})

@@ -12,6 +12,7 @@ from streamlit_webrtc import WebRtcMode, webrtc_streamer
 from formcheck.exercises import REGISTRY
 from formcheck.history import History
 from formcheck.live import CameraWatch, LiveProcessor, StartRaceGuard
+from formcheck.pipeline import MSG_MORE_PEOPLE
 from formcheck.routine import RoutineRunner
 from formcheck.session import progress_line
 from formcheck.sounds import most_important, tone_wav
@@ -20,6 +21,7 @@ from formcheck.sounds import most_important, tone_wav
 # JSON list, e.g. '[{"urls": ["stun:stun.example.org:3478"]}]'.
 ICE = {"iceServers": json.loads(os.environ.get("FORMCHECK_ICE_SERVERS", "[]"))}
 state = st.session_state
+RESTART_DELAY_S = 1.0  # after an early drop, wait this long before asking the stream to play again
 
 st.title("formcheck: live")
 st.html("<style>[class*='st-key-fc-sound'] {display: none}</style>")  # sounds play without a visible player
@@ -57,14 +59,21 @@ def callback(frame: av.VideoFrame) -> av.VideoFrame:
 
 ctx = webrtc_streamer(key="formcheck-live", mode=WebRtcMode.SENDRECV, rtc_configuration=ICE,
                       media_stream_constraints={"video": True, "audio": False}, video_frame_callback=callback,
-                      async_processing=True, desired_playing_state=True if state.pop("restart", False) else None)
+                      async_processing=True, desired_playing_state=True if state.get("restart_sent") else None)
 
 
 @st.fragment(run_every=0.5)
 def status() -> None:
     now = time.monotonic()  # the page's clock: only for camera messages, never for holds or reps
-    if state.start_guard.update(ctx.state.playing or ctx.state.signalling, now):
-        state.restart = True
+    if "restart_at" in state:  # restarting after an early drop (see StartRaceGuard)
+        if ctx.state.playing or now - state.restart_at > 15:
+            del state.restart_at, state.restart_sent  # done (or given up): START/STOP are the person's again
+            st.rerun(scope="app")
+        if not state.restart_sent and now - state.restart_at >= RESTART_DELAY_S:
+            state.restart_sent = True  # by now a full run has let streamlit-webrtc clear the dropped stream
+            st.rerun(scope="app")
+    if state.start_guard.update(ctx.state.playing, now):
+        state.restart_at, state.restart_sent = now, False
         st.rerun(scope="app")
     s = processor.latest()
     camera = state.camera_watch.update(ctx.state.playing, s.frames, now)
@@ -76,6 +85,8 @@ def status() -> None:
         (st.success if rs.finished else st.markdown)(f"**{rs.line}**" + (f"  \nNext: {rs.next_title}"
                                                                        if rs.next_title else ""))
         st.caption(f"{REGISTRY[rs.step.exercise].prescription.text}. Set-up: {REGISTRY[rs.step.exercise].setup}.")
+    if s.n_people > 1 and ctx.state.playing:
+        st.info(MSG_MORE_PEOPLE.format(n=s.n_people))
     fb = s.feedback
     if fb is not None and ctx.state.playing:
         line = progress_line(fb, REGISTRY[s.exercise].prescription.sets) if s.exercise else ""

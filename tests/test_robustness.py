@@ -1,0 +1,198 @@
+"""Bad input and hard scenes: one test per row of docs/robustness.md that is not covered elsewhere (that table names
+the test for every row). Each asserts the specific message a person sees, and that nothing crashes."""
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+import pytest
+
+from formcheck.analysis import analyse_recording, apply_session, check_upload
+from formcheck.errors import InputError
+from formcheck.exercises import get
+from formcheck.live import LiveProcessor
+from formcheck.pipeline import MSG_ONE_FRAME, FramePipeline, FrameResult, person_messages, tracking_gaps
+from formcheck.pose import PoseEstimator
+from formcheck.quality import MSG_BLURRED, MSG_DARK, image_problem
+from formcheck.session import MSG_OUT_OF_FRAME, MSG_WRONG_VIEW, ExerciseSession
+from formcheck.video import AnnotatedVideoWriter, VideoSource
+from tests.conftest import ROOT, media
+from tests.factory import MarchingEstimator
+
+KNEELING = "kneeling_hip_flexor_stretch__side__skatefit.mp4"
+
+
+def write_frames(path: Path, frames: list[np.ndarray], pts_s: list[float] | None = None, codec: str = "libx264"):
+    """Encode BGR frames with PyAV, optionally at given presentation times (variable frame rate)."""
+    with av.open(str(path), "w") as c:
+        s = c.add_stream(codec, rate=1000 if pts_s else 30)
+        s.height, s.width = frames[0].shape[:2]
+        s.pix_fmt = "yuv420p"
+        s.codec_context.time_base = Fraction(1, 1000) if pts_s else Fraction(1, 30)
+        for i, img in enumerate(frames):
+            f = av.VideoFrame.from_ndarray(img, format="bgr24")
+            f.pts = int(round(pts_s[i] * 1000)) if pts_s else i
+            for p in s.encode(f):
+                c.mux(p)
+        for p in s.encode():
+            c.mux(p)
+
+
+def bars(n: int, size=(160, 120)) -> list[np.ndarray]:
+    out = []
+    for i in range(n):
+        img = np.full((size[1], size[0], 3), 60, np.uint8)
+        img[:, (i * 7) % size[0]:(i * 7) % size[0] + 16] = 255
+        out.append(img)
+    return out
+
+
+# ---- files ------------------------------------------------------------------------------------------------------
+def test_check_upload_refuses_wrong_type_empty_and_oversize_before_decoding():
+    check_upload("me.MP4", 10, 100)  # fine
+    with pytest.raises(InputError, match=r"notes.txt: .txt is not a video or image"):
+        check_upload("notes.txt", 10, 100)
+    with pytest.raises(InputError, match="empty"):
+        check_upload("a.mp4", 0, 100)
+    with pytest.raises(InputError, match="a.mp4 is 3 MB; the limit is 1 MB"):
+        check_upload("a.mp4", 3 * 2**20, 2**20)
+
+
+def test_image_renamed_as_video_is_read_as_one_frame(tmp_path):
+    photo = tmp_path / "photo.mp4"
+    photo.write_bytes((ROOT / "sample_videos" / "messi5.jpg").read_bytes())
+    frames = list(VideoSource(photo))
+    assert len(frames) == 1 and frames[0].image.shape == (342, 548, 3)
+
+
+def test_unsupported_codec_is_named(tmp_path):
+    av1 = tmp_path / "clip.mkv"
+    write_frames(av1, bars(5), codec="libsvtav1")
+    unknown = tmp_path / "odd.mkv"
+    data = av1.read_bytes()
+    assert data.count(b"V_AV1") == 1
+    unknown.write_bytes(data.replace(b"V_AV1", b"V_XYZ"))  # a codec id no decoder knows
+    with pytest.raises(InputError, match=r"odd.mkv: the video codec is not supported .* H.264 MP4"):
+        list(VideoSource(unknown))
+
+
+def test_av1_which_opencv_cannot_decode_is_read_through_pyav(tmp_path):
+    av1 = tmp_path / "clip.mkv"
+    write_frames(av1, bars(5), codec="libsvtav1")
+    frames = list(VideoSource(av1))
+    assert len(frames) == 5 and [f.index for f in frames] == list(range(5))
+    assert np.all(np.diff([f.timestamp_s for f in frames]) > 0)
+
+
+def test_video_with_no_decodable_frame_says_it_is_damaged(tmp_path, small_video):
+    data = bytearray(small_video.read_bytes())
+    at = data.find(b"mdat")
+    size = int.from_bytes(data[at - 4:at], "big")
+    data[at + 4:at - 4 + size] = bytes(size - 8)  # the container is fine; every frame's data is zeros
+    broken = tmp_path / "zeroed.mp4"
+    broken.write_bytes(bytes(data))
+    with pytest.raises(InputError, match=r"zeroed.mp4: no frame could be decoded: the video data \(h264\) is damaged"):
+        list(VideoSource(broken))
+
+
+def test_very_long_recording_is_cut_with_a_message(small_video, monkeypatch):
+    results, summary = analyse_recording(small_video, "lite", max_duration_s=1.0)
+    assert results[-1].timestamp_s < 1.0 and len(results) == 30
+    assert summary.messages[0].startswith("The recording is longer than 1 s (2 s): only the first 1 s were analysed")
+
+
+def test_portrait_phone_video_with_rotation_metadata_comes_out_upright():
+    """tests/data/portrait_rotate90.mp4: 96x64 H.264 with a white 16x16 block top-left, tagged with
+    ``ffmpeg -c copy -metadata:s:v:0 rotate=90``; ffmpeg 5.1 itself shows it 64 wide, 96 high, block bottom-left."""
+    src = VideoSource(ROOT / "tests" / "data" / "portrait_rotate90.mp4")
+    assert (src.info.width, src.info.height) == (64, 96)
+    img = next(iter(src)).image
+    assert img.shape == (96, 64, 3)
+    rows, cols = np.where(img[:, :, 0] > 200)
+    assert rows.min() >= 78 and cols.max() <= 17  # bottom-left, as displayed
+
+
+def test_variable_frame_rate_keeps_real_time(tmp_path):
+    pts = [0.0, 0.033, 0.066, 0.2, 0.233, 0.6, 0.633, 0.666, 1.5, 1.533]  # stalls, as phones record in low light
+    vfr = tmp_path / "vfr.mp4"
+    write_frames(vfr, bars(len(pts)), pts_s=pts)
+    got = [f.timestamp_s for f in VideoSource(vfr)]
+    assert got == pytest.approx(pts, abs=0.002)
+
+
+def test_one_frame_video_says_reps_need_movement(tmp_path):
+    one = tmp_path / "one.mp4"
+    with AnnotatedVideoWriter(one, 30.0) as w:
+        w.write(cv2.imread(str(ROOT / "sample_videos" / "messi5.jpg")))
+    results, summary = analyse_recording(one, "lite")
+    assert len(results) == 1 and summary.messages[0] == MSG_ONE_FRAME
+
+
+# ---- scenes -----------------------------------------------------------------------------------------------------
+def kneeling_frames(start_s: float, n: int, step: int = 10) -> list:
+    return list(itertools.islice((f for f in VideoSource(media(KNEELING)) if f.timestamp_s >= start_s), 0, n * step, step))
+
+
+@pytest.mark.model
+@pytest.mark.media
+def test_person_half_out_of_frame_is_asked_to_move_into_view():
+    est = PoseEstimator("full", mode="image")
+    session = ExerciseSession(get("kneeling_hip_flexor"))
+    pipe = FramePipeline(est, checker=session)
+    cues = []
+    for f in kneeling_frames(6.0, 4):
+        top = f.image[: f.image.shape[0] * 55 // 100]  # legs cut off at the bottom of the picture
+        cues.append(pipe.process(np.ascontiguousarray(top), f.timestamp_s).feedback.cue)
+    est.close()
+    assert sum(c.startswith(MSG_OUT_OF_FRAME.split(":")[0]) and "ankles" in c for c in cues) >= 3, cues
+
+
+@pytest.mark.model
+@pytest.mark.media
+def test_dark_and_blurred_frames_are_named_not_called_empty():
+    frames = kneeling_frames(6.0, 3)
+    est = PoseEstimator("lite", mode="image")
+    try:
+        for f in frames:
+            dark = (f.image * 0.04).astype(np.uint8)
+            blurred = cv2.GaussianBlur(cv2.resize(f.image, (108, 192)), (31, 31), 0)
+            for img, msg in ((dark, MSG_DARK), (blurred, MSG_BLURRED)):
+                result = FramePipeline(est).process(img, 0.0)
+                assert result.pose is None and result.problem == msg
+                assert ExerciseSession(get("bridge")).step(result).cue == msg
+            assert image_problem(f.image) is None  # the real picture is fine
+    finally:
+        est.close()
+
+
+def test_tracking_lost_and_found_is_reported_with_times():
+    def r(t, seen):
+        return FrameResult(0, t, None, seen, int(seen))
+
+    results = [r(i / 10, not (1.0 <= i / 10 < 1.8) and not (3.0 <= i / 10 < 3.2)) for i in range(50)]
+    assert tracking_gaps(results) == [(1.0, pytest.approx(0.8))]  # 0.2 s is a flicker, not a loss
+    assert any("Tracking was lost 1 time (at 1.0 s for 0.8 s)" in m for m in person_messages(results))
+
+
+@pytest.mark.model
+@pytest.mark.media
+def test_wrong_view_for_a_side_exercise_on_a_real_front_photo():
+    results, _ = analyse_recording(media("img_warrior2__two_people__front__manoj.jpg"), "full")
+    assert results[0].view == "front"
+    apply_session(results, "kneeling_hip_flexor")
+    assert results[0].feedback.cue == MSG_WRONG_VIEW
+
+
+def test_two_people_live_are_counted_for_the_page():
+    class TwoPeople(MarchingEstimator):
+        def __call__(self, image, t):
+            return replace(super().__call__(image, t), n_people=2)
+
+    proc = LiveProcessor("standing_march", estimator_factory=TwoPeople)
+    proc.process(np.zeros((120, 160, 3), np.uint8), 0.0)
+    assert proc.latest().n_people == 2
