@@ -5,19 +5,14 @@ import pytest
 
 from formcheck.exercises import get
 from formcheck.routine import MSG_SWITCH, ROUTINE_ORDER, RoutineRunner, Step, routine_steps, steps_for
-from tests.test_session import DT, _active, frame, good_angles
+from tests.test_session import DT, _active, good_angles, run
 
 HOLD_S = get("kneeling_hip_flexor").prescription.hold_s
 
 
 def feed(runner: RoutineRunner, segments, t0: float = 0.0):
-    """segments: (seconds, angles or None for nobody); returns every feedback and the end time."""
-    out, t = [], t0
-    for seconds, angles in segments:
-        for _ in range(int(round(seconds / DT))):
-            out.append(runner.step(frame(t, angles) if angles is not None else frame(t, {}, pose=None)))
-            t += DT
-    return out, t
+    """test_session.run on the runner (same step interface); also returns the end time."""
+    return run(runner, segments, t0), t0 + sum(round(sec / DT) * DT for sec, _ in segments)
 
 
 def events(feedback) -> list[str]:

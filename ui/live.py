@@ -76,7 +76,8 @@ def status() -> None:
         state.restart_at, state.restart_sent = now, False
         st.rerun(scope="app")
     s = processor.latest()
-    camera = state.camera_watch.update(ctx.state.playing, s.frames, now)
+    streaming = ctx.state.playing or ctx.state.signalling  # frames can flow before the component reports "playing"
+    camera = state.camera_watch.update(streaming, s.frames, now)
     if camera:
         st.info(camera)
     routine = processor.routine
@@ -85,10 +86,10 @@ def status() -> None:
         (st.success if rs.finished else st.markdown)(f"**{rs.line}**" + (f"  \nNext: {rs.next_title}"
                                                                        if rs.next_title else ""))
         st.caption(f"{REGISTRY[rs.step.exercise].prescription.text}. Set-up: {REGISTRY[rs.step.exercise].setup}.")
-    if s.n_people > 1 and ctx.state.playing:
+    if s.n_people > 1 and streaming:
         st.info(MSG_MORE_PEOPLE.format(n=s.n_people))
     fb = s.feedback
-    if fb is not None and ctx.state.playing:
+    if fb is not None and streaming:
         line = progress_line(fb, REGISTRY[s.exercise].prescription.sets) if s.exercise else ""
         text = f"{fb.cue}  |  {line}" if line else fb.cue
         (st.success if fb.level == "ok" else st.warning)(text)
