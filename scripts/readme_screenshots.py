@@ -1,5 +1,6 @@
 """Make the README's screenshots from shippable media only (sample_videos/messi5.jpg, OpenCV's, Apache/BSD):
-the live page with that photo as the camera, and the upload page after analysing it.
+the live page with that photo as the camera, the upload page after analysing it, and the History page with three
+sessions from the synthetic marcher.
 
     .venv/bin/python scripts/readme_screenshots.py   # needs Debian's chromium at /usr/bin/chromium
 """
@@ -23,12 +24,30 @@ OUT = ROOT / "docs" / "screenshots"
 PHOTO = ROOT / "sample_videos" / "messi5.jpg"
 
 
+def seed_history(db: Path) -> None:
+    """Three live sessions of growing length from the synthetic marcher (tests/factory.py), so the History page has
+    something to show without anyone's footage."""
+    import numpy as np
+
+    from formcheck.history import History
+    from formcheck.live import LiveProcessor
+    from tests.factory import MarchingEstimator
+
+    blank = np.zeros((120, 160, 3), np.uint8)
+    for seconds in (12, 20, 30):
+        proc = LiveProcessor("standing_march", history=History(db), estimator_factory=MarchingEstimator)
+        for i in range(seconds * 30):
+            proc.process(blank, i / 30)
+        proc.close()
+
+
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     from playwright.sync_api import sync_playwright
 
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
+        seed_history(Path(tmp) / "shots.sqlite")
         cam = Path(tmp) / "cam.y4m"
         write_y4m((cv2.imread(str(PHOTO)) for _ in range(90)), cam)
         with serving_app(Path(tmp) / "shots.sqlite") as url, sync_playwright() as p:
@@ -44,8 +63,14 @@ def main() -> int:
             page.get_by_text("Angles per frame (CSV)").wait_for(timeout=120_000)
             time.sleep(1)
             page.screenshot(path=str(OUT / "upload.png"), full_page=True)
+            page.get_by_text("History").first.click()
+            page.get_by_text("formcheck: history").wait_for(timeout=30_000)
+            page.get_by_role("combobox").first.click()
+            page.get_by_role("option", name="Standing march (knee lifts)").click()
+            time.sleep(2)
+            page.screenshot(path=str(OUT / "history.png"), full_page=True)
             browser.close()
-    LOG.info("wrote %s and %s", OUT / "live.png", OUT / "upload.png")
+    LOG.info("wrote live.png, upload.png and history.png in %s", OUT)
     return 0
 
 

@@ -26,20 +26,44 @@ def clip_frames(src: Path, start_s: float, seconds: float):
             yield f.image
 
 
+MARCH = "standing_knee_lift_march__oblique__skatefit.mp4"  # knee lifts, left and right, from ~6 s
+
+
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory):
+def app_url(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("app")
+    with serving_app(tmp / "h.sqlite") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def playwright():
     from playwright.sync_api import sync_playwright
 
     assert Path(CHROMIUM).exists(), "install Debian's chromium (.ci/run does)"
-    tmp = tmp_path_factory.mktemp("browser")
-    clip = tmp / "clip.y4m"
-    write_y4m(clip_frames(media(KNEELING), 3.5, 12.0), clip)
-    with serving_app(tmp / "h.sqlite") as url, sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=chromium_flags(clip))
-        try:
-            yield chromium, url
-        finally:
-            chromium.close()
+    with sync_playwright() as p:
+        yield p
+
+
+def launch(playwright, tmp_path_factory, name: str, start_s: float, seconds: float):
+    """Chromium whose fake camera plays ``seconds`` of a real clip (looping)."""
+    clip = tmp_path_factory.mktemp("cam") / "clip.y4m"
+    write_y4m(clip_frames(media(name), start_s, seconds), clip)
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=chromium_flags(clip))
+
+
+@pytest.fixture(scope="module")
+def browser(playwright, tmp_path_factory, app_url):
+    chromium = launch(playwright, tmp_path_factory, KNEELING, 3.5, 12.0)
+    yield chromium, app_url
+    chromium.close()
+
+
+@pytest.fixture(scope="module")
+def march_browser(playwright, tmp_path_factory, app_url):
+    chromium = launch(playwright, tmp_path_factory, MARCH, 6.0, 6.0)
+    yield chromium, app_url
+    chromium.close()
 
 
 @pytest.fixture
@@ -121,4 +145,27 @@ def test_stream_that_drops_right_after_start_is_restarted(browser, shots):
     assert webrtc.get_by_role("button", name="STOP").count() == 1, "the stream was not restarted"
     counts = [int(x[0]) for x in seen["stats"]]
     assert len(set(counts)) >= 4 and counts[-1] > counts[0], f"frames did not flow after the restart: {counts[-8:]}"
+    page.close()
+
+
+def test_reps_sound_a_blip_that_the_mute_switch_silences(march_browser, shots):
+    chromium, url = march_browser
+    page = chromium.new_page(viewport={"width": 1280, "height": 1300})
+    page.goto(url)
+    page.get_by_text("formcheck: live").wait_for(timeout=60_000)
+    page.get_by_role("combobox").first.click()
+    page.get_by_role("option", name="Standing march (knee lifts)").click()
+    page.get_by_text("20 alternating reps").wait_for(timeout=30_000)
+    start_camera(page)
+    seen = watch(page, {"reps": r"reps: left (\d+), right (\d+)"},
+                 lambda s: s["reps"] and sum(map(int, s["reps"][-1])) >= 2 and s["sounds"][-1][0] != "0")
+    audio = page.locator("[class*='st-key-fc-sound'] audio")
+    assert seen["reps"] and sum(map(int, seen["reps"][-1])) >= 2, f"no reps counted: {seen['reps'][-5:]}"
+    assert audio.count() == 1, "no sound element after a rep"
+    assert audio.evaluate("a => a.autoplay && a.src.length > 0 && (!a.paused || a.ended || a.currentTime > 0)"), \
+        "the sound did not play"
+    page.screenshot(path=str(shots / "sound.png"), full_page=True)
+    page.get_by_text("Sound", exact=True).click()  # mute
+    page.wait_for_timeout(1500)
+    assert page.locator("[class*='st-key-fc-sound'] audio").count() == 0
     page.close()

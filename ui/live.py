@@ -99,8 +99,8 @@ def status() -> None:
         state.sound = (state.get("sound", (0, ""))[0] + 1, most_important(s.sounds))
     if "sound" in state and not muted:  # kept on the page until the next one, so it is not cut short
         n, sound = state.sound
-        with st.container(key=f"fc-sound-{n}"):  # a new key per sound, so the browser plays it again
-            st.audio(tone_wav(sound), autoplay=True)
+        with st.container(key=f"fc-sound-{n}"):  # hidden by the CSS above
+            st.audio(tone_wav(sound), autoplay=True, alt=f"{sound} {n}")  # a new alt = a new element: it plays
 
 
 status()

@@ -86,7 +86,9 @@ for msg in summary.messages:
     st.warning(msg)
 
 exercise: str | None = names.get(choice)
-if choice == SUGGEST and summary.frames_with_person:
+if choice == SUGGEST and len(results) == 1:
+    st.info("A photo shows no movement to recognise: pick the exercise above to check the position in it.")
+elif choice == SUGGEST and summary.frames_with_person:
     if state.suggestions is None:
         state.suggestions = suggest_exercise(results)
     best = state.suggestions[0]
