@@ -261,22 +261,46 @@ MSG_CAMERA_LOST = ("No frames from the camera for {seconds:.0f} s: is it unplugg
 
 
 class StartRaceGuard:
-    """Recovery from streamlit-webrtc's start-up race, seen from the page: a stream that falls back to START within
-    ``window_s`` of starting to play is restarted (``update`` returns True: the page asks the component to play
-    again), at most ``max_retries`` times in a row. A stop after a steady run, or one before the stream ever
-    played, is the person's own."""
+    """Recovery from streamlit-webrtc's start-up race, seen from the page.
 
-    def __init__(self, window_s: float = 6.0, max_retries: int = 2) -> None:
-        if window_s <= 0:
-            raise ValueError(f"window_s must be > 0 seconds, got {window_s}")
+    A stream that falls back to START within ``window_s`` of starting to play is restarted, at most ``max_retries``
+    times in a row; a stop after a steady run, or before the stream ever played, is the person's own. The restart is
+    asked for ``delay_s`` after the drop: asking at once left the component hanging in "signalling", because
+    streamlit-webrtc had not yet cleared the dropped stream and never answered the new offer.
+
+    Each page run: ``rerun = guard.update(playing, now)`` (rerun the whole page when True), and pass
+    ``guard.desired`` as ``webrtc_streamer(desired_playing_state=...)``.
+    """
+
+    def __init__(self, window_s: float = 6.0, max_retries: int = 2, delay_s: float = 1.0,
+                 give_up_s: float = 15.0) -> None:
+        for name, value in (("window_s", window_s), ("delay_s", delay_s), ("give_up_s", give_up_s)):
+            if value <= 0:
+                raise ValueError(f"{name} must be > 0 seconds, got {value}")
         if max_retries < 0:
             raise ValueError(f"max_retries must be >= 0, got {max_retries}")
-        self.window_s, self.max_retries = window_s, max_retries
+        self.window_s, self.max_retries, self.delay_s, self.give_up_s = window_s, max_retries, delay_s, give_up_s
         self.retries = 0
         self._playing_since: float | None = None
+        self._restart_at: float | None = None  # when an early drop was seen (a restart is under way)
+        self._asked = False  # the component has been asked to play
+
+    @property
+    def desired(self) -> bool | None:
+        """``desired_playing_state`` for the component: True while a restart is asked for, else None (the person's)."""
+        return True if self._asked else None
 
     def update(self, playing: bool, now: float) -> bool:
-        """``playing``: the component's state; ``now``: the page's clock in seconds."""
+        """``playing``: the component's state; ``now``: the page's clock (seconds). True: rerun the page."""
+        if self._restart_at is not None:
+            if playing or now - self._restart_at > self.give_up_s:
+                self._restart_at, self._asked = None, False  # done, or given up: START/STOP are the person's again
+                self._playing_since = now if playing else None
+                return True
+            if not self._asked and now - self._restart_at >= self.delay_s:
+                self._asked = True
+                return True
+            return False
         if playing:
             if self._playing_since is None:
                 self._playing_since = now
@@ -289,6 +313,7 @@ class StartRaceGuard:
         self._playing_since = None
         if ran < self.window_s and self.retries < self.max_retries:
             self.retries += 1
+            self._restart_at = now
             LOG.info("stream stopped %.1f s after it started playing: restarting it (retry %d)", ran, self.retries)
-            return True
+            return True  # a run now lets streamlit-webrtc clear the dropped stream before the restart
         return False

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from formcheck.video import VideoSource, write_y4m
 from tests.browser import CHROMIUM, chromium_flags, serving_app
 from tests.conftest import media
@@ -90,8 +92,18 @@ def watch(page, patterns: dict[str, str], done, seconds: float = 90) -> dict[str
     return seen
 
 
-def start_camera(page) -> None:
-    page.frame_locator("iframe[title*='webrtc']").get_by_role("button", name="START").click(timeout=60_000)
+def start_camera(page, tries: int = 3) -> None:
+    """Press START until the stream is on its way (a click while the page is rerunning can be ignored, and a person
+    would simply press again)."""
+    webrtc = page.frame_locator("iframe[title*='webrtc']")
+    for _ in range(tries):
+        webrtc.get_by_role("button", name="START").click(timeout=60_000)
+        try:
+            webrtc.get_by_role("button", name="STOP").wait_for(timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"the stream did not start after {tries} presses of START")
 
 
 def test_live_webcam_shows_a_person_and_a_running_hold(browser, shots):
@@ -159,12 +171,12 @@ def test_reps_sound_a_blip_that_the_mute_switch_silences(march_browser, shots):
     start_camera(page)
     seen = watch(page, {"reps": r"reps: left (\d+), right (\d+)"},
                  lambda s: s["reps"] and sum(map(int, s["reps"][-1])) >= 2 and s["sounds"][-1][0] != "0")
+    page.screenshot(path=str(shots / "sound.png"), full_page=True)
     audio = page.locator("[class*='st-key-fc-sound'] audio")
     assert seen["reps"] and sum(map(int, seen["reps"][-1])) >= 2, f"no reps counted: {seen['reps'][-5:]}"
     assert audio.count() == 1, "no sound element after a rep"
     assert audio.evaluate("a => a.autoplay && a.src.length > 0 && (!a.paused || a.ended || a.currentTime > 0)"), \
         "the sound did not play"
-    page.screenshot(path=str(shots / "sound.png"), full_page=True)
     page.get_by_text("Sound", exact=True).click()  # mute
     page.wait_for_timeout(1500)
     assert page.locator("[class*='st-key-fc-sound'] audio").count() == 0

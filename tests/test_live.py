@@ -121,16 +121,28 @@ def test_camera_watch_messages():
 
 
 def test_start_race_guard_restarts_an_early_drop_only():
-    g = StartRaceGuard(window_s=3.0, max_retries=2)
-    assert g.update(False, 0.0) is False
+    g = StartRaceGuard(window_s=3.0, max_retries=2, delay_s=1.0, give_up_s=15.0)
+    assert g.update(False, 0.0) is False and g.desired is None
     assert g.update(True, 1.0) is False  # START pressed: it plays
-    assert g.update(False, 1.5) is True  # fell back to START half a second later: restart
-    assert g.update(True, 2.0) is False
-    assert g.update(False, 2.2) is True  # again
-    assert g.update(True, 3.0) is False
-    assert g.update(False, 3.1) is False  # out of retries: leave it to the person
+    assert g.update(False, 1.5) is True and g.desired is None  # dropped at once: rerun, let the library clean up
+    assert g.update(False, 2.0) is False and g.desired is None  # not yet: a restart asked at once would hang
+    assert g.update(False, 2.5) is True and g.desired is True  # now ask it to play
+    assert g.update(False, 2.8) is False and g.desired is True  # until it does
+    assert g.update(True, 3.2) is True and g.desired is None  # playing again: START/STOP are the person's again
+    assert g.update(False, 3.4) is True  # a second early drop: second retry
+    assert g.update(False, 4.5) is True and g.update(True, 5.0) is True
+    assert g.update(False, 5.1) is False and g.desired is None  # out of retries: leave it to the person
     assert g.update(True, 10.0) is False and g.update(True, 14.0) is False  # ran steadily: retries renewed
     assert g.update(False, 20.0) is False  # a stop after a steady run is the person's own
     assert g.update(True, 21.0) is False and g.update(False, 21.5) is True
+
+
+def test_start_race_guard_gives_up_and_validates():
+    g = StartRaceGuard(window_s=3.0, delay_s=1.0, give_up_s=15.0)
+    g.update(True, 0.0)
+    assert g.update(False, 0.5) and g.update(False, 1.6) and g.desired is True
+    assert g.update(False, 16.0) is True and g.desired is None  # never came back: stop asking
     with pytest.raises(ValueError, match="window_s must be > 0"):
         StartRaceGuard(window_s=0)
+    with pytest.raises(ValueError, match="max_retries must be >= 0"):
+        StartRaceGuard(max_retries=-1)

@@ -21,7 +21,6 @@ from formcheck.sounds import most_important, tone_wav
 # JSON list, e.g. '[{"urls": ["stun:stun.example.org:3478"]}]'.
 ICE = {"iceServers": json.loads(os.environ.get("FORMCHECK_ICE_SERVERS", "[]"))}
 state = st.session_state
-RESTART_DELAY_S = 1.0  # after an early drop, wait this long before asking the stream to play again
 
 st.title("formcheck: live")
 st.html("<style>[class*='st-key-fc-sound'] {display: none}</style>")  # sounds play without a visible player
@@ -59,21 +58,13 @@ def callback(frame: av.VideoFrame) -> av.VideoFrame:
 
 ctx = webrtc_streamer(key="formcheck-live", mode=WebRtcMode.SENDRECV, rtc_configuration=ICE,
                       media_stream_constraints={"video": True, "audio": False}, video_frame_callback=callback,
-                      async_processing=True, desired_playing_state=True if state.get("restart_sent") else None)
+                      async_processing=True, desired_playing_state=state.start_guard.desired)
 
 
 @st.fragment(run_every=0.5)
 def status() -> None:
     now = time.monotonic()  # the page's clock: only for camera messages, never for holds or reps
-    if "restart_at" in state:  # restarting after an early drop (see StartRaceGuard)
-        if ctx.state.playing or now - state.restart_at > 15:
-            del state.restart_at, state.restart_sent  # done (or given up): START/STOP are the person's again
-            st.rerun(scope="app")
-        if not state.restart_sent and now - state.restart_at >= RESTART_DELAY_S:
-            state.restart_sent = True  # by now a full run has let streamlit-webrtc clear the dropped stream
-            st.rerun(scope="app")
-    if state.start_guard.update(ctx.state.playing, now):
-        state.restart_at, state.restart_sent = now, False
+    if state.start_guard.update(ctx.state.playing, now):  # recovering from the start-up race
         st.rerun(scope="app")
     s = processor.latest()
     streaming = ctx.state.playing or ctx.state.signalling  # frames can flow before the component reports "playing"
