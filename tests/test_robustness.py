@@ -19,7 +19,7 @@ from formcheck.live import LiveProcessor
 from formcheck.pipeline import MSG_ONE_FRAME, FramePipeline, FrameResult, person_messages, tracking_gaps
 from formcheck.pose import PoseEstimator
 from formcheck.quality import MSG_BLURRED, MSG_DARK, image_problem
-from formcheck.session import MSG_OUT_OF_FRAME, MSG_WRONG_VIEW, ExerciseSession
+from formcheck.session import MSG_OUT_OF_FRAME, MSG_TRACKING_LOST, MSG_WRONG_VIEW, ExerciseSession
 from formcheck.video import AnnotatedVideoWriter, VideoSource
 from tests.conftest import ROOT, media
 from tests.factory import MarchingEstimator
@@ -196,3 +196,26 @@ def test_two_people_live_are_counted_for_the_page():
     proc = LiveProcessor("standing_march", estimator_factory=TwoPeople)
     proc.process(np.zeros((120, 160, 3), np.uint8), 0.0)
     assert proc.latest().n_people == 2
+
+
+@pytest.mark.model
+@pytest.mark.media
+def test_person_is_found_again_after_tracking_is_lost():
+    """VIDEO mode tracks from frame to frame; when the person is lost (here: 15 frames of an empty scene, a tree
+    through a window) the model re-detects on the next frames that show them, and the session says what happened in
+    between."""
+    frames = kneeling_frames(6.0, 10, step=3)
+    h, w = frames[0].image.shape[:2]
+    empty = cv2.resize(next(iter(VideoSource(media("no_person_tree_hand_at_end__opencv_tree.avi")))).image, (w, h))
+    est = PoseEstimator("full", mode="video")
+    session = ExerciseSession(get("kneeling_hip_flexor"))
+    pipe = FramePipeline(est, checker=session)
+    seq = [f.image for f in frames[:5]] + [empty] * 15 + [f.image for f in frames[5:]]
+    try:
+        results = [pipe.process(img, i / 10) for i, img in enumerate(seq)]
+    finally:
+        est.close()
+    assert all(r.detected for r in results[:5]) and not any(r.detected for r in results[6:20])
+    assert sum(r.detected for r in results[20:]) >= 4  # found again
+    assert results[12].feedback.cue == MSG_TRACKING_LOST
+    assert tracking_gaps(results) and tracking_gaps(results)[0][0] == pytest.approx(0.5)
