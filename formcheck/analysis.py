@@ -75,8 +75,7 @@ def render_annotated(path: str | Path, results: list[FrameResult], out: str | Pa
                      progress: Callable[[int, int], None] | None = None) -> None:
     """Decode ``path`` again and write it to ``out`` (.mp4/.webm) with ``results`` (by frame index) drawn on it."""
     source = VideoSource(path)
-    fps = source.info.fps if 0 < source.info.fps <= 240 else 30.0
-    with AnnotatedVideoWriter(out, fps) as writer:
+    with AnnotatedVideoWriter(out, source.info.output_fps) as writer:
         for frame, result in zip(source, results):
             writer.write(annotate(frame.image, result))
             if progress is not None:

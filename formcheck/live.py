@@ -47,7 +47,6 @@ class LiveUpdate:
     sounds: list[str] = field(default_factory=list)  # sound names (formcheck.sounds) to play, oldest first
 
 
-LiveState = LiveUpdate  # the merged view returned by ``latest()``
 
 
 Checker = ExerciseSession | RoutineRunner

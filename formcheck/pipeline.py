@@ -125,7 +125,7 @@ def analyse_file(path: str | Path, pipeline_factory: Callable[[bool], FramePipel
     """
     source = VideoSource(path)
     pipeline = pipeline_factory(source.info.is_image)
-    writer = AnnotatedVideoWriter(out, source.info.fps if 0 < source.info.fps <= 240 else 30.0) if out else None
+    writer = AnnotatedVideoWriter(out, source.info.output_fps) if out else None
     results: list[FrameResult] = []
     started = time.perf_counter()
     cut = False

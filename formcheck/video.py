@@ -51,6 +51,12 @@ class VideoInfo:
     is_image: bool
 
     @property
+    def output_fps(self) -> float:
+        """The rate to write an annotated copy at: the source's, or 30 where it is missing or outside the writer's
+        range (0, 240]."""
+        return self.fps if 0 < self.fps <= 240 else 30.0
+
+    @property
     def duration_s(self) -> float:
         return self.frame_count / self.fps if self.fps > 0 and self.frame_count > 0 else float("nan")
 
