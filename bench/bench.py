@@ -8,6 +8,7 @@ landmarker's cost; then the upload path end to end on a whole clip (decode + pos
 H.264 encoding in a background thread) as frames/s and multiple of real time, and the process's peak memory.
 Figures are measured, never asserted: this is not a test.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,13 +25,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from formcheck.analysis import analyse_recording, annotate, apply_session, render_annotated  # noqa: E402
+from formcheck.app.recording import analyse_recording, apply_session, render_annotated  # noqa: E402
+from formcheck.checking.session import ExerciseSession  # noqa: E402
 from formcheck.exercises import get  # noqa: E402
-from formcheck.pipeline import frame_result  # noqa: E402
-from formcheck.pose import PoseEstimator  # noqa: E402
-from formcheck.session import ExerciseSession  # noqa: E402
-from formcheck.smoothing import PoseSmoother  # noqa: E402
-from formcheck.video import VideoSource  # noqa: E402
+from formcheck.media.draw import annotate  # noqa: E402
+from formcheck.media.video import VideoSource  # noqa: E402
+from formcheck.pose.estimator import PoseEstimator  # noqa: E402
+from formcheck.pose.measure import frame_result  # noqa: E402
+from formcheck.pose.smoothing import PoseSmoother  # noqa: E402
 
 LOG = logging.getLogger("bench")
 MEDIA = ROOT.parent / "shared" / "media"
@@ -70,8 +72,9 @@ def upload(path: Path, model: str, exercise: str) -> None:
     info = VideoSource(path).info
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
-        results, summary = analyse_recording(path, model, out=Path(tmp) / "out.mp4",
-                                             session=ExerciseSession(get(exercise)))
+        results, summary = analyse_recording(
+            path, model, out=Path(tmp) / "out.mp4", session=ExerciseSession(get(exercise))
+        )
         one_pass = time.perf_counter() - t
         t = time.perf_counter()
         results, summary = analyse_recording(path, model)
@@ -85,8 +88,10 @@ def upload(path: Path, model: str, exercise: str) -> None:
     n, dur = len(results), summary.duration_s
     print(f"[{model}] upload {path.name[:40]} ({info.width}x{info.height}, {dur:.1f} s, {n} frames)")
     print(f"[{model}]   CLI single pass        {n / one_pass:5.1f} fps  {dur / one_pass:4.2f}x real time")
-    print(f"[{model}]   app: pose {pose:5.1f} s + re-check {check:4.2f} s + draw {draw:4.1f} s = "
-          f"{dur / (pose + check + draw):4.2f}x real time; another exercise: {check + draw:4.1f} s")
+    print(
+        f"[{model}]   app: pose {pose:5.1f} s + re-check {check:4.2f} s + draw {draw:4.1f} s = "
+        f"{dur / (pose + check + draw):4.2f}x real time; another exercise: {check + draw:4.1f} s"
+    )
 
 
 def main() -> int:
@@ -95,8 +100,11 @@ def main() -> int:
     ap.add_argument("video", nargs="?", default=str(MEDIA / "kneeling_hip_flexor_stretch__side__skatefit.mp4"))
     ap.add_argument("--models", nargs="+", choices=("full", "lite"), default=["full", "lite"])
     ap.add_argument("--frames", type=int, default=300, help="frames for the per-frame comparison")
-    ap.add_argument("--upload", default=str(MEDIA / "warrior1__front_oblique__yogaandyou_trim12-62s.mp4"),
-                    help="clip for the end-to-end upload path ('' to skip)")
+    ap.add_argument(
+        "--upload",
+        default=str(MEDIA / "warrior1__front_oblique__yogaandyou_trim12-62s.mp4"),
+        help="clip for the end-to-end upload path ('' to skip)",
+    )
     ap.add_argument("--exercise", default="kneeling_hip_flexor")
     args = ap.parse_args()
 

@@ -6,6 +6,7 @@ report memory at the start and the end, the way the page drives it (a read every
 
 Time is the frames' own (``i / fps``), so 30 minutes of frames take far less than 30 minutes to run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,16 +16,16 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from formcheck.history import History  # noqa: E402
-from formcheck.live import LiveProcessor  # noqa: E402
+from formcheck.app.history import History  # noqa: E402
+from formcheck.app.live import LiveProcessor  # noqa: E402
 
 LOG = logging.getLogger("soak")
 
@@ -48,16 +49,23 @@ class SoakResult:
     seconds: float
 
     def lines(self) -> list[str]:
-        return [f"frames {self.frames} ({self.minutes:.0f} min of stream time) in {self.seconds:.0f} s",
-                f"RSS       start {self.rss_start_mib:8.1f} MiB   end {self.rss_end_mib:8.1f} MiB   "
-                f"growth {self.rss_end_mib - self.rss_start_mib:+.1f} MiB",
-                f"Python    start {self.traced_start_mib:8.2f} MiB   end {self.traced_end_mib:8.2f} MiB   "
-                f"growth {self.traced_end_mib - self.traced_start_mib:+.2f} MiB",
-                f"reps counted {self.reps}, events in the history {self.history_events}"]
+        return [
+            f"frames {self.frames} ({self.minutes:.0f} min of stream time) in {self.seconds:.0f} s",
+            f"RSS       start {self.rss_start_mib:8.1f} MiB   end {self.rss_end_mib:8.1f} MiB   "
+            f"growth {self.rss_end_mib - self.rss_start_mib:+.1f} MiB",
+            f"Python    start {self.traced_start_mib:8.2f} MiB   end {self.traced_end_mib:8.2f} MiB   "
+            f"growth {self.traced_end_mib - self.traced_start_mib:+.2f} MiB",
+            f"reps counted {self.reps}, events in the history {self.history_events}",
+        ]
 
 
-def soak(make: Callable[[History], LiveProcessor], frames: Iterator[tuple[np.ndarray, float]], db: Path,
-         warmup_frames: int = 600, read_every: int = 5) -> SoakResult:
+def soak(
+    make: Callable[[History], LiveProcessor],
+    frames: Iterator[tuple[np.ndarray, float]],
+    db: Path,
+    warmup_frames: int = 600,
+    read_every: int = 5,
+) -> SoakResult:
     """Feed ``frames`` to the processor ``make(history)`` builds; memory is taken after ``warmup_frames``."""
     history = History(db)
     proc = make(history)
@@ -81,10 +89,14 @@ def soak(make: Callable[[History], LiveProcessor], frames: Iterator[tuple[np.nda
         tracemalloc.stop()
         proc.close()
     logged = sum(s.reps + s.holds + s.faults for s in history.sessions())
-    return SoakResult(n, (t - (t_first or t)) / 60, start[0], end[0], start[1], end[1], reps, logged, time.perf_counter() - started)
+    return SoakResult(
+        n, (t - (t_first or t)) / 60, start[0], end[0], start[1], end[1], reps, logged, time.perf_counter() - started
+    )
 
 
-def synthetic_frames(minutes: float, fps: float, size: tuple[int, int] = (160, 120)) -> Iterator[tuple[np.ndarray, float]]:
+def synthetic_frames(
+    minutes: float, fps: float, size: tuple[int, int] = (160, 120)
+) -> Iterator[tuple[np.ndarray, float]]:
     img = np.zeros((size[1], size[0], 3), np.uint8)
     for i in range(int(minutes * 60 * fps)):
         yield img, 1000.0 + i / fps  # a webcam clock does not start at 0
@@ -93,7 +105,7 @@ def synthetic_frames(minutes: float, fps: float, size: tuple[int, int] = (160, 1
 def clip_images() -> list[np.ndarray]:
     """Every third frame of a real march clip, as a 640x480 webcam gives them (held for the whole run, so the
     buffer is in both the start and the end figure)."""
-    from formcheck.video import VideoSource, letterbox
+    from formcheck.media.video import VideoSource, letterbox
 
     clip = ROOT.parent / "shared" / "media" / "standing_knee_lift_march__oblique__skatefit.mp4"
     return [letterbox(f.image, 640, 480) for f in VideoSource(clip)][::3]
@@ -116,12 +128,18 @@ def main() -> int:
         if args.model == "synthetic":
             from tests.factory import MarchingEstimator
 
-            result = soak(lambda h: LiveProcessor("standing_march", history=h, estimator_factory=MarchingEstimator),
-                          synthetic_frames(args.minutes, args.fps), Path(tmp) / "h.sqlite")
+            result = soak(
+                lambda h: LiveProcessor("standing_march", history=h, estimator_factory=MarchingEstimator),
+                synthetic_frames(args.minutes, args.fps),
+                Path(tmp) / "h.sqlite",
+            )
         else:
             images = clip_images()
-            result = soak(lambda h: LiveProcessor("standing_march", model=args.model, history=h),
-                          clip_frames(images, args.minutes, args.fps), Path(tmp) / "h.sqlite")
+            result = soak(
+                lambda h: LiveProcessor("standing_march", model=args.model, history=h),
+                clip_frames(images, args.minutes, args.fps),
+                Path(tmp) / "h.sqlite",
+            )
     LOG.info("soak: %s estimator, LiveProcessor('standing_march'), history on", args.model)
     for line in result.lines():
         LOG.info("%s", line)

@@ -11,3 +11,7 @@ class InputError(FormcheckError):
 
 class ModelError(FormcheckError):
     """The pose model is missing or cannot be loaded."""
+
+
+class SettingError(FormcheckError):
+    """A ``FORMCHECK_*`` environment variable holds a value formcheck cannot use (the message names it)."""

@@ -3,11 +3,13 @@
 Landmark indices follow BlazePose's 33-point topology. Pixel coordinates have their origin at the image's top-left
 corner, x to the right and y downwards, so angles computed on them keep the true aspect ratio.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -55,15 +57,26 @@ class Landmark(IntEnum):
 CONNECTIONS: tuple[tuple[Landmark, Landmark], ...] = tuple(
     (Landmark[a], Landmark[b])
     for a, b in (
-        ("LEFT_SHOULDER", "RIGHT_SHOULDER"), ("LEFT_HIP", "RIGHT_HIP"),
-        ("LEFT_SHOULDER", "LEFT_HIP"), ("RIGHT_SHOULDER", "RIGHT_HIP"),
-        ("LEFT_SHOULDER", "LEFT_ELBOW"), ("LEFT_ELBOW", "LEFT_WRIST"),
-        ("RIGHT_SHOULDER", "RIGHT_ELBOW"), ("RIGHT_ELBOW", "RIGHT_WRIST"),
-        ("LEFT_HIP", "LEFT_KNEE"), ("LEFT_KNEE", "LEFT_ANKLE"), ("LEFT_ANKLE", "LEFT_HEEL"),
-        ("LEFT_HEEL", "LEFT_FOOT_INDEX"), ("LEFT_ANKLE", "LEFT_FOOT_INDEX"),
-        ("RIGHT_HIP", "RIGHT_KNEE"), ("RIGHT_KNEE", "RIGHT_ANKLE"), ("RIGHT_ANKLE", "RIGHT_HEEL"),
-        ("RIGHT_HEEL", "RIGHT_FOOT_INDEX"), ("RIGHT_ANKLE", "RIGHT_FOOT_INDEX"),
-        ("NOSE", "LEFT_EAR"), ("NOSE", "RIGHT_EAR"),
+        ("LEFT_SHOULDER", "RIGHT_SHOULDER"),
+        ("LEFT_HIP", "RIGHT_HIP"),
+        ("LEFT_SHOULDER", "LEFT_HIP"),
+        ("RIGHT_SHOULDER", "RIGHT_HIP"),
+        ("LEFT_SHOULDER", "LEFT_ELBOW"),
+        ("LEFT_ELBOW", "LEFT_WRIST"),
+        ("RIGHT_SHOULDER", "RIGHT_ELBOW"),
+        ("RIGHT_ELBOW", "RIGHT_WRIST"),
+        ("LEFT_HIP", "LEFT_KNEE"),
+        ("LEFT_KNEE", "LEFT_ANKLE"),
+        ("LEFT_ANKLE", "LEFT_HEEL"),
+        ("LEFT_HEEL", "LEFT_FOOT_INDEX"),
+        ("LEFT_ANKLE", "LEFT_FOOT_INDEX"),
+        ("RIGHT_HIP", "RIGHT_KNEE"),
+        ("RIGHT_KNEE", "RIGHT_ANKLE"),
+        ("RIGHT_ANKLE", "RIGHT_HEEL"),
+        ("RIGHT_HEEL", "RIGHT_FOOT_INDEX"),
+        ("RIGHT_ANKLE", "RIGHT_FOOT_INDEX"),
+        ("NOSE", "LEFT_EAR"),
+        ("NOSE", "RIGHT_EAR"),
     )
 )
 
@@ -118,19 +131,35 @@ class Pose:
         inside = (pts[:, 0] >= -margin) & (pts[:, 0] <= w + margin) & (pts[:, 1] >= -margin) & (pts[:, 1] <= h + margin)
         return float(np.mean(inside))
 
-    def with_time(self, timestamp_s: float, held: bool) -> "Pose":
+    def with_time(self, timestamp_s: float, held: bool) -> Pose:
         return replace(self, timestamp_s=timestamp_s, held=held)
 
     @classmethod
-    def from_mediapipe(cls, landmarks: Sequence[Any], world_landmarks: Sequence[Any] | None,
-                       image_size: tuple[int, int], timestamp_s: float, n_people: int = 1) -> "Pose":
+    def from_mediapipe(
+        cls,
+        landmarks: Sequence[Any],
+        world_landmarks: Sequence[Any] | None,
+        image_size: tuple[int, int],
+        timestamp_s: float,
+        n_people: int = 1,
+    ) -> Pose:
         """Adapter from MediaPipe Tasks' NormalizedLandmark / Landmark lists (duck-typed: x, y, z, visibility)."""
         w, h = image_size
         norm = np.array([[p.x, p.y, p.z, _vis(p)] for p in landmarks], dtype=float)
-        world = (np.array([[p.x, p.y, p.z] for p in world_landmarks], dtype=float)
-                 if world_landmarks else np.full((N_LANDMARKS, 3), np.nan))
-        return cls(xy=norm[:, :2] * np.array([w, h], dtype=float), z=norm[:, 2] * w, visibility=norm[:, 3],
-                   world=world, image_size=(int(w), int(h)), timestamp_s=float(timestamp_s), n_people=n_people)
+        world = (
+            np.array([[p.x, p.y, p.z] for p in world_landmarks], dtype=float)
+            if world_landmarks
+            else np.full((N_LANDMARKS, 3), np.nan)
+        )
+        return cls(
+            xy=norm[:, :2] * np.array([w, h], dtype=float),
+            z=norm[:, 2] * w,
+            visibility=norm[:, 3],
+            world=world,
+            image_size=(int(w), int(h)),
+            timestamp_s=float(timestamp_s),
+            n_people=n_people,
+        )
 
 
 def _vis(p: Any) -> float:

@@ -10,6 +10,7 @@ Tasks API refuses a float32 input tensor. A .task bundle is a stored (uncompress
 Needs network access to PyPI and the npm registry (install time only) and `npm` on PATH:
     python scripts/build_models.py --out models [--check]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,8 +52,23 @@ def _stub_metadata_version() -> None:
 
 def _fetch_wheel_files(workdir: Path) -> dict[str, bytes]:
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--python-version", "3.11",
-         "--platform", "manylinux_2_28_x86_64", "--platform", "manylinux2014_x86_64", "-d", str(workdir), WHEEL_SPEC],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--python-version",
+            "3.11",
+            "--platform",
+            "manylinux_2_28_x86_64",
+            "--platform",
+            "manylinux2014_x86_64",
+            "-d",
+            str(workdir),
+            WHEEL_SPEC,
+        ],
         check=True,
     )
     wheel = next(workdir.glob("mediapipe-0.10.21-*.whl"))
@@ -64,8 +80,13 @@ def _fetch_wheel_files(workdir: Path) -> dict[str, bytes]:
 
 
 def _fetch_npm_files(workdir: Path) -> dict[str, bytes]:
-    out = subprocess.run(["npm", "pack", NPM_SPEC, "--pack-destination", str(workdir)],
-                         check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    out = (
+        subprocess.run(
+            ["npm", "pack", NPM_SPEC, "--pack-destination", str(workdir)], check=True, capture_output=True, text=True
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     with tarfile.open(workdir / out) as tf:
         return {"lite": tf.extractfile("package/pose_landmark_lite.tflite").read()}
 

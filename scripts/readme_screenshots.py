@@ -4,6 +4,7 @@ sessions from the synthetic marcher.
 
     .venv/bin/python scripts/readme_screenshots.py   # needs Debian's chromium at /usr/bin/chromium
 """
+
 from __future__ import annotations
 
 import logging
@@ -16,7 +17,7 @@ import cv2
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from formcheck.video import write_y4m  # noqa: E402
+from formcheck.media.video import write_y4m  # noqa: E402
 from tests.browser import CHROMIUM, chromium_flags, serving_app  # noqa: E402
 
 LOG = logging.getLogger("screenshots")
@@ -29,8 +30,8 @@ def seed_history(db: Path) -> None:
     something to show without anyone's footage."""
     import numpy as np
 
-    from formcheck.history import History
-    from formcheck.live import LiveProcessor
+    from formcheck.app.history import History
+    from formcheck.app.live import LiveProcessor
     from tests.factory import MarchingEstimator
 
     blank = np.zeros((120, 160, 3), np.uint8)

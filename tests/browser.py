@@ -1,5 +1,6 @@
 """Shared by the browser tests and scripts/readme_screenshots.py: serve the app on a free port and launch Debian's
 Chromium with a fake camera fed from a y4m file (never `playwright install`: no downloads at run time)."""
+
 from __future__ import annotations
 
 import os
@@ -8,19 +9,29 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 
 
 def chromium_flags(fake_video: Path) -> list[str]:
-    return ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            "--autoplay-policy=no-user-gesture-required", f"--use-file-for-fake-video-capture={fake_video}"]
+    return [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        "--autoplay-policy=no-user-gesture-required",
+        f"--use-file-for-fake-video-capture={fake_video}",
+    ]
 
 
 @contextmanager
@@ -31,10 +42,27 @@ def serving_app(db: Path, timeout_s: float = 30.0) -> Iterator[str]:
         port = s.getsockname()[1]
     log_path = os.environ.get("FORMCHECK_APP_LOG")  # the server's output, for debugging a browser test
     log = open(log_path, "a") if log_path else subprocess.DEVNULL
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
-                             "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--browser.gatherUsageStats", "false"], cwd=ROOT,
-                            stdout=log, stderr=subprocess.STDOUT, env=os.environ | {"FORMCHECK_DB": str(db)})
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=os.environ | {"FORMCHECK_DB": str(db)},
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout_s

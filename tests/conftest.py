@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck.video import AnnotatedVideoWriter
+from formcheck.media.video import AnnotatedVideoWriter
 
 ROOT = Path(__file__).resolve().parent.parent
 MEDIA = ROOT.parent / "shared" / "media"
@@ -27,6 +27,6 @@ def small_video(tmp_path_factory) -> Path:
     with AnnotatedVideoWriter(path, 30.0) as w:
         for i in range(60):
             img = np.zeros((240, 320, 3), np.uint8)
-            img[:, (i * 5) % 320:(i * 5) % 320 + 20] = 255
+            img[:, (i * 5) % 320 : (i * 5) % 320 + 20] = 255
             w.write(img)
     return path

@@ -1,18 +1,26 @@
 """A small factory of synthetic poses for unit tests: place the landmarks you care about, the rest sit nearby."""
+
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
-from formcheck.landmarks import N_LANDMARKS, Landmark as L, Pose
+from formcheck.landmarks import N_LANDMARKS, Pose
+from formcheck.landmarks import Landmark as L
 
 Point = tuple[float, float]
 
 
-def make_pose(points: Mapping[L, Point], image_size: tuple[int, int] = (1000, 1000), t: float = 0.0,
-              visibility: Mapping[L, float] | None = None, z: Mapping[L, float] | None = None,
-              world: np.ndarray | None = None, default_visibility: float = 1.0) -> Pose:
+def make_pose(
+    points: Mapping[L, Point],
+    image_size: tuple[int, int] = (1000, 1000),
+    t: float = 0.0,
+    visibility: Mapping[L, float] | None = None,
+    z: Mapping[L, float] | None = None,
+    world: np.ndarray | None = None,
+    default_visibility: float = 1.0,
+) -> Pose:
     """Pose with the given pixel positions; unplaced landmarks sit at the image centre with the default visibility."""
     w, h = image_size
     xy = np.tile([w / 2, h / 2], (N_LANDMARKS, 1)).astype(float)
@@ -24,12 +32,24 @@ def make_pose(points: Mapping[L, Point], image_size: tuple[int, int] = (1000, 10
         vis[lm] = v
     for lm, v in (z or {}).items():
         zz[lm] = v
-    return Pose(xy=xy, z=zz, visibility=vis, world=world if world is not None else np.full((N_LANDMARKS, 3), np.nan),
-                image_size=image_size, timestamp_s=t)
+    return Pose(
+        xy=xy,
+        z=zz,
+        visibility=vis,
+        world=world if world is not None else np.full((N_LANDMARKS, 3), np.nan),
+        image_size=image_size,
+        timestamp_s=t,
+    )
 
 
-def side_pose(facing: str = "right", knee_deg: float = 180.0, hip_flexion_deg: float = 0.0, seg: float = 100.0,
-              image_size: tuple[int, int] = (1000, 1000), t: float = 0.0) -> Pose:
+def side_pose(
+    facing: str = "right",
+    knee_deg: float = 180.0,
+    hip_flexion_deg: float = 0.0,
+    seg: float = 100.0,
+    image_size: tuple[int, int] = (1000, 1000),
+    t: float = 0.0,
+) -> Pose:
     """A person seen from the side, standing, facing image right or left, with the given knee angle and hip
     flexion on both legs. Hip at the image centre; trunk vertical."""
     f = 1.0 if facing == "right" else -1.0

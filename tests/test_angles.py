@@ -3,8 +3,9 @@ import math
 import numpy as np
 import pytest
 
-from formcheck.angles import ANGLE_NAMES, compute_angles, joint_angle, segment_angle
-from formcheck.landmarks import Landmark as L, Pose
+from formcheck.landmarks import Landmark as L
+from formcheck.landmarks import Pose
+from formcheck.pose.angles import ANGLE_NAMES, compute_angles, joint_angle, segment_angle
 from tests.factory import make_pose, side_pose
 
 
@@ -93,8 +94,15 @@ def test_lying_leg_raise_elevation():
     # lying person, head to the left, feet to the right; leg raised 60 degrees from the floor
     hip = (500.0, 600.0)
     ankle = (500.0 + 200 * math.cos(math.radians(60)), 600.0 - 200 * math.sin(math.radians(60)))
-    pose = make_pose({L.LEFT_HIP: hip, L.LEFT_ANKLE: ankle, L.LEFT_SHOULDER: (300.0, 600.0),
-                      L.RIGHT_HIP: hip, L.RIGHT_SHOULDER: (300.0, 600.0)})
+    pose = make_pose(
+        {
+            L.LEFT_HIP: hip,
+            L.LEFT_ANKLE: ankle,
+            L.LEFT_SHOULDER: (300.0, 600.0),
+            L.RIGHT_HIP: hip,
+            L.RIGHT_SHOULDER: (300.0, 600.0),
+        }
+    )
     a = compute_angles(pose)
     assert a["left_leg_elevation"] == pytest.approx(60.0)
     assert a["trunk_vs_vertical"] == pytest.approx(90.0)

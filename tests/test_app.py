@@ -1,10 +1,11 @@
 """The upload and history pages under Streamlit's AppTest (no browser); the upload flow with real files."""
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT, media
 
-UPLOAD_PAGE = str(ROOT / "ui" / "upload.py")
+UPLOAD_PAGE = str(ROOT / "formcheck" / "ui" / "upload.py")
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def texts(elements) -> str:
 
 
 def test_upload_page_renders_without_errors():
-    at = AppTest.from_file(str(ROOT / "ui" / "upload.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "formcheck" / "ui" / "upload.py"), default_timeout=60).run()
     assert not at.exception
     assert at.title[0].value == "formcheck: analyse a recording"
     assert "never sent anywhere" in at.caption[0].value
@@ -33,7 +34,7 @@ def test_upload_page_renders_without_errors():
 @pytest.mark.model
 @pytest.mark.media
 def test_upload_suggests_the_exercise_counts_reps_and_plots_angles(page, tmp_path):
-    from formcheck.history import History
+    from formcheck.app.history import History
 
     page.radio[0].set_value("lite")
     at = upload(page, "my bridge.mp4", media("glute_bridge__side__skatefit.mp4").read_bytes())
@@ -53,11 +54,14 @@ def test_upload_suggests_the_exercise_counts_reps_and_plots_angles(page, tmp_pat
     assert len(History(tmp_path / "h.sqlite").sessions()) == 2
 
 
-@pytest.mark.parametrize("name,data,expect", [
-    ("empty.mp4", b"", "empty (0 bytes)"),
-    ("notes.mp4", b"just some text, renamed\n" * 20, "text file, not a video"),
-    ("noise.mp4", bytes(range(256)) * 40, "not a readable video"),
-])
+@pytest.mark.parametrize(
+    "name,data,expect",
+    [
+        ("empty.mp4", b"", "empty (0 bytes)"),
+        ("notes.mp4", b"just some text, renamed\n" * 20, "text file, not a video"),
+        ("noise.mp4", bytes(range(256)) * 40, "not a readable video"),
+    ],
+)
 def test_bad_uploads_get_a_clear_message(page, name, data, expect):
     at = upload(page, name, data)
     assert not at.exception
@@ -73,10 +77,13 @@ def test_upload_over_the_cap_is_refused_before_decoding(tmp_path, monkeypatch):
 
 @pytest.mark.model
 @pytest.mark.media
-@pytest.mark.parametrize("name,mime,expect", [
-    ("no_person_tree_hand_at_end__opencv_tree.avi", "video/x-msvideo", "No person was found"),
-    ("img_warrior2__two_people__front__manoj.jpg", "image/jpeg", "More than one person"),
-])
+@pytest.mark.parametrize(
+    "name,mime,expect",
+    [
+        ("no_person_tree_hand_at_end__opencv_tree.avi", "video/x-msvideo", "No person was found"),
+        ("img_warrior2__two_people__front__manoj.jpg", "image/jpeg", "More than one person"),
+    ],
+)
 def test_no_person_and_two_people_are_told(page, name, mime, expect):
     page.radio[0].set_value("lite")
     at = upload(page, name, media(name).read_bytes(), mime)
@@ -84,13 +91,33 @@ def test_no_person_and_two_people_are_told(page, name, mime, expect):
 
 
 def test_history_page_lists_sessions(tmp_path, monkeypatch):
-    from formcheck.history import History
+    from formcheck.app.history import History
 
     monkeypatch.setenv("FORMCHECK_DB", str(tmp_path / "h.sqlite"))
-    at = AppTest.from_file(str(ROOT / "ui" / "history.py"), default_timeout=30).run()
+    at = AppTest.from_file(str(ROOT / "formcheck" / "ui" / "history.py"), default_timeout=30).run()
     assert not at.exception and "No sessions yet" in at.info[0].value
     h = History()
     sid = h.start("bridge", "live")
     h.record(sid, 2.0, "rep")
-    at = AppTest.from_file(str(ROOT / "ui" / "history.py"), default_timeout=30).run()
+    at = AppTest.from_file(str(ROOT / "formcheck" / "ui" / "history.py"), default_timeout=30).run()
     assert not at.exception and len(at.dataframe) == 1
+
+
+@pytest.mark.parametrize(
+    ("page", "name", "value"),
+    [
+        ("upload.py", "FORMCHECK_MAX_UPLOAD_MB", "abc"),
+        ("history.py", "FORMCHECK_DB", ""),
+        ("main.py", "FORMCHECK_ICE_SERVERS", "not json"),
+    ],
+)
+def test_a_bad_setting_is_one_message_on_the_page(page, name, value, tmp_path, monkeypatch):
+    monkeypatch.setenv("FORMCHECK_DB", str(tmp_path / "h.sqlite"))
+    monkeypatch.setenv(name, value)
+    if page == "main.py":  # the live page is the default page of the app
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    else:
+        at = AppTest.from_file(str(ROOT / "formcheck" / "ui" / page), default_timeout=60).run()
+    assert not at.exception
+    assert len(at.error) == 1 and at.error[0].value.startswith(f"{name}={value!r} is not valid")
+    assert len(at.error) == 1 and name in at.error[0].value and "it accepts" in at.error[0].value

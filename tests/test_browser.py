@@ -1,6 +1,7 @@
 """End to end: the app in headless Debian Chromium, its fake camera fed from a real clip (runs in CI; .ci/run
 installs chromium). Screenshots go to $FORMCHECK_SCREENSHOTS (default: the test's tmp dir); they show unlicensed
 footage, so never commit them (scripts/readme_screenshots.py makes the README's from shippable media)."""
+
 from __future__ import annotations
 
 import os
@@ -9,10 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
-
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from formcheck.video import VideoSource, write_y4m
+from formcheck.media.video import VideoSource, write_y4m
 from tests.browser import CHROMIUM, chromium_flags, serving_app
 from tests.conftest import media
 
@@ -112,9 +112,11 @@ def test_live_webcam_shows_a_person_and_a_running_hold(browser, shots):
     page.goto(url)
     page.get_by_text("formcheck: live").wait_for(timeout=60_000)
     start_camera(page)
-    seen = watch(page, {"stats": r"frames processed: (\d+) - with a person: (\d+)",
-                        "hold": r"right leg \d/3 - (\d+) s / 30 s"},
-                 lambda s: s["stats"] and int(s["stats"][-1][1]) > 30 and len(set(s["hold"])) >= 3)
+    seen = watch(
+        page,
+        {"stats": r"frames processed: (\d+) - with a person: (\d+)", "hold": r"right leg \d/3 - (\d+) s / 30 s"},
+        lambda s: s["stats"] and int(s["stats"][-1][1]) > 30 and len(set(s["hold"])) >= 3,
+    )
     page.screenshot(path=str(shots / "live.png"), full_page=True)
     page.close()
     assert seen["stats"], "no processed frames arrived"
@@ -169,14 +171,18 @@ def test_reps_sound_a_blip_that_the_mute_switch_silences(march_browser, shots):
     page.get_by_role("option", name="Standing march (knee lifts)").click()
     page.get_by_text("20 alternating reps").wait_for(timeout=30_000)
     start_camera(page)
-    seen = watch(page, {"reps": r"reps: left (\d+), right (\d+)"},
-                 lambda s: s["reps"] and sum(map(int, s["reps"][-1])) >= 2 and s["sounds"][-1][0] != "0")
+    seen = watch(
+        page,
+        {"reps": r"reps: left (\d+), right (\d+)"},
+        lambda s: s["reps"] and sum(map(int, s["reps"][-1])) >= 2 and s["sounds"][-1][0] != "0",
+    )
     page.screenshot(path=str(shots / "sound.png"), full_page=True)
     audio = page.locator("[class*='st-key-fc-sound'] audio")
     assert seen["reps"] and sum(map(int, seen["reps"][-1])) >= 2, f"no reps counted: {seen['reps'][-5:]}"
     assert audio.count() == 1, "no sound element after a rep"
-    assert audio.evaluate("a => a.autoplay && a.src.length > 0 && (!a.paused || a.ended || a.currentTime > 0)"), \
+    assert audio.evaluate("a => a.autoplay && a.src.length > 0 && (!a.paused || a.ended || a.currentTime > 0)"), (
         "the sound did not play"
+    )
     page.get_by_text("Sound", exact=True).click()  # mute
     page.wait_for_timeout(1500)
     assert page.locator("[class*='st-key-fc-sound'] audio").count() == 0

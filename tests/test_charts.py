@@ -1,8 +1,8 @@
 import math
 
-from formcheck.charts import angle_traces
+from formcheck.app.charts import angle_traces
+from formcheck.checking.session import ExerciseSession
 from formcheck.exercises import get
-from formcheck.session import ExerciseSession
 from tests.test_session import _active, frame, good_angles
 
 
@@ -18,11 +18,12 @@ def test_traces_follow_the_criteria_with_their_thresholds_and_gaps():
         results.append(r)
     traces = angle_traces(results, ex)
     assert [t.name for t in traces][: len(ex.criteria)] == [c.name for c in ex.criteria]
-    assert [t.name for t in traces][len(ex.criteria):] == ["rep: left leg elevation", "rep: right leg elevation"]
+    assert [t.name for t in traces][len(ex.criteria) :] == ["rep: left leg elevation", "rep: right leg elevation"]
     first = traces[0]
     c = ex.criteria[0]
-    assert first.thresholds == [(f"{c.name}: {w}", v) for w, v in (("at least", c.low), ("at most", c.high))
-                                if v is not None]
+    assert first.thresholds == [
+        (f"{c.name}: {w}", v) for w, v in (("at least", c.low), ("at most", c.high)) if v is not None
+    ]
     assert first.t.shape == first.value.shape == (35,)
     assert math.isnan(first.value[12]) and math.isfinite(first.value[2])  # nobody in view: a gap
     rows = first.rows()

@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from formcheck.counters import CircleCounter, HoldTimer, Phase, RepCounter
+from formcheck.checking.counters import CircleCounter, HoldTimer, Phase, RepCounter
 
 DT = 1 / 30
 

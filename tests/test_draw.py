@@ -1,12 +1,14 @@
 import numpy as np
 
-from formcheck.draw import draw_angle_labels, draw_panel, draw_skeleton
+from formcheck.media.draw import draw_angle_labels, draw_panel, draw_skeleton
 from tests.factory import side_pose
 
 
 def test_panel_wraps_long_text_inside_a_narrow_frame():
     img = np.full((1280, 720, 3), 128, np.uint8)
-    draw_panel(img, [("Get into position: kneel on one knee, other foot flat in front, hands on hips", (255, 255, 255))])
+    draw_panel(
+        img, [("Get into position: kneel on one knee, other foot flat in front, hands on hips", (255, 255, 255))]
+    )
     dark = (img[:, :, 0] < 100).any(axis=1)
     rows = np.flatnonzero(dark)
     assert rows.max() > 60  # more than one line tall

@@ -1,19 +1,21 @@
 """Property-based tests: arbitrary landmark arrays (NaN, inf, huge, degenerate) never crash the angle or checker
 code, never produce an angle outside its range, and never put NaN into feedback or exports."""
+
 import json
 import math
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from formcheck.angles import compute_angles
+from formcheck.app.export import frame_row
+from formcheck.checking.session import ExerciseSession
 from formcheck.exercises import REGISTRY
-from formcheck.export import frame_row
 from formcheck.landmarks import N_LANDMARKS, Pose
-from formcheck.pipeline import FrameResult
-from formcheck.session import ExerciseSession
-from formcheck.view import camera_view, near_side
+from formcheck.pose.angles import compute_angles
+from formcheck.pose.view import camera_view, near_side
+from formcheck.values import FrameResult
 
 floats = st.floats(allow_nan=True, allow_infinity=True, width=64)
 coords = arrays(np.float64, (N_LANDMARKS, 2), elements=st.one_of(floats, st.floats(-5000, 5000)))

@@ -2,7 +2,7 @@ import sqlite3
 
 import pytest
 
-from formcheck.history import History, save_report
+from formcheck.app.history import History, save_report
 
 
 def test_events_are_committed_as_they_happen_and_survive_a_crash(tmp_path):
@@ -40,12 +40,21 @@ def test_path_from_environment(tmp_path, monkeypatch):
 
 
 def test_save_report_of_an_upload(tmp_path):
-    from formcheck.counters import Hold, Rep
-    from formcheck.session import Report
+    from formcheck.checking.counters import Hold, Rep
+    from formcheck.checking.report import Report
 
-    report = Report("single_leg_raise", "raise, hold 5 s", 20.0, {"left": 1, "right": 1},
-                    [Rep("left", 1.0, 5.2, 80.0, True), Rep("right", 8.0, 2.0, 75.0, False)],
-                    [Hold("left", 1.0, 5.2, True)], {"left": 1}, {"Slow down": 2}, 500, 600)
+    report = Report(
+        "single_leg_raise",
+        "raise, hold 5 s",
+        20.0,
+        {"left": 1, "right": 1},
+        [Rep("left", 1.0, 5.2, 80.0, True), Rep("right", 8.0, 2.0, 75.0, False)],
+        [Hold("left", 1.0, 5.2, True)],
+        {"left": 1},
+        {"Slow down": 2},
+        500,
+        600,
+    )
     h = History(tmp_path / "h.sqlite")
     save_report(h, report)
     [row] = h.sessions()

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from formcheck.landmarks import Landmark as L, Pose
+from formcheck.landmarks import Landmark as L
+from formcheck.landmarks import Pose
 from tests.factory import make_pose
 
 

@@ -1,12 +1,17 @@
 """The live processor on real frames, as the webcam callback drives it (runs in CI: model in the repo)."""
+
 import itertools
 
+import numpy as np
 import pytest
 
-from formcheck.history import History
-from formcheck.live import LiveProcessor
-from formcheck.video import VideoSource, letterbox
+from formcheck.app.camera import MSG_CAMERA_STOPPED, MSG_CAMERA_WAITING, CameraWatch, StartRaceGuard
+from formcheck.app.history import History
+from formcheck.app.live import QUEUE_SIZE, LiveProcessor
+from formcheck.checking.routine import RoutineRunner, Step
+from formcheck.media.video import VideoSource, letterbox
 from tests.conftest import media
+from tests.factory import MarchingEstimator
 
 pytestmark = [pytest.mark.model, pytest.mark.media]
 
@@ -48,12 +53,7 @@ def test_live_counts_reps_and_survives_a_camera_restart(tmp_path):
 
 
 # ---- without the model: the worker's threading, queue, routine and camera logic -------------------------------
-import numpy as np  # noqa: E402
 
-from formcheck.live import (MSG_CAMERA_STOPPED, MSG_CAMERA_WAITING, QUEUE_SIZE, CameraWatch,  # noqa: E402
-                            StartRaceGuard)
-from formcheck.routine import RoutineRunner, Step  # noqa: E402
-from tests.factory import MarchingEstimator  # noqa: E402
 
 BLANK = np.zeros((120, 160, 3), np.uint8)
 
@@ -67,7 +67,7 @@ def feed(proc: LiveProcessor, seconds: float, t0: float = 0.0, fps: float = 30.0
 def test_queue_stays_bounded_and_loses_no_events_when_the_page_does_not_read():
     proc = LiveProcessor("standing_march", estimator_factory=MarchingEstimator)
     feed(proc, 20.0)  # 600 frames, nobody reading
-    assert proc._queue.qsize() <= QUEUE_SIZE
+    assert proc.updates.qsize() <= QUEUE_SIZE
     s = proc.latest()
     assert s.frames == 600 and s.frames_with_person == 600
     assert s.events.count("rep") == sum(s.feedback.reps.values()) >= 16  # dropped updates' events were carried
@@ -82,9 +82,9 @@ def test_updates_cross_threads_through_the_queue():
     worker.start()
     seen = []
     while worker.is_alive():
-        seen += proc.drain()
+        seen += proc.updates.drain()
     worker.join()
-    seen += proc.drain()
+    seen += proc.updates.drain()
     frames = [u.frames for u in seen]
     assert frames == sorted(frames) and frames[-1] == 300  # in order, through to the last frame
     assert sum(u.events.count("rep") for u in seen) == sum(seen[-1].feedback.reps.values())

@@ -1,19 +1,21 @@
 """Tests that run the shipped model (it is in the repository, so they run in CI)."""
+
 import hashlib
-import shutil
 
 import numpy as np
 import pytest
 
 from formcheck.errors import ModelError
-from formcheck.pose import PoseEstimator, model_path
-from formcheck.video import VideoSource
+from formcheck.media.video import VideoSource
+from formcheck.pose.estimator import PoseEstimator, model_path
 from tests.conftest import ROOT, media
 
 pytestmark = pytest.mark.model
 
-SHA256 = {"full": "ea3bc17e81d909c5719320a92fe59da161dcf5bd3e2209f1338a40f0d681a1ea",
-          "lite": "5c941ba4a4d34bb478f265874fadb26bd9e309f9acfc7e1469523fea660df7aa"}
+SHA256 = {
+    "full": "ea3bc17e81d909c5719320a92fe59da161dcf5bd3e2209f1338a40f0d681a1ea",
+    "lite": "5c941ba4a4d34bb478f265874fadb26bd9e309f9acfc7e1469523fea660df7aa",
+}
 
 
 @pytest.mark.parametrize("variant", ["full", "lite"])

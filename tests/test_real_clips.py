@@ -1,10 +1,11 @@
 """Exercise checkers on real recordings, against tests/data/ground_truth.json (runs in CI with ../shared)."""
+
 import json
 
 import pytest
 
-from formcheck.analysis import analyse_recording, apply_session
-from formcheck.suggest import suggest_exercise
+from formcheck.app.recording import analyse_recording, apply_session
+from formcheck.checking.suggest import suggest_exercise
 from tests.conftest import ROOT, media
 
 pytestmark = [pytest.mark.model, pytest.mark.media]
@@ -39,7 +40,7 @@ def test_hold_time_within_two_seconds(clip):
     for side, true in clip["hold_s"].items():
         longest = max((h.duration_s for h in report.holds if h.side == side), default=0.0)
         assert abs(longest - true) <= 2.0, (side, [(h.side, h.start_s, h.duration_s) for h in report.holds])
-        lo, hi = clip["hold_window_s"]
+        lo, _ = clip["hold_window_s"]
         best = max((h for h in report.holds if h.side == side), key=lambda h: h.duration_s)
         assert lo - 2.0 <= best.start_s <= lo + 2.0
 
@@ -56,5 +57,7 @@ def test_rep_table_shows_range_of_motion_against_target(clip):
     rows = _run(clip).rep_table()
     assert rows and all(r["peak_deg"] is not None and r["rom_deg"] is not None for r in rows)
     for r in rows:  # every counted rep reached the counting threshold, and moved through a real range
-        assert (r["peak_deg"] >= r["target_deg"]) if r["from_deg"] < r["peak_deg"] else (r["peak_deg"] <= r["target_deg"])
+        assert (
+            (r["peak_deg"] >= r["target_deg"]) if r["from_deg"] < r["peak_deg"] else (r["peak_deg"] <= r["target_deg"])
+        )
         assert r["rom_deg"] >= 15 and r["start_s"] < r["end_s"]

@@ -1,5 +1,6 @@
 """Bad input and hard scenes: one test per row of docs/robustness.md that is not covered elsewhere (that table names
 the test for every row). Each asserts the specific message a person sees, and that nothing crashes."""
+
 from __future__ import annotations
 
 import itertools
@@ -12,15 +13,18 @@ import cv2
 import numpy as np
 import pytest
 
-from formcheck.analysis import analyse_recording, apply_session, check_upload
+from formcheck.app.live import LiveProcessor
+from formcheck.app.recording import analyse_recording, apply_session, check_upload
+from formcheck.app.summary import MSG_ONE_FRAME, person_messages, tracking_gaps
+from formcheck.checking.criteria import MSG_OUT_OF_FRAME, MSG_TRACKING_LOST, MSG_WRONG_VIEW
+from formcheck.checking.session import ExerciseSession
 from formcheck.errors import InputError
 from formcheck.exercises import get
-from formcheck.live import LiveProcessor
-from formcheck.pipeline import MSG_ONE_FRAME, FramePipeline, FrameResult, person_messages, tracking_gaps
-from formcheck.pose import PoseEstimator
-from formcheck.quality import MSG_BLURRED, MSG_DARK, image_problem
-from formcheck.session import MSG_OUT_OF_FRAME, MSG_TRACKING_LOST, MSG_WRONG_VIEW, ExerciseSession
-from formcheck.video import AnnotatedVideoWriter, VideoSource
+from formcheck.media.video import AnnotatedVideoWriter, VideoSource
+from formcheck.pose.estimator import PoseEstimator
+from formcheck.pose.pipeline import FramePipeline
+from formcheck.pose.quality import MSG_BLURRED, MSG_DARK, image_problem
+from formcheck.values import FrameResult
 from tests.conftest import ROOT, media
 from tests.factory import MarchingEstimator
 
@@ -47,7 +51,7 @@ def bars(n: int, size=(160, 120)) -> list[np.ndarray]:
     out = []
     for i in range(n):
         img = np.full((size[1], size[0], 3), 60, np.uint8)
-        img[:, (i * 7) % size[0]:(i * 7) % size[0] + 16] = 255
+        img[:, (i * 7) % size[0] : (i * 7) % size[0] + 16] = 255
         out.append(img)
     return out
 
@@ -92,8 +96,8 @@ def test_av1_which_opencv_cannot_decode_is_read_through_pyav(tmp_path):
 def test_video_with_no_decodable_frame_says_it_is_damaged(tmp_path, small_video):
     data = bytearray(small_video.read_bytes())
     at = data.find(b"mdat")
-    size = int.from_bytes(data[at - 4:at], "big")
-    data[at + 4:at - 4 + size] = bytes(size - 8)  # the container is fine; every frame's data is zeros
+    size = int.from_bytes(data[at - 4 : at], "big")
+    data[at + 4 : at - 4 + size] = bytes(size - 8)  # the container is fine; every frame's data is zeros
     broken = tmp_path / "zeroed.mp4"
     broken.write_bytes(bytes(data))
     with pytest.raises(InputError, match=r"zeroed.mp4: no frame could be decoded: the video data \(h264\) is damaged"):
@@ -135,7 +139,9 @@ def test_one_frame_video_says_reps_need_movement(tmp_path):
 
 # ---- scenes -----------------------------------------------------------------------------------------------------
 def kneeling_frames(start_s: float, n: int, step: int = 10) -> list:
-    return list(itertools.islice((f for f in VideoSource(media(KNEELING)) if f.timestamp_s >= start_s), 0, n * step, step))
+    return list(
+        itertools.islice((f for f in VideoSource(media(KNEELING)) if f.timestamp_s >= start_s), 0, n * step, step)
+    )
 
 
 @pytest.mark.model

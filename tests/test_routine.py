@@ -1,10 +1,11 @@
 """The guided routine, stepped frame by frame with synthetic angles built from each exercise's own thresholds."""
+
 from __future__ import annotations
 
 import pytest
 
+from formcheck.checking.routine import MSG_SWITCH, ROUTINE_ORDER, RoutineRunner, Step, routine_steps, steps_for
 from formcheck.exercises import get
-from formcheck.routine import MSG_SWITCH, ROUTINE_ORDER, RoutineRunner, Step, routine_steps, steps_for
 from tests.test_session import DT, _active, good_angles, run
 
 HOLD_S = get("kneeling_hip_flexor").prescription.hold_s

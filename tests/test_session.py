@@ -1,16 +1,19 @@
 """Every exercise stepped frame by frame on synthetic angle sequences built from its own declared thresholds."""
+
 from __future__ import annotations
 
 import math
 
 import pytest
 
+from formcheck.checking.criteria import MSG_NO_PERSON, MSG_OUT_OF_FRAME, MSG_TRACKING_LOST, MSG_WRONG_VIEW
+from formcheck.checking.safety import MSG_BOUNCE
+from formcheck.checking.session import ExerciseSession
 from formcheck.exercises import REGISTRY, get
 from formcheck.exercises.base import Criterion, Exercise
-from formcheck.pipeline import FrameResult
-from formcheck.session import (MSG_BOUNCE, MSG_NO_PERSON, MSG_OUT_OF_FRAME, MSG_TRACKING_LOST, MSG_WRONG_VIEW,
-                               ExerciseSession)
-from formcheck.landmarks import Landmark as L, Pose
+from formcheck.landmarks import Landmark as L
+from formcheck.landmarks import Pose
+from formcheck.values import FrameResult
 from tests.factory import side_pose
 
 DT = 1 / 30
@@ -98,8 +101,11 @@ def test_bad_form_gives_its_message_and_does_not_time(key):
     for c in ex.criteria:
         angles = good_angles(ex)
         angles[c.resolve("right")] = _failing(c)
-        if ex.side_rule is not None and c.resolve("right").startswith(("left", "right")) \
-                and ex.side_rule.angle.format(side="right") == c.resolve("right"):
+        if (
+            ex.side_rule is not None
+            and c.resolve("right").startswith(("left", "right"))
+            and ex.side_rule.angle.format(side="right") == c.resolve("right")
+        ):
             continue  # failing the side-defining angle would just switch sides
         s = ExerciseSession(ex)
         fbs = run(s, [(2.0, angles)])
@@ -220,8 +226,18 @@ def test_partial_reps_do_not_count_and_dropouts_do_not_break_a_rep(key):
     active[sig] = _active(ex)
     partial[sig] = (ex.reps.active_at + ex.reps.rest_at) / 2  # half-way: between the thresholds
     top = max(1.0, ex.prescription.hold_s + 0.2)
-    run(s, [(1.0, rest), (1.0, partial), (1.0, rest),  # a bad (partial) rep
-            (top / 2, active), (0.3, None), (top / 2, active), (1.0, rest)])  # a good rep with a dropout at the top
+    run(
+        s,
+        [
+            (1.0, rest),
+            (1.0, partial),
+            (1.0, rest),  # a bad (partial) rep
+            (top / 2, active),
+            (0.3, None),
+            (top / 2, active),
+            (1.0, rest),
+        ],
+    )  # a good rep with a dropout at the top
     assert sum(s.report().reps.values()) == 1, s.report().reps
 
 
@@ -240,7 +256,8 @@ def test_step_pose_drives_the_same_state_machine_from_bare_poses():
 
 
 def test_progress_line_shows_the_set_against_the_prescription():
-    from formcheck.session import Feedback, progress_line
+    from formcheck.checking.session import progress_line
+    from formcheck.values import Feedback
 
     fb = Feedback(0.0, "", "ok", side="left", hold_s=18.2, hold_target_s=30.0, holds_done={"left": 1})
     assert progress_line(fb, 3) == "left leg 2/3 - 18 s / 30 s"

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from formcheck.smoothing import OneEuroFilter, PoseSmoother
+from formcheck.pose.smoothing import OneEuroFilter, PoseSmoother
 from tests.factory import side_pose
 
 

@@ -4,7 +4,7 @@ import wave
 import numpy as np
 import pytest
 
-from formcheck.sounds import PRIORITY, SAMPLE_RATE, TONES, SoundPlanner, most_important, tone_wav
+from formcheck.media.sounds import PRIORITY, SAMPLE_RATE, TONES, SoundPlanner, most_important, tone_wav
 
 
 @pytest.mark.parametrize("sound", sorted(TONES))

@@ -1,6 +1,6 @@
+from formcheck.checking.suggest import MIN_CONFIDENT, suggest_exercise
 from formcheck.exercises import get
-from formcheck.pipeline import FrameResult
-from formcheck.suggest import MIN_CONFIDENT, suggest_exercise
+from formcheck.values import FrameResult
 from tests.test_session import DT, _active, frame, good_angles
 
 

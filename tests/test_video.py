@@ -1,11 +1,9 @@
-import shutil
-
 import cv2
 import numpy as np
 import pytest
 
 from formcheck.errors import InputError
-from formcheck.video import AnnotatedVideoWriter, VideoSource
+from formcheck.media.video import AnnotatedVideoWriter, VideoSource
 from tests.conftest import ROOT
 
 

@@ -1,7 +1,8 @@
 import numpy as np
 
-from formcheck.landmarks import N_LANDMARKS, Landmark as L
-from formcheck.view import camera_view, near_side
+from formcheck.landmarks import N_LANDMARKS
+from formcheck.landmarks import Landmark as L
+from formcheck.pose.view import camera_view, near_side
 from tests.factory import make_pose, side_pose
 
 
@@ -22,8 +23,14 @@ def test_camera_view_from_world_landmarks():
 
 def test_camera_view_falls_back_to_pixels():
     assert camera_view(side_pose()) == "side"  # shoulders overlap in 2-D
-    front = make_pose({L.LEFT_SHOULDER: (600.0, 300.0), L.RIGHT_SHOULDER: (400.0, 300.0),
-                       L.LEFT_HIP: (580.0, 550.0), L.RIGHT_HIP: (420.0, 550.0)})
+    front = make_pose(
+        {
+            L.LEFT_SHOULDER: (600.0, 300.0),
+            L.RIGHT_SHOULDER: (400.0, 300.0),
+            L.LEFT_HIP: (580.0, 550.0),
+            L.RIGHT_HIP: (420.0, 550.0),
+        }
+    )
     assert camera_view(front) == "front"
 
 

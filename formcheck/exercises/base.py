@@ -1,10 +1,11 @@
 """How an exercise is declared: criteria (angle, acceptable range, messages), reps, holds, prescription.
 
-Angle names are those of :mod:`formcheck.angles` (degrees; joint angles 180 = straight; see its docstring). In a
+Angle names are those of :mod:`formcheck.pose.angles` (degrees; joint angles 180 = straight; see its docstring). In a
 criterion's ``angle`` the placeholder ``{work}`` is the working side ("left"/"right": the front leg, the raised leg,
 the knee pulled in) and ``{other}`` the other side; for exercises without a working side ``{work}`` is the side
 nearer the camera (the better-seen one).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -45,7 +46,10 @@ class SideRule:
 
 @dataclass(frozen=True)
 class RepSpec:
-    """Hysteresis on ``signal`` (``{work}`` is replaced per side): see :class:`formcheck.counters.RepCounter`."""
+    """Hysteresis on ``signal`` (``{work}`` is replaced per side).
+
+    See :class:`formcheck.checking.counters.RepCounter`.
+    """
 
     signal: str
     active_at: float

@@ -1,8 +1,12 @@
 """Knee-to-chest: lying, one knee drawn to the chest, the other leg long; alternate, 20 in total."""
-from formcheck.exercises.base import Criterion as C, Exercise, Prescription, RepSpec, SideRule
+
+from formcheck.exercises.base import Criterion as C
+from formcheck.exercises.base import Exercise, Prescription, RepSpec, SideRule
 
 EXERCISE = Exercise(
-    key="knee_to_chest", name="Knee-to-chest", view="side",
+    key="knee_to_chest",
+    name="Knee-to-chest",
+    view="side",
     setup="lie on your back side-on to the camera",
     prescription=Prescription(reps=20, reps_total=True, text="alternate legs, 20 in total"),
     position=(C("lying down", "trunk_vs_vertical", low=60),),
@@ -10,8 +14,9 @@ EXERCISE = Exercise(
         C("other leg long", "{other}_knee", low=140, too_low="Straighten the other leg along the floor"),
         C("knee to chest", "{work}_knee", high=80, too_high="Hug the knee in: bend it towards your chest"),
     ),
-    key_angle="{work}_knee", side_rule=SideRule("{side}_knee", "min"),
+    key_angle="{work}_knee",
+    side_rule=SideRule("{side}_knee", "min"),
     reps=RepSpec("{other}_knee", active_at=140, rest_at=110, min_phase_s=0.3),
     notes="A rep of a leg = the opposite leg straightens (knee >= 140) and bends back (<= 110): BlazePose often "
-          "loses the far hip in this pose, while both knees stay visible.",
+    "loses the far hip in this pose, while both knees stay visible.",
 )

@@ -1,14 +1,20 @@
 """Leg circles: lying, one leg raised towards vertical, small controlled circles with the foot; per direction."""
-from formcheck.exercises.base import Criterion as C, Exercise, Prescription, SideRule
+
+from formcheck.exercises.base import Criterion as C
+from formcheck.exercises.base import Exercise, Prescription, SideRule
 
 EXERCISE = Exercise(
-    key="leg_circles", name="Leg circles", view="side",
+    key="leg_circles",
+    name="Leg circles",
+    view="side",
     setup="lie on your back, raise one straight leg towards the ceiling",
     prescription=Prescription(reps=5, text="5 circles each direction, per leg"),
     position=(C("lying down", "trunk_vs_vertical", low=60), C("leg raised", "{work}_leg_elevation", low=35)),
     criteria=(C("raised leg straight", "{work}_knee", low=145, too_low="Keep the circling leg long and straight"),),
-    key_angle="{work}_leg_elevation", side_rule=SideRule("{side}_leg_elevation", "max"),
-    circles=True, max_speed_deg_s=200.0,
+    key_angle="{work}_leg_elevation",
+    side_rule=SideRule("{side}_leg_elevation", "max"),
+    circles=True,
+    max_speed_deg_s=200.0,
     notes="Circles are counted on the raised leg's ankle around its recent centre, per direction as the camera sees "
-          "it; the hip must stay down (lying) for a circle to count.",
+    "it; the hip must stay down (lying) for a circle to count.",
 )

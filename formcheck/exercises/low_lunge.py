@@ -1,17 +1,39 @@
 """Low lunge (anjaneyasana): front knee over ankle, back knee down, hips sinking forward. Hold 30 s per side."""
-from formcheck.exercises.base import Criterion as C, Exercise, Prescription, SideRule
+
+from formcheck.exercises.base import Criterion as C
+from formcheck.exercises.base import Exercise, Prescription, SideRule
 
 EXERCISE = Exercise(
-    key="low_lunge", name="Low lunge", view="side",
+    key="low_lunge",
+    name="Low lunge",
+    view="side",
     setup="step one foot forward into a lunge, lower the back knee to the mat, side-on to the camera",
     prescription=Prescription(hold_s=30, sets=2, text="hold 30 s, twice per side (formcheck default)"),
     position=(C("front thigh forward", "{work}_hip_flexion", low=40), C("trunk up", "trunk_vs_vertical", high=45)),
     criteria=(
-        C("front knee over ankle", "{work}_shin_forward", -10, 25, too_low="Move your front knee forward over the ankle",
-          too_high="Front knee over ankle: don't let it travel past the toes"),
-        C("front knee", "{work}_knee", 75, 120, too_low="Step the front foot further forward",
-          too_high="Bend the front knee more, towards 90 degrees"),
-        C("back leg long", "{other}_hip_flexion", high=0, too_high="Sink your hips forward: back thigh behind the trunk"),
+        C(
+            "front knee over ankle",
+            "{work}_shin_forward",
+            -10,
+            25,
+            too_low="Move your front knee forward over the ankle",
+            too_high="Front knee over ankle: don't let it travel past the toes",
+        ),
+        C(
+            "front knee",
+            "{work}_knee",
+            75,
+            120,
+            too_low="Step the front foot further forward",
+            too_high="Bend the front knee more, towards 90 degrees",
+        ),
+        C(
+            "back leg long",
+            "{other}_hip_flexion",
+            high=0,
+            too_high="Sink your hips forward: back thigh behind the trunk",
+        ),
     ),
-    key_angle="{work}_knee", side_rule=SideRule("{side}_hip_flexion", "max"),
+    key_angle="{work}_knee",
+    side_rule=SideRule("{side}_hip_flexion", "max"),
 )

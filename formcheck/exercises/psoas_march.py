@@ -1,17 +1,28 @@
 """Psoas march (supine): hips and knees at 90 (table-top), lower one leg toward the floor and back; 20 alternating."""
-from formcheck.exercises.base import Criterion as C, Exercise, Prescription, RepSpec, SideRule
+
+from formcheck.exercises.base import Criterion as C
+from formcheck.exercises.base import Exercise, Prescription, RepSpec, SideRule
 
 EXERCISE = Exercise(
-    key="psoas_march", name="Psoas march (lying)", view="side",
+    key="psoas_march",
+    name="Psoas march (lying)",
+    view="side",
     setup="lie on your back, lift both legs to table-top: hips and knees at 90 degrees",
     prescription=Prescription(reps=20, reps_total=True, text="20 alternating reps"),
     position=(C("lying down", "trunk_vs_vertical", low=60),),
     criteria=(
-        C("table-top knee", "{other}_knee", 70, 115, too_low="Open the resting knee to about 90 degrees",
-          too_high="Bend the resting knee to about 90 degrees"),
+        C(
+            "table-top knee",
+            "{other}_knee",
+            70,
+            115,
+            too_low="Open the resting knee to about 90 degrees",
+            too_high="Bend the resting knee to about 90 degrees",
+        ),
         C("table-top hip", "{other}_hip_flexion", low=70, too_low="Keep the other thigh up at 90 degrees"),
     ),
-    key_angle="{work}_hip_flexion", side_rule=SideRule("{side}_hip_flexion", "min"),
+    key_angle="{work}_hip_flexion",
+    side_rule=SideRule("{side}_hip_flexion", "min"),
     reps=RepSpec("{work}_hip_flexion", active_at=40, rest_at=70, direction="down", min_phase_s=0.3),
     notes="A rep of a leg = its hip flexion drops to <= 40 (leg lowered) and returns to >= 70 (table-top).",
 )

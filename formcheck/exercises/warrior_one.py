@@ -1,19 +1,36 @@
 """Warrior I: front knee bent over the ankle, back leg long and straight, trunk upright, arms overhead."""
-from formcheck.exercises.base import Criterion as C, Exercise, Prescription, SideRule
+
+from formcheck.exercises.base import Criterion as C
+from formcheck.exercises.base import Exercise, Prescription, SideRule
 
 EXERCISE = Exercise(
-    key="warrior_one", name="Warrior I", view="any",
+    key="warrior_one",
+    name="Warrior I",
+    view="any",
     setup="step into a long stance, back foot angled, front knee bent, arms up",
     prescription=Prescription(hold_s=30, sets=2, text="hold 30 s, twice per side (formcheck default)"),
     position=(C("front thigh forward", "{work}_hip_flexion", low=35), C("standing", "trunk_vs_vertical", high=35)),
     criteria=(
-        C("front knee", "{work}_knee", 80, 125, too_low="Front knee over ankle: shorten the bend",
-          too_high="Bend the front knee more, towards 90 degrees"),
-        C("front knee over ankle", "{work}_shin_forward", -10, 25,
-          too_low="Bring your front knee forward over the ankle", too_high="Front knee over ankle, not past the toes"),
+        C(
+            "front knee",
+            "{work}_knee",
+            80,
+            125,
+            too_low="Front knee over ankle: shorten the bend",
+            too_high="Bend the front knee more, towards 90 degrees",
+        ),
+        C(
+            "front knee over ankle",
+            "{work}_shin_forward",
+            -10,
+            25,
+            too_low="Bring your front knee forward over the ankle",
+            too_high="Front knee over ankle, not past the toes",
+        ),
         C("back leg straight", "{other}_knee", low=155, too_low="Straighten your back leg"),
         C("trunk", "trunk_vs_vertical", high=15, too_high="Lift your chest: trunk upright over the hips"),
         C("arms overhead", "{work}_shoulder", low=150, too_low="Reach your arms up overhead"),
     ),
-    key_angle="{work}_knee", side_rule=SideRule("{side}_hip_flexion", "max"),
+    key_angle="{work}_knee",
+    side_rule=SideRule("{side}_hip_flexion", "max"),
 )

@@ -1,0 +1,273 @@
+"""Command line: ``formcheck analyse VIDEO [--out annotated.mp4] [--json F | --csv F] [--exercise NAME]``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from formcheck.checking.report import Report
+from formcheck.errors import FormcheckError
+from formcheck.values import FrameResult, Summary
+
+if TYPE_CHECKING:
+    from formcheck.checking.session import ExerciseSession
+
+LOG = logging.getLogger("formcheck")
+PRINTED_ANGLES = (
+    "left_knee",
+    "right_knee",
+    "left_hip",
+    "right_hip",
+    "left_hip_flexion",
+    "right_hip_flexion",
+    "trunk_vs_vertical",
+)
+
+
+def _fmt(v: float) -> str:
+    return f"{v:6.1f}" if math.isfinite(v) else "     -"
+
+
+class Progress:
+    """A text progress bar on stderr when it is a terminal; silent otherwise (CI logs stay readable)."""
+
+    def __init__(self, stream: TextIO = sys.stderr, width: int = 30) -> None:
+        self.stream, self.width = stream, width
+        self.enabled = stream.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or (done % 5 and done != total):
+            return
+        frac = min(done / total, 1.0) if total > 0 else 0.0
+        bar = "#" * int(frac * self.width)
+        self.stream.write(f"\r[{bar:<{self.width}}] {frac:4.0%} {done}/{total or '?'} frames")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+
+
+def print_frames(results: Sequence[FrameResult], out: TextIO) -> None:
+    out.write("frame     t_s person view      " + " ".join(f"{n[:10]:>10}" for n in PRINTED_ANGLES) + "\n")
+    for r in results:
+        who = "yes" if r.detected else ("held" if r.pose is not None else "no")
+        vals = " ".join(f"{_fmt(r.angles.get(n, float('nan'))):>10}" for n in PRINTED_ANGLES)
+        out.write(f"{r.index:5d} {r.timestamp_s:7.2f} {who:>6} {r.view:<8} {vals}\n")
+
+
+def print_summary(s: Summary, out: TextIO) -> None:
+    out.write(f"\nSummary for {Path(s.source).name}\n")
+    out.write(f"  frames:              {s.frames}\n")
+    out.write(f"  frames with person:  {s.frames_with_person} ({s.person_fraction:.0%})\n")
+    out.write(f"  landmarks per person: {s.landmarks}\n")
+    if s.frames_multi_person:
+        out.write(f"  frames with >1 person: {s.frames_multi_person}\n")
+    out.write(
+        f"  duration:            {s.duration_s:.2f} s" + (f" at {s.video_fps:.2f} fps\n" if s.video_fps else "\n")
+    )
+    out.write(f"  processing speed:    {s.processing_fps:.1f} frames/s\n")
+    for m in s.messages:
+        out.write(f"  note: {m}\n")
+
+
+def print_report(r: Report, out: TextIO) -> None:
+    out.write(f"\nExercise: {r.exercise} ({r.prescription})\n")
+    out.write(f"  judged frames:       {r.frames_judged} of {r.frames_total}\n")
+    if r.reps:
+        out.write("  reps:                " + ", ".join(f"{k} {v}" for k, v in r.reps.items()) + "\n")
+        for row in r.rep_table():
+            rom = f", range {row['rom_deg']:.0f} deg" if row["rom_deg"] is not None else ""
+            out.write(
+                f"    rep {row['rep']:2d}: {row['side']:5s} at {row['start_s']:6.2f} s, top "
+                f"{row['time_at_top_s']:4.1f} s, peak {row['peak_deg']} deg (counts at {row['target_deg']:.0f})"
+                f"{rom}{' (held)' if row['held'] else ''}{'; ' + row['faults'] if row['faults'] else ''}\n"
+            )
+        if r.symmetry is not None:
+            out.write(f"  left/right symmetry: {r.symmetry:.0%}\n")
+    if r.holds:
+        out.write(
+            "  holds completed:     " + (", ".join(f"{k} {v}" for k, v in r.holds_completed.items()) or "none") + "\n"
+        )
+        for h in r.holds:
+            out.write(
+                f"    hold: {h.side or '':5s} from {h.start_s:6.2f} s for {h.duration_s:5.1f} s"
+                f"{' (target reached)' if h.completed else ''}\n"
+            )
+    for fault, n in r.faults.items():
+        out.write(f"  fault x{n}: {fault}\n")
+
+
+def cmd_analyse(args: argparse.Namespace) -> int:
+    from formcheck.app import export
+    from formcheck.app.recording import analyse_recording, render_annotated
+    from formcheck.checking.session import ExerciseSession
+    from formcheck.exercises import get
+
+    auto = args.exercise == "auto"
+    session = ExerciseSession(get(args.exercise)) if args.exercise and not auto else None
+    progress = Progress()
+    try:
+        results, summary = analyse_recording(
+            args.video, args.model, out=None if auto else args.out, progress=progress, session=session
+        )
+    finally:
+        progress.close()
+    if auto:
+        session = _suggested_session(results)
+        if args.out:
+            render_annotated(args.video, results, args.out)
+    if not args.quiet:
+        print_frames(results, sys.stdout)
+    print_summary(summary, sys.stdout)
+    report = session.report() if session is not None else None
+    if report is not None:
+        print_report(report, sys.stdout)
+    if args.json:
+        extra = {"report": export.report_dict(report)} if report is not None else None
+        Path(args.json).write_text(export.to_json(results, summary, extra))
+        LOG.info("wrote %s", args.json)
+    if args.csv:
+        Path(args.csv).write_text(export.to_csv(results))
+        LOG.info("wrote %s", args.csv)
+    if args.out:
+        LOG.info("wrote %s", args.out)
+    return 0
+
+
+def _suggested_session(results: list[FrameResult]) -> ExerciseSession | None:
+    """``--exercise auto``: check the recording as the exercise it most looks like, or say it can't tell."""
+    from formcheck.app.recording import apply_session
+    from formcheck.checking.suggest import suggest_exercise
+    from formcheck.exercises import REGISTRY
+
+    ranked = suggest_exercise(results)
+    if not ranked or not ranked[0].confident:
+        closest = ", ".join(s.exercise for s in ranked[:3] if s.score > 0) or "none"
+        print(f"\nExercise: can't tell which exercise this is (closest: {closest}); pass --exercise NAME")
+        return None
+    best = ranked[0]
+    print(f"\nExercise: looks like {REGISTRY[best.exercise].name} (match {best.score:.0%})")
+    return apply_session(results, best.exercise)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from formcheck.app.evaluate import evaluate_clip, load, totals
+
+    media = Path(args.media)
+    results = []
+    print(f"{'clip':58s} {'exercise':20s} {'true':>14s} {'predicted':>14s} {'hold err':>9s} {'angle err':>10s}")
+    for clip in load(Path(args.ground_truth)):
+        r = evaluate_clip(clip, media, args.model)
+        results.append(r)
+        fmt = lambda d: ",".join(f"{k[0]}{v}" for k, v in d.items()) or "-"  # noqa: E731
+        hold = ",".join(f"{e:.1f}s" for e in r.hold_errors_s.values()) or "-"
+        ang = ",".join(f"{e:.0f}" for e in r.angle_errors_deg) or "-"
+        print(
+            f"{r.file[:58]:58s} {r.exercise:20s} {fmt(r.true_reps):>14s} {fmt(r.predicted_reps):>14s} {hold:>9s}"
+            f" {ang:>10s}"
+        )
+    t = totals(results)
+    print(
+        f"\nTotal: {t.clips} clips, {t.count_items} counts: exact {t.exact_rate:.0%}, OBO {t.obo:.0%}, "
+        f"MAE {t.mae:.3f}, max hold error {t.max_hold_error_s:.1f} s; {t.angle_items} marked angles: median error "
+        f"{t.median_angle_error_deg:.1f} deg, max {t.max_angle_error_deg:.1f} deg"
+    )
+    failures = []
+    if t.obo < args.min_obo:
+        failures.append(f"OBO {t.obo:.0%} < {args.min_obo:.0%}")
+    if t.exact_rate < args.min_exact:
+        failures.append(f"exact {t.exact_rate:.0%} < {args.min_exact:.0%}")
+    if t.mae > args.max_mae:
+        failures.append(f"MAE {t.mae:.3f} > {args.max_mae:.3f}")
+    if t.max_hold_error_s > args.max_hold_error:
+        failures.append(f"hold error {t.max_hold_error_s:.1f} s > {args.max_hold_error:.1f} s")
+    if t.median_angle_error_deg > args.max_median_angle_error:
+        failures.append(
+            f"median angle error {t.median_angle_error_deg:.1f} deg > {args.max_median_angle_error:.1f} deg"
+        )
+    if t.max_angle_error_deg > args.max_angle_error:
+        failures.append(f"angle error {t.max_angle_error_deg:.1f} deg > {args.max_angle_error:.1f} deg")
+    for f in failures:
+        print(f"BELOW THRESHOLD: {f}", file=sys.stderr)
+    return 3 if failures else 0
+
+
+def _exercise_keys() -> list[str]:
+    from formcheck.exercises import REGISTRY
+
+    return list(REGISTRY)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="formcheck", description="Camera-based form checker (offline).")
+    verbose_help = "debug logging, and MediaPipe's / TFLite's own log lines (hidden by default)"
+    parser.add_argument("-v", "--verbose", action="store_true", help=verbose_help)
+    common = argparse.ArgumentParser(add_help=False)  # so --verbose also works after the command
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=verbose_help)
+    sub = parser.add_subparsers(dest="command", required=True)
+    a = sub.add_parser(
+        "analyse", aliases=["analyze"], parents=[common], help="analyse a recorded video or a still image"
+    )
+    a.add_argument("video", help="video file (mp4, mov, webm, avi, gif...) or image (jpg, png)")
+    a.add_argument("--out", help="write an annotated, browser-playable video (.mp4 = H.264, .webm = VP9)")
+    fmt = a.add_mutually_exclusive_group()
+    fmt.add_argument("--json", help="write per-frame angles and the summary as JSON")
+    fmt.add_argument("--csv", help="write per-frame angles as CSV")
+    a.add_argument("--model", choices=("full", "lite"), default="full", help="pose model (default: full)")
+    a.add_argument(
+        "--exercise",
+        choices=["auto", *sorted(_exercise_keys())],
+        help="check this exercise: reps, holds, faults ('auto': the one it looks like)",
+    )
+    a.add_argument("-q", "--quiet", action="store_true", help="print only the summary, not every frame")
+    a.set_defaults(func=cmd_analyse)
+    e = sub.add_parser("evaluate", parents=[common], help="accuracy of counts and holds against a ground-truth file")
+    e.add_argument("ground_truth", help="JSON file listing clips, exercises, true reps and holds")
+    e.add_argument(
+        "--media",
+        default=str(Path(__file__).resolve().parents[3] / "shared" / "media"),
+        help="folder holding the clips (default: ../shared/media)",
+    )
+    e.add_argument("--model", choices=("full", "lite"), default="full")
+    e.add_argument("--min-obo", type=float, default=0.0, help="fail below this off-by-one accuracy (0-1)")
+    e.add_argument("--min-exact", type=float, default=0.0, help="fail below this exact-count rate (0-1)")
+    e.add_argument("--max-mae", type=float, default=float("inf"), help="fail above this relative MAE")
+    e.add_argument("--max-hold-error", type=float, default=float("inf"), help="fail above this hold error (s)")
+    e.add_argument(
+        "--max-angle-error", type=float, default=float("inf"), help="fail above this worst joint-angle error (degrees)"
+    )
+    e.add_argument(
+        "--max-median-angle-error",
+        type=float,
+        default=float("inf"),
+        help="fail above this median joint-angle error (degrees)",
+    )
+    e.set_defaults(func=cmd_evaluate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s: %(message)s")
+    if args.verbose:
+        from formcheck.pose.estimator import show_native_logs
+
+        show_native_logs(True)
+    if getattr(args, "out", None) and not str(args.out).lower().endswith((".mp4", ".webm")):
+        print("formcheck: error: --out must end in .mp4 (H.264) or .webm (VP9), formats browsers play", file=sys.stderr)
+        return 2
+    try:
+        return args.func(args)
+    except FormcheckError as exc:
+        print(f"formcheck: error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""Judging one frame against an exercise's data: can it be judged at all (person, view, body in frame), and does each
+criterion hold. Pure functions of a ``FrameResult``; the messages are the exercise's own."""
+
+from __future__ import annotations
+
+import math
+
+from formcheck.checking.sides import SIDES
+from formcheck.exercises.base import Criterion, Exercise
+from formcheck.landmarks import Landmark
+from formcheck.values import CriterionResult, FrameResult
+
+MSG_NO_PERSON = "Step into view: nobody is visible."
+MSG_TRACKING_LOST = (
+    "Lost track of you: keep your whole body in view, side-on. Timing is paused until you are found again."
+)
+MSG_WRONG_VIEW = "Turn side-on to the camera: this exercise is judged from the side."
+MSG_OUT_OF_FRAME = "Move so your whole body is in view: {parts} cannot be seen."
+
+
+def blocker(exercise: Exercise, result: FrameResult, seen_before: bool) -> str | None:
+    """Why this frame cannot be judged (nobody, tracking lost, wrong view, body parts out of frame), or None."""
+    if result.pose is None:
+        return result.problem or (MSG_TRACKING_LOST if seen_before else MSG_NO_PERSON)
+    if exercise.view == "side" and result.view == "front":
+        return MSG_WRONG_VIEW
+    missing = [part for part in exercise.required if not part_visible(result, part)]
+    if missing:
+        return MSG_OUT_OF_FRAME.format(parts=", ".join(f"your {m}s" for m in missing))
+    return None
+
+
+def part_visible(result: FrameResult, part: str) -> bool:
+    """At least one side's ``part`` ("knee", "ankle", ...) is visible and inside the picture."""
+    pose = result.pose
+    if pose is None:
+        return False
+    lms = [Landmark[f"{s.upper()}_{part.upper()}"] for s in SIDES]
+    return any(pose.visible([lm]) and pose.fraction_in_frame([lm]) == 1.0 for lm in lms)
+
+
+def evaluate(c: Criterion, result: FrameResult, work: str) -> CriterionResult:
+    """``c`` on this frame for working side ``work``: passed, failed (with the fix-it message) or not measurable."""
+    angle = c.resolve(work)
+    v = result.angles.get(angle, math.nan)
+    if not math.isfinite(v):
+        return CriterionResult(c.name, angle, None, c.low, c.high, None, f"Can't see your {c.name} clearly")
+    passed = c.check(v)
+    msg = "" if passed else (c.too_low if c.low is not None and v < c.low else c.too_high)
+    return CriterionResult(c.name, angle, round(v, 1), c.low, c.high, passed, msg)

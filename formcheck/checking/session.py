@@ -1,0 +1,179 @@
+"""One exercise session driven frame by frame: ``step(frame_result) -> Feedback`` and ``report()``.
+
+The CLI and the app both drive this object, so a file and a webcam give the same counts. It wires the parts that each
+own one thing: whether a frame can be judged and each criterion (:mod:`.criteria`), the working side (:mod:`.sides`),
+holds and reps (:mod:`.counters`), the safety watch (:mod:`.safety`) and the report (:mod:`.report`).
+"""
+
+from __future__ import annotations
+
+import math
+
+from formcheck.checking.counters import CircleCounter, HoldTimer, RepCounter
+from formcheck.checking.criteria import blocker, evaluate
+from formcheck.checking.report import Report, holds_by_side
+from formcheck.checking.safety import SafetyWatch
+from formcheck.checking.sides import SIDES, SideTracker
+from formcheck.exercises.base import Exercise, resolve_angle
+from formcheck.landmarks import Landmark, Pose
+from formcheck.pose.measure import frame_result
+from formcheck.values import Feedback, FrameResult, Level
+
+
+def progress_line(fb: Feedback, sets: int) -> str:
+    """The set being done against the prescription, e.g. "right leg 2/3 - 18 s / 30 s" or "reps: left 4, right 3"."""
+    if fb.reps:
+        return "reps: " + ", ".join(f"{k} {v}" for k, v in fb.reps.items())
+    if not fb.hold_target_s:
+        return ""
+    done = fb.holds_done.get(fb.side or "both", 0)
+    who = f"{fb.side} leg " if fb.side else ""
+    current = min(done + (0 if fb.hold_s >= fb.hold_target_s else 1), sets)
+    return f"{who}{current}/{sets} - {fb.hold_s:.0f} s / {fb.hold_target_s:.0f} s"
+
+
+class ExerciseSession:
+    def __init__(self, exercise: Exercise) -> None:
+        self.exercise = exercise
+        p = exercise.prescription
+        self.hold = HoldTimer(p.hold_s) if p.hold_s > 0 else None
+        self.counters: dict[str, RepCounter] = {}
+        if exercise.reps is not None:
+            r = exercise.reps
+            keys = SIDES if r.per_side else ("both",)
+            self.counters = {
+                k: RepCounter(
+                    r.active_at, r.rest_at, r.direction, r.min_phase_s, p.hold_s, side=None if k == "both" else k
+                )
+                for k in keys
+            }
+        self.circles = {s: CircleCounter() for s in SIDES} if exercise.circles else {}
+        self.sides = SideTracker(exercise.side_rule)
+        self.safety = SafetyWatch(exercise)
+        self.fault_log: list[tuple[float, str]] = []  # (time, message) when each fault began
+        self._logged: set[str] = set()
+        self._seen = False  # somebody has been seen: losing them now is "tracking lost"
+        self._frames = self._judged = 0
+        self._t0: float | None = None
+        self._t = 0.0
+        self._was_ok = False
+
+    # ---- per frame -------------------------------------------------------------------------------------------
+    def step_pose(self, pose: Pose | None, t: float) -> Feedback:
+        """``step`` for a bare pose (e.g. from another tracker): angles and view are computed here."""
+        return self.step(frame_result(pose, t))
+
+    def step(self, result: FrameResult) -> Feedback:
+        t = result.timestamp_s
+        self._t0 = t if self._t0 is None else self._t0
+        self._t = t
+        self._frames += 1
+        cant_judge = blocker(self.exercise, result, self._seen)
+        self._seen = self._seen or result.pose is not None
+        if cant_judge is not None:
+            return self._not_judged(t, cant_judge, "info" if result.pose is None else "warn")
+        work = self.sides.update(result)
+        in_position = all(evaluate(c, result, work).passed for c in self.exercise.position)
+        fb = Feedback(
+            t, "", "info", in_position=in_position, side=work, hold_target_s=self.exercise.prescription.hold_s
+        )
+        if not in_position:
+            fb.cue = f"Get into position: {self.exercise.setup}"
+            self._update_hold(False, t, work, fb)
+            return self._finish(fb)
+        self._judged += 1
+        self._count(result, work, fb)
+        fb.criteria = [evaluate(c, result, work) for c in self.exercise.criteria]
+        failing = [c for c in fb.criteria if c.passed is not True]
+        key_angle = result.angles.get(resolve_angle(self.exercise.key_angle, work), math.nan)
+        fb.faults = safety = self.safety.update(key_angle, t)
+        ok = not failing and not safety
+        self._update_hold(ok, t, work, fb)
+        if safety:
+            fb.cue, fb.level = safety[0], "warn"
+        elif failing:
+            first = failing[0]
+            fb.cue, fb.level = first.message or f"Adjust your {first.name}", "fix"
+        else:
+            fb.cue, fb.level = self._praise(fb), "ok"
+        self._log_faults(t, [*safety, *(c.message for c in failing if c.passed is False)])
+        if self._was_ok and not ok:
+            fb.events.append("form_break")
+        self._was_ok = ok
+        return self._finish(fb)
+
+    def _log_faults(self, t: float, messages: list[str]) -> None:
+        """Remember when each fault (safety warning or failed form rule) began, for the per-rep table."""
+        for msg in messages:
+            if msg not in self._logged:
+                self.fault_log.append((t, msg))
+        self._logged = set(messages)
+
+    def _not_judged(self, t: float, cue: str, level: Level) -> Feedback:
+        fb = Feedback(t, cue, level, hold_target_s=self.exercise.prescription.hold_s)
+        if self.hold is not None:
+            self.hold.update(None, t, self.sides.side)
+            fb.hold_s = self.hold.seconds
+        self._was_ok = False
+        return self._finish(fb)
+
+    def _count(self, result: FrameResult, work: str, fb: Feedback) -> None:
+        """Advance the rep counters (each side, or one for both) or the working leg's circle counter."""
+        spec = self.exercise.reps
+        if spec is not None:
+            for key, counter in self.counters.items():
+                side = work if key == "both" else key
+                value = result.angles.get(resolve_angle(spec.signal, side), math.nan)
+                if counter.update(value, result.timestamp_s) is not None:
+                    fb.events.append("rep")
+        if self.circles and result.pose is not None:
+            x, y = result.pose.point(Landmark[f"{work.upper()}_ANKLE"])
+            if self.circles[work].update(float(x), float(y), result.timestamp_s) is not None:
+                fb.events.append("rep")
+
+    def _circle_counts(self) -> dict[str, int]:
+        return {f"{s} {d}": getattr(c, d) for s, c in self.circles.items() for d in ("clockwise", "counterclockwise")}
+
+    def _update_hold(self, ok: bool, t: float, work: str, fb: Feedback) -> None:
+        if self.hold is None or self.exercise.reps is not None:
+            return
+        side = work if self.exercise.side_rule is not None else None
+        if self.hold.update(ok, t, side) is not None:
+            fb.events.append("hold_complete")
+        fb.hold_s = self.hold.seconds
+
+    def _praise(self, fb: Feedback) -> str:
+        p = self.exercise.prescription
+        if self.hold is not None and self.exercise.reps is None:
+            return f"Good form - hold it: {int(fb.hold_s)} s / {p.hold_s:.0f} s"
+        return "Good form"
+
+    def _finish(self, fb: Feedback) -> Feedback:
+        if self.hold is not None:
+            fb.holds_done = holds_by_side([h for h in self.hold.holds if h.completed])
+        if self.counters:
+            fb.reps = {k: c.count for k, c in self.counters.items()}
+        if self.circles:
+            fb.reps = self._circle_counts()
+        return fb
+
+    # ---- session ---------------------------------------------------------------------------------------------
+    def report(self) -> Report:
+        holds = [] if self.hold is None else self.hold.holds
+        reps = [r for c in self.counters.values() for r in c.reps]
+        spec = self.exercise.reps
+        return Report(
+            self.exercise.key,
+            self.exercise.prescription.text,
+            (self._t - self._t0) if self._t0 is not None else 0.0,
+            {k: c.count for k, c in self.counters.items()} | self._circle_counts(),
+            sorted(reps, key=lambda r: r.start_s),
+            [h for h in holds if h.duration_s > 0],
+            holds_by_side([h for h in holds if h.completed]),
+            dict(self.safety.counts),
+            self._judged,
+            self._frames,
+            spec.signal if spec else "",
+            spec.active_at if spec else None,
+            list(self.fault_log),
+        )

@@ -1,0 +1,105 @@
+"""Low-lag temporal smoothing of landmarks (One Euro filter) that bridges short dropouts.
+
+The One Euro filter (Casiez et al., CHI 2012) is a low-pass filter whose cutoff rises with speed: still poses are
+smoothed hard (no jitter on hold timers) while fast movement is followed with little lag (live cues stay in time).
+Time comes from the frames' timestamps, so a file and a webcam behave alike.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+
+from formcheck.landmarks import DEFAULT_MIN_VISIBILITY, Pose
+
+
+class OneEuroFilter:
+    """Vectorised One Euro filter over an array of any fixed shape.
+
+    Args:
+        min_cutoff: cutoff frequency (Hz) at rest; lower = smoother when still. > 0.
+        beta: speed coefficient; higher = less lag when moving. >= 0.
+        d_cutoff: cutoff (Hz) for the derivative estimate. > 0.
+    """
+
+    def __init__(self, min_cutoff: float = 1.5, beta: float = 0.02, d_cutoff: float = 1.0) -> None:
+        if min_cutoff <= 0:
+            raise ValueError(f"min_cutoff must be > 0 Hz, got {min_cutoff}")
+        if beta < 0:
+            raise ValueError(f"beta must be >= 0, got {beta}")
+        if d_cutoff <= 0:
+            raise ValueError(f"d_cutoff must be > 0 Hz, got {d_cutoff}")
+        self.min_cutoff, self.beta, self.d_cutoff = min_cutoff, beta, d_cutoff
+        self._x: np.ndarray | None = None
+        self._dx: np.ndarray | None = None
+        self._t: float | None = None
+
+    @staticmethod
+    def _alpha(cutoff: np.ndarray | float, dt: float) -> np.ndarray | float:
+        tau = 1.0 / (2.0 * math.pi * cutoff)
+        return 1.0 / (1.0 + tau / dt)
+
+    def reset(self) -> None:
+        self._x = self._dx = self._t = None
+
+    def __call__(self, x: np.ndarray, t: float) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        if self._x is None or self._t is None or t <= self._t or self._x.shape != x.shape:
+            self._x, self._dx, self._t = x.copy(), np.zeros_like(x), t
+            return x.copy()
+        dt = t - self._t
+        fresh = ~np.isfinite(self._x)  # entries that were missing restart from the new value
+        dx = np.where(fresh, 0.0, (x - self._x) / dt)
+        dx_hat = self._dx + self._alpha(self.d_cutoff, dt) * (dx - self._dx)
+        cutoff = self.min_cutoff + self.beta * np.abs(dx_hat)
+        x_hat = self._x + self._alpha(cutoff, dt) * (x - self._x)
+        x_hat = np.where(fresh | ~np.isfinite(x_hat), x, x_hat)
+        self._x, self._dx, self._t = x_hat, np.where(np.isfinite(dx_hat), dx_hat, 0.0), t
+        return x_hat.copy()
+
+
+class PoseSmoother:
+    """Smooths pixel landmarks of successive poses and bridges dropouts up to ``max_gap_s`` seconds.
+
+    ``update(pose, t)`` returns the smoothed pose; with ``pose=None`` (nobody detected this frame) it returns the last
+    pose marked ``held=True`` while the gap is short, then ``None``. Landmarks whose visibility falls below
+    ``min_visibility`` restart their filter when they come back, so they never drag stale positions along.
+    ``beta`` is per pixel/s, so it is scaled by the image diagonal.
+    """
+
+    def __init__(
+        self,
+        min_cutoff: float = 1.5,
+        beta: float = 0.5,
+        max_gap_s: float = 0.5,
+        min_visibility: float = DEFAULT_MIN_VISIBILITY,
+    ) -> None:
+        if max_gap_s < 0:
+            raise ValueError(f"max_gap_s must be >= 0 seconds, got {max_gap_s}")
+        self.max_gap_s = max_gap_s
+        self.min_visibility = min_visibility
+        self._beta = beta
+        self._filter = OneEuroFilter(min_cutoff=min_cutoff, beta=beta)
+        self._last: Pose | None = None
+
+    def reset(self) -> None:
+        self._filter.reset()
+        self._last = None
+
+    def update(self, pose: Pose | None, t: float) -> Pose | None:
+        if pose is None:
+            if self._last is not None and t - self._last.timestamp_s <= self.max_gap_s:
+                return self._last.with_time(t, held=True)
+            self.reset()
+            return None
+        if self._last is not None and pose.image_size != self._last.image_size:
+            self.reset()
+        diag = float(np.hypot(*pose.image_size))
+        self._filter.beta = self._beta / diag  # beta in "per image diagonal", independent of resolution
+        xy = np.where((pose.visibility >= self.min_visibility)[:, None], pose.xy, np.nan)
+        smooth = self._filter(xy, t)
+        out = replace(pose, xy=np.where(np.isfinite(smooth), smooth, pose.xy), timestamp_s=t, held=False)
+        self._last = out
+        return out

@@ -1,0 +1,81 @@
+"""Which way the person is seen: camera view (side / front / oblique) and which body side is nearer the camera."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+from formcheck.landmarks import DEFAULT_MIN_VISIBILITY, Pose
+from formcheck.landmarks import Landmark as L
+
+View = Literal["side", "oblique", "front", "unknown"]
+Side = Literal["left", "right"]
+
+# Yaw of the body's left-right axis against the image plane, from world landmarks (degrees): 90 = pure side view.
+SIDE_VIEW_MIN_YAW = 55.0
+FRONT_VIEW_MAX_YAW = 30.0
+# Fallback on 2-D pixels: shoulder (or hip) width / trunk length. ~0.8 facing the camera, ~0.1 side-on.
+SIDE_VIEW_MAX_WIDTH_RATIO = 0.35
+FRONT_VIEW_MIN_WIDTH_RATIO = 0.6
+
+_PAIRS = ((L.LEFT_SHOULDER, L.RIGHT_SHOULDER), (L.LEFT_HIP, L.RIGHT_HIP))
+_LEFT = (L.LEFT_SHOULDER, L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE)
+_RIGHT = (L.RIGHT_SHOULDER, L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE)
+
+
+def body_yaw(pose: Pose) -> float:
+    """Angle in degrees between the body's left-right axis (shoulders and hips, world landmarks) and the image
+    plane: ~0 facing (or back to) the camera, ~90 side-on. NaN without world landmarks."""
+    yaws = []
+    for a, b in _PAIRS:
+        d = pose.world[a] - pose.world[b]
+        if np.all(np.isfinite(d)) and np.hypot(d[0], d[2]) > 1e-6:
+            yaws.append(np.degrees(np.arctan2(abs(d[2]), abs(d[0]))))
+    return float(np.mean(yaws)) if yaws else float("nan")
+
+
+def width_ratio(pose: Pose) -> float:
+    """Largest of shoulder and hip width over trunk length, in pixels; NaN if not visible (visibility ignored for
+    the pair, since the far side is often 'invisible' in a side view)."""
+    trunk = np.hypot(
+        *(pose.xy[[L.LEFT_SHOULDER, L.RIGHT_SHOULDER]].mean(0) - pose.xy[[L.LEFT_HIP, L.RIGHT_HIP]].mean(0))
+    )
+    if not np.isfinite(trunk) or trunk < 1e-6:
+        return float("nan")
+    widths = [np.hypot(*(pose.xy[a] - pose.xy[b])) for a, b in _PAIRS]
+    return float(max(widths) / trunk)
+
+
+def camera_view(pose: Pose) -> View:
+    """side / front / oblique, from world-landmark yaw when available, else from the 2-D width ratio."""
+    with np.errstate(all="ignore"):
+        return _camera_view(pose)
+
+
+def _camera_view(pose: Pose) -> View:
+    yaw = body_yaw(pose)
+    if np.isfinite(yaw):
+        if yaw >= SIDE_VIEW_MIN_YAW:
+            return "side"
+        return "front" if yaw <= FRONT_VIEW_MAX_YAW else "oblique"
+    ratio = width_ratio(pose)
+    if not np.isfinite(ratio):
+        return "unknown"
+    if ratio <= SIDE_VIEW_MAX_WIDTH_RATIO:
+        return "side"
+    return "front" if ratio >= FRONT_VIEW_MIN_WIDTH_RATIO else "oblique"
+
+
+def near_side(pose: Pose, min_visibility: float = DEFAULT_MIN_VISIBILITY) -> Side | None:
+    """The body side nearer the camera: the one with smaller depth (z), ties broken by visibility."""
+    with np.errstate(all="ignore"):
+        zl, zr = float(np.mean(pose.z[list(_LEFT)])), float(np.mean(pose.z[list(_RIGHT)]))
+    vl, vr = float(np.mean(pose.visibility[list(_LEFT)])), float(np.mean(pose.visibility[list(_RIGHT)]))
+    if max(vl, vr) < min_visibility * 0.5:
+        return None
+    if np.isfinite(zl) and np.isfinite(zr) and abs(zl - zr) > 1e-6:
+        return "left" if zl < zr else "right"
+    if abs(vl - vr) > 1e-6:
+        return "left" if vl > vr else "right"
+    return None

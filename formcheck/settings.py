@@ -1,0 +1,139 @@
+"""Every ``FORMCHECK_*`` environment variable, read and validated in this one place.
+
+Each variable is declared as data (name, default, what it accepts, what it is for). A bad value raises
+``SettingError`` with one message naming the variable and what it accepts; nothing else in formcheck reads the
+environment for its own settings. ``describe()`` gives the table the README shows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from formcheck.errors import SettingError
+
+T = TypeVar("T")
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+MAX_UPLOAD_MB_RANGE = (1, 10_000)
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    default: str  # as text, as a person would write it; "" = none
+    accepts: str  # what the variable accepts, in words
+    purpose: str
+
+
+VARIABLES: dict[str, Variable] = {
+    v.name: v
+    for v in (
+        Variable(
+            "FORMCHECK_DB",
+            "~/.formcheck/history.sqlite",
+            "a file path (its folder is created if missing)",
+            "where the session history (SQLite) is kept",
+        ),
+        Variable(
+            "FORMCHECK_MAX_UPLOAD_MB",
+            "200",
+            f"a whole number of megabytes from {MAX_UPLOAD_MB_RANGE[0]} to {MAX_UPLOAD_MB_RANGE[1]}",
+            "the largest recording the upload page accepts",
+        ),
+        Variable(
+            "FORMCHECK_ICE_SERVERS",
+            "[]",
+            'a JSON list of ICE servers, e.g. [{"urls": ["stun:stun.example.org:3478"]}]',
+            "STUN/TURN servers for the live page's WebRTC stream (none: the camera stays on this network)",
+        ),
+        Variable(
+            "FORMCHECK_MODELS_DIR",
+            "the project's models/ folder",
+            "an existing folder holding pose_landmarker_{lite,full}.task",
+            "where the pose model bundles are loaded from",
+        ),
+    )
+}
+
+
+def _read(name: str, parse: Callable[[str], T], default: T, env: Mapping[str, str] | None) -> T:
+    raw = (os.environ if env is None else env).get(name)
+    if raw is None:
+        return default
+    try:
+        return parse(raw)
+    except (ValueError, TypeError) as exc:
+        var = VARIABLES[name]
+        detail = f" ({exc})" if str(exc) else ""
+        raise SettingError(f"{name}={raw!r} is not valid{detail}: it accepts {var.accepts}.") from None
+
+
+def _path(raw: str) -> Path:
+    if not raw.strip():
+        raise ValueError("it is empty")
+    return Path(raw).expanduser()
+
+
+def _upload_mb(raw: str) -> int:
+    value = int(raw.strip())
+    low, high = MAX_UPLOAD_MB_RANGE
+    if not low <= value <= high:
+        raise ValueError(f"{value} is out of range")
+    return value
+
+
+def _ice(raw: str) -> list[dict[str, Any]]:
+    try:
+        servers = json.loads(raw)
+    except json.JSONDecodeError:
+        raise ValueError("not JSON") from None
+    if not isinstance(servers, list) or not all(isinstance(s, dict) and "urls" in s for s in servers):
+        raise ValueError("not a list of objects with 'urls'")
+    return servers
+
+
+def _folder(raw: str) -> Path:
+    path = _path(raw)
+    if not path.is_dir():
+        raise ValueError("no such folder")
+    return path
+
+
+def db_path(env: Mapping[str, str] | None = None) -> Path:
+    """``FORMCHECK_DB``: the history database file."""
+    return _read("FORMCHECK_DB", _path, Path.home() / ".formcheck" / "history.sqlite", env)
+
+
+def max_upload_mb(env: Mapping[str, str] | None = None) -> int:
+    """``FORMCHECK_MAX_UPLOAD_MB``: the upload cap in megabytes."""
+    return _read("FORMCHECK_MAX_UPLOAD_MB", _upload_mb, 200, env)
+
+
+def ice_servers(env: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """``FORMCHECK_ICE_SERVERS``: STUN/TURN servers for WebRTC (none by default)."""
+    return _read("FORMCHECK_ICE_SERVERS", _ice, [], env)
+
+
+def models_dir(env: Mapping[str, str] | None = None) -> Path:
+    """``FORMCHECK_MODELS_DIR``: where the ``.task`` model bundles are."""
+    return _read("FORMCHECK_MODELS_DIR", _folder, MODELS_DIR, env)
+
+
+def problems(env: Mapping[str, str] | None = None) -> list[str]:
+    """One message per variable that is set to a bad value (empty when all are fine)."""
+    out = []
+    for read in (db_path, max_upload_mb, ice_servers, models_dir):
+        try:
+            read(env)
+        except SettingError as exc:
+            out.append(str(exc))
+    return out
+
+
+def describe() -> list[dict[str, str]]:
+    """The variables as rows (name, default, accepts, purpose), for documentation."""
+    return [vars(v) for v in VARIABLES.values()]
