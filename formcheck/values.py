@@ -53,8 +53,9 @@ class Feedback:
     hold_s: float = 0.0
     hold_target_s: float = 0.0
     holds_done: dict[str, int] = field(default_factory=dict)
-    reps: dict[str, int] = field(default_factory=dict)
-    events: list[str] = field(default_factory=list)  # "hold_complete", "rep", "form_break" (for sounds)
+    reps: dict[str, int] = field(default_factory=dict)  # full reps (reached the prescription's target)
+    partial_reps: dict[str, int] = field(default_factory=dict)  # reps that fell short of the target
+    events: list[str] = field(default_factory=list)  # "hold_complete", "rep", "partial_rep", "form_break"
     faults: list[str] = field(default_factory=list)
 
     def criterion_value(self, name: str) -> float | None:

@@ -80,8 +80,9 @@ def marching_pose(t: float, period_s: float = 2.0, image_size: tuple[int, int] =
     """A person marching on the spot, seen from the side: the left hip flexes to 90 degrees and back in the first
     half of each period, the right in the second half (smoothly, under any jerk limit). One rep per leg per period."""
     phase = np.sin(2 * np.pi * t / period_s)
-    left = side_pose(hip_flexion_deg=90.0 * max(0.0, phase), knee_deg=100.0, t=t)
-    right = side_pose(hip_flexion_deg=90.0 * max(0.0, -phase), knee_deg=100.0, t=t)
+    lift_left, lift_right = max(0.0, phase), max(0.0, -phase)  # the lifted knee bends, the standing leg stays long
+    left = side_pose(hip_flexion_deg=90.0 * lift_left, knee_deg=180.0 - 80.0 * lift_left, t=t)
+    right = side_pose(hip_flexion_deg=90.0 * lift_right, knee_deg=180.0 - 80.0 * lift_right, t=t)
     xy = left.xy.copy()
     for lm in L:
         if lm.name.startswith("RIGHT_"):

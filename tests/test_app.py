@@ -41,7 +41,7 @@ def test_upload_suggests_the_exercise_counts_reps_and_plots_angles(page, tmp_pat
     assert not at.exception and not at.error
     assert "This looks like **Ground bridge" in texts(at.info)
     assert at.subheader[0].value.startswith("Ground bridge")
-    assert "Reps: both 3" in texts(at.markdown)
+    assert "Full reps (reached the prescription's target): both 3" in texts(at.markdown)
     table = at.dataframe[0].value
     assert len(table) == 3 and {"rom_deg", "target_deg", "faults"} <= set(table.columns)
     assert (table["peak_deg"] >= table["target_deg"]).all() and (table["rom_deg"] > 20).all()

@@ -29,5 +29,5 @@ def test_traces_follow_the_criteria_with_their_thresholds_and_gaps():
     rows = first.rows()
     assert rows[12]["deg"] is None and all(r["deg"] is None or math.isfinite(r["deg"]) for r in rows)
     right = traces[-1]
-    assert right.thresholds == [("counts at", ex.reps.active_at), ("back at rest", ex.reps.rest_at)]
+    assert right.thresholds == [("full rep at", ex.reps.target)]
     assert max(v for v in right.value if math.isfinite(v)) == _active(ex)

@@ -137,7 +137,7 @@ def test_exercise_auto_checks_the_exercise_it_looks_like(tmp_path, capsys):
         == 0
     )
     text = capsys.readouterr().out
-    assert "Exercise: looks like Ground bridge with pelvic tilt" in text and "reps:                both 3" in text
+    assert "Exercise: looks like Ground bridge with pelvic tilt" in text and "full reps:           both 3" in text
     assert out.stat().st_size > 10_000  # drawn after the suggestion, with the bridge's cues
 
 

@@ -1,71 +1,162 @@
-from pathlib import Path
+"""formcheck evaluate: metric definitions, a truth file that cannot be scored, and CI's accuracy floor."""
+
+import json
+import math
 
 import pytest
 
 from formcheck.app.cli import main
-from formcheck.app.evaluate import ClipResult, evaluate_clip, totals
-from formcheck.checking.counters import Rep
-from formcheck.checking.session import ExerciseSession
+from formcheck.app.evaluate import (
+    Clip,
+    ClipResult,
+    EvaluationError,
+    Mark,
+    _angle_error,
+    by_split,
+    evaluate_clip,
+    parse,
+    to_json,
+    totals,
+)
+from formcheck.values import FrameResult
 from tests.conftest import ROOT
 
 
 def test_metrics_follow_their_definitions():
     results = [
-        ClipResult("a", "bridge", {"both": 10}, {"both": 10}),
-        ClipResult("b", "knee_to_chest", {"left": 4, "right": 5}, {"left": 5, "right": 2}, {"right": 1.5}),
+        ClipResult("a", "bridge", "tune", {"both": 10}, {"both": 10}),
+        ClipResult(
+            "b",
+            "knee_to_chest",
+            "heldout",
+            {"left": 4, "right": 5},
+            {"left": 5, "right": 2},
+            hold_errors_s={"right": 1.5},
+        ),
+        ClipResult("c", "standing_march", "heldout", {"left": 0}, {"left": 2}),  # a true zero counts in the MAE
     ]
     t = totals(results)
-    assert t.count_items == 3
-    assert t.exact_rate == pytest.approx(1 / 3)
-    assert t.obo == pytest.approx(2 / 3)
-    assert t.mae == pytest.approx((0 + 1 / 4 + 3 / 5) / 3)
+    assert t.count_items == 4
+    assert t.exact_rate == pytest.approx(1 / 4)
+    assert t.obo == pytest.approx(2 / 4)
+    assert t.mae == pytest.approx((0 + 1 / 4 + 3 / 5 + 2 / 1) / 4)
     assert t.max_hold_error_s == 1.5
+    parts = by_split(results)
+    assert set(parts) == {"tune", "heldout", "all"} and parts["tune"].exact_rate == 1.0 and parts["heldout"].clips == 2
+
+
+def test_suggestion_accuracy_counts_recordings_only():
+    results = [
+        ClipResult("a", "bridge", suggested="bridge", suggestion_ok=True),
+        ClipResult("b", None, "negative", suggested="bridge", suggestion_ok=False),
+        ClipResult("c.jpg", "bridge"),
+    ]  # a still: not scored
+    t = totals(results)
+    assert t.suggest_items == 2 and t.suggest_accuracy == 0.5
 
 
 def test_marked_angle_and_its_error():
-    from formcheck.app.evaluate import _angle_error, marked_angle
-    from formcheck.values import FrameResult
-
-    mark = {"t": 1.0, "angle": "right_knee", "points": [[0, 0], [0, 100], [100, 100]]}
-    assert marked_angle(mark) == pytest.approx(90.0)
+    mark = Mark(1.0, "right_knee", ((0, 0), (0, 100), (100, 100)))
+    assert mark.degrees == pytest.approx(90.0)
     frames = [FrameResult(i, i * 0.5, None, False, 0, {"right_knee": 80.0 + i}) for i in range(4)]
     assert _angle_error(mark, frames) == pytest.approx(8.0)  # nearest frame is t=1.0 (index 2): 82 vs 90
-    assert _angle_error(mark, [FrameResult(0, 1.0, None, False, 0, {})]) == float("inf")
+    assert _angle_error(mark, [FrameResult(0, 1.0, None, False, 0, {})]) == math.inf
 
 
-def test_evaluate_clip_uses_the_session_report(tmp_path):
-    def fake_run(path: Path, session: ExerciseSession) -> None:
-        session.counters["both"].reps.extend([Rep(None, 1.0, 0.5, 170.0, False), Rep(None, 3.0, 0.5, 172.0, False)])
+def test_evaluate_clip_counts_full_and_partial_reps_and_suggests(tmp_path):
+    from formcheck.exercises import get
+    from tests.test_session import DT, _active, frame, good_angles
 
-    r = evaluate_clip({"file": "x.mp4", "exercise": "bridge", "reps": {"both": 3}}, tmp_path, run=fake_run)
-    assert r.predicted_reps == {"both": 2} and r.count_pairs == [(2, 3)]
+    ex = get("bridge")
+    rest, up, half = good_angles(ex), good_angles(ex), good_angles(ex)
+    up[ex.reps.signal.format(work="right", other="left")] = _active(ex)
+    half[ex.reps.signal.format(work="right", other="left")] = (ex.reps.rest + ex.reps.target) / 2
+    seq = [rest] * 30 + ([up] * 60 + [rest] * 20) * 3 + [half] * 40 + [rest] * 40
+    frames = [frame(i * DT, a) for i, a in enumerate(seq)]
+    (tmp_path / "x.mp4").write_bytes(b"")
+    clip = Clip("x.mp4", "bridge", "tune", {"both": 4})
+    r = evaluate_clip(clip, tmp_path, analyse=lambda path, model: frames)
+    assert r.full_reps == {"both": 3} and r.partial_reps == {"both": 1} and r.predicted_reps == {"both": 4}
+    assert r.count_pairs == [(4, 4)] and r.suggested == "bridge" and r.suggestion_ok
+    doc = json.loads(to_json([r]))
+    assert doc["clips"][0]["full_reps"] == {"both": 3} and doc["totals"]["all"]["exact_rate"] == 1.0
 
 
-@pytest.mark.model
-@pytest.mark.media
-def test_evaluate_command_on_shared_clips_holds_the_line(capsys):
-    """CI's accuracy floor: it may only move up."""
-    code = main(
-        [
-            "evaluate",
-            str(ROOT / "tests" / "data" / "ground_truth.json"),
-            "--min-obo",
-            "1.0",
-            "--min-exact",
-            "0.75",
-            "--max-mae",
-            "0.15",
-            "--max-hold-error",
-            "2.0",
-            "--max-median-angle-error",
-            "8",
-            "--max-angle-error",
-            "25",
-        ]
+GOOD = {"file": "a.mp4", "exercise": "bridge", "reps": {"both": 3}}
+
+
+@pytest.mark.parametrize(
+    ("doc", "message"),
+    [
+        ([], "a JSON object with a 'clips' list"),
+        ({"clips": []}, "lists no clips"),
+        ({"clips": [{"file": "a.jpg", "exercise": "bridge"}]}, "has anything to score"),
+        ({"clips": [{**GOOD, "reps": {"both": -1}}]}, "whole number >= 0, got -1"),
+        ({"clips": [{**GOOD, "reps": {"both": 2.5}}]}, "whole number >= 0, got 2.5"),
+        ({"clips": [{**GOOD, "reps": {"both": "3"}}]}, "whole number >= 0, got '3'"),
+        ({"clips": [{**GOOD, "reps": {"both": True}}]}, "whole number >= 0, got True"),
+        ({"clips": [{**GOOD, "reps": {"middle": 3}}]}, "side must be one of"),
+        ({"clips": [{**GOOD, "reps": {}}]}, "expected an object of sides"),
+        ({"clips": [{**GOOD, "hold_s": {"left": float("nan")}}]}, "a time must be a number of seconds"),
+        ({"clips": [{**GOOD, "exercise": "squat"}]}, "exercise must be one of"),
+        ({"clips": [{**GOOD, "split": "train"}]}, "split must be one of"),
+        ({"clips": [{"exercise": "bridge"}]}, "needs a 'file' name"),
+        ({"clips": [{"file": "a.mp4", "exercise": "none", "reps": {"both": 1}}]}, "cannot have counts"),
+        (
+            {"clips": [{**GOOD, "angles": [{"t": 1, "angle": "left_knee", "points": [[0, 0], [0, 0], [5, 5]]}]}]},
+            "degenerate angle mark",
+        ),
+        (
+            {
+                "clips": [
+                    {**GOOD, "angles": [{"t": 1, "angle": "left_knee", "points": [[0, 0], [1, float("nan")], [5, 5]]}]}
+                ]
+            },
+            "three [x, y] pairs of finite numbers",
+        ),
+        (
+            {"clips": [{**GOOD, "angles": [{"t": 1, "angle": "left_knee", "points": [[0, 0], [1, 1]]}]}]},
+            "three [x, y] pairs",
+        ),
+    ],
+)
+def test_truth_that_cannot_be_scored_is_one_clear_error(doc, message):
+    with pytest.raises(EvaluationError, match=message.replace("[", r"\[").replace("]", r"\]").replace("(", r"\(")):
+        parse(doc)
+
+
+def test_a_true_zero_and_a_negative_clip_are_valid():
+    clips = parse(
+        {
+            "clips": [
+                {"file": "a.mp4", "exercise": "standing_march", "reps": {"left": 0, "right": 0}},
+                {"file": "b.mp4", "exercise": "none"},
+            ]
+        }
     )
-    out = capsys.readouterr().out
-    assert "Total: 5 clips" in out
-    assert code == 0, out
+    assert clips[0].reps == {"left": 0, "right": 0} and clips[1].exercise is None and clips[1].split == "negative"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "not valid JSON (line 1, column 2"),
+        ('{"clips": []}', "lists no clips"),
+        ('{"clips": [{"file": "missing.mp4", "exercise": "bridge", "reps": {"both": 1}}]}', "not found in"),
+    ],
+)
+def test_the_command_says_what_is_wrong_in_one_line(tmp_path, capsys, content, message):
+    truth = tmp_path / "gt.json"
+    truth.write_text(content)
+    assert main(["evaluate", str(truth), "--media", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("formcheck: error: ") and message in err and "\n" not in err
+
+
+def test_threshold_arguments_are_validated(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["evaluate", str(tmp_path / "gt.json"), "--min-obo", "1.5"])
+    assert "must be a fraction in [0, 1]" in capsys.readouterr().err
 
 
 @pytest.mark.model
@@ -76,7 +167,41 @@ def test_thresholds_fail_the_command(tmp_path, capsys):
         '"reps": {"both": 3}}]}'
     )
     media = str(ROOT / "sample_videos")
-    assert main(["evaluate", str(truth), "--media", media]) == 0  # no thresholds: report only
-    assert main(["evaluate", str(truth), "--media", media, "--min-obo", "0.9"]) == 3
+    out = tmp_path / "eval.json"
+    assert main(["evaluate", str(truth), "--media", media, "--jobs", "1", "--json", str(out)]) == 0  # report only
+    assert json.loads(out.read_text())["totals"]["all"]["obo"] == 0.0
+    assert main(["evaluate", str(truth), "--media", media, "--jobs", "1", "--min-obo", "0.9"]) == 3
     captured = capsys.readouterr()
     assert "OBO 0%" in captured.out and "BELOW THRESHOLD: OBO 0% < 90%" in captured.err
+
+
+@pytest.mark.model
+@pytest.mark.media
+def test_evaluate_command_on_shared_clips_holds_the_line(capsys, tmp_path):
+    """CI's accuracy floor on every labelled clip: it may only move up."""
+    out = tmp_path / "eval.json"
+    code = main(["evaluate", str(ROOT / "tests" / "data" / "ground_truth.json"), "--json", str(out), *CI_THRESHOLDS])
+    printed = capsys.readouterr().out
+    doc = json.loads(out.read_text())
+    assert {"tune", "heldout", "negative", "all"} <= set(doc["totals"]), printed
+    assert code == 0, printed
+
+
+# measured 2026-11-25 on all 24 clips (README): exact 91 %, OBO 100 %, MAE 0.045, hold error 7.9 s (the warrior hold
+# runs through a 6 s close-up with the legs out of frame), median angle error 6.2 deg, max 32.4, suggestion 89 %
+CI_THRESHOLDS = [
+    "--min-obo",
+    "1.0",
+    "--min-exact",
+    "0.9",
+    "--max-mae",
+    "0.05",
+    "--max-hold-error",
+    "8.5",
+    "--max-median-angle-error",
+    "7",
+    "--max-angle-error",
+    "35",
+    "--min-suggest-accuracy",
+    "0.85",
+]

@@ -9,7 +9,13 @@ from formcheck.checking.suggest import suggest_exercise
 from tests.conftest import ROOT, media
 
 pytestmark = [pytest.mark.model, pytest.mark.media]
-TRUTH = json.loads((ROOT / "tests" / "data" / "ground_truth.json").read_text())["clips"]
+# the five phone clips of one presenter (the rest of the truth is scored by `formcheck evaluate`, test_evaluate.py)
+FIVE = ("glute_bridge", "knee_to_chest_supine", "straight_leg_raise", "standing_knee_lift", "kneeling_hip_flexor")
+TRUTH = [
+    c
+    for c in json.loads((ROOT / "tests" / "data" / "ground_truth.json").read_text())["clips"]
+    if c["file"].startswith(FIVE)
+]
 
 
 _ANALYSED: dict[str, list] = {}
@@ -29,9 +35,19 @@ def _run(clip):
 @pytest.mark.parametrize("clip", [c for c in TRUTH if "reps" in c], ids=lambda c: c["exercise"])
 def test_rep_counts_within_one_per_side(clip):
     report = _run(clip)
+    found = {k: report.reps.get(k, 0) + report.partial_reps.get(k, 0) for k in report.reps}
     for side, true in clip["reps"].items():
-        assert abs(report.reps.get(side, 0) - true) <= 1, (side, report.reps, clip["reps"])
-    assert abs(sum(report.reps.values()) - sum(clip["reps"].values())) <= 1
+        assert abs(found.get(side, 0) - true) <= 1, (side, found, clip["reps"])
+    assert abs(sum(found.values()) - sum(clip["reps"].values())) <= 1
+
+
+@pytest.mark.parametrize("clip", [c for c in TRUTH if "rep_events" in c], ids=lambda c: c["exercise"])
+def test_each_rep_is_found_where_it_was_marked(clip):
+    """Every hand-marked rep has a detected rep of the same side whose top overlaps the marked top."""
+    reps = _run(clip).rep_details
+    for e in clip["rep_events"]:
+        side = None if e["side"] == "both" else e["side"]
+        assert any(r.side == side and r.top_start_s <= e["top_end"] and r.top_end_s >= e["top"] for r in reps), e
 
 
 @pytest.mark.parametrize("clip", [c for c in TRUTH if "hold_s" in c], ids=lambda c: c["exercise"])
@@ -56,8 +72,12 @@ def test_exercise_is_suggested_from_the_recording(clip):
 def test_rep_table_shows_range_of_motion_against_target(clip):
     rows = _run(clip).rep_table()
     assert rows and all(r["peak_deg"] is not None and r["rom_deg"] is not None for r in rows)
-    for r in rows:  # every counted rep reached the counting threshold, and moved through a real range
-        assert (
-            (r["peak_deg"] >= r["target_deg"]) if r["from_deg"] < r["peak_deg"] else (r["peak_deg"] <= r["target_deg"])
-        )
-        assert r["rom_deg"] >= 15 and r["start_s"] < r["end_s"]
+    for r in rows:  # a full rep reached the target, and every rep moved through a real range
+        if r["full"]:
+            assert (
+                (r["peak_deg"] >= r["target_deg"])
+                if r["from_deg"] < r["peak_deg"]
+                else (r["peak_deg"] <= r["target_deg"])
+            )
+        assert r["rom_deg"] >= 15 and r["start_s"] < r["end_s"] and r["verdict"]
+        assert r["angle"].split()[0] in ("left", "right") or r["angle"].startswith("trunk")

@@ -14,7 +14,7 @@ from formcheck.exercises.base import Criterion, Exercise
 from formcheck.landmarks import Landmark as L
 from formcheck.landmarks import Pose
 from formcheck.values import FrameResult
-from tests.factory import side_pose
+from tests.factory import marching_pose, side_pose
 
 DT = 1 / 30
 POSE = side_pose()
@@ -36,8 +36,12 @@ def _failing(c: Criterion) -> float:
 def good_angles(ex: Exercise, work: str = "right") -> dict[str, float]:
     """Angles that put ``ex`` in position with every criterion passing and ``work`` as the working side."""
     angles: dict[str, float] = {}
+    other = "left" if work == "right" else "right"
     for c in (*ex.position, *ex.criteria):
         angles[c.resolve(work)] = _passing(c)
+    for c in ex.position:  # the other leg's set-up holds whichever side reads as working (both legs at rest)
+        if "{other}" in c.angle:
+            angles.setdefault(c.resolve(other), _passing(c))
     if ex.side_rule is not None:
         other = "left" if work == "right" else "right"
         wa, oa = ex.side_rule.angle.format(side=work), ex.side_rule.angle.format(side=other)
@@ -50,13 +54,12 @@ def good_angles(ex: Exercise, work: str = "right") -> dict[str, float]:
 
 
 def _rest(ex: Exercise) -> float:
-    r = ex.reps
-    return r.rest_at - 15 if r.direction == "up" else r.rest_at + 15
+    return ex.reps.rest
 
 
 def _active(ex: Exercise) -> float:
     r = ex.reps
-    return r.active_at + 15 if r.direction == "up" else r.active_at - 15
+    return r.target + 15 if r.direction == "up" else r.target - 15
 
 
 def frame(t: float, angles: dict[str, float], pose: Pose | None = POSE, view: str = "side") -> FrameResult:
@@ -224,7 +227,7 @@ def test_partial_reps_do_not_count_and_dropouts_do_not_break_a_rep(key):
     sig = ex.reps.signal.format(work="right", other="left")
     rest, active, partial = good_angles(ex), good_angles(ex), good_angles(ex)
     active[sig] = _active(ex)
-    partial[sig] = (ex.reps.active_at + ex.reps.rest_at) / 2  # half-way: between the thresholds
+    partial[sig] = (ex.reps.target + ex.reps.rest) / 2  # half-way: a rep attempt short of the target
     top = max(1.0, ex.prescription.hold_s + 0.2)
     run(
         s,
@@ -238,19 +241,20 @@ def test_partial_reps_do_not_count_and_dropouts_do_not_break_a_rep(key):
             (1.0, rest),
         ],
     )  # a good rep with a dropout at the top
-    assert sum(s.report().reps.values()) == 1, s.report().reps
+    report = s.report()
+    assert sum(report.reps.values()) == 1, report.reps
+    assert sum(report.partial_reps.values()) == 1, report.partial_reps
+    assert [r.full for r in report.rep_details] == [False, True]
+    assert report.verdicts[0].startswith("partial: ") and "aim for" in report.verdicts[0]
 
 
 def test_step_pose_drives_the_same_state_machine_from_bare_poses():
     s = ExerciseSession(get("standing_march"))
     t = 0.0
-    for knee_up, seconds in ((0.0, 1.0), (100.0, 1.0), (0.0, 1.0), (100.0, 1.0), (0.0, 1.0)):
-        for _ in range(int(seconds / DT)):
-            pose = side_pose(hip_flexion_deg=knee_up, knee_deg=90.0 if knee_up else 180.0, t=t)
-            fb = s.step_pose(pose, t)
-            t += DT
-    assert fb.level == "ok"
-    assert s.report().reps == {"left": 2, "right": 2}  # the factory's side_pose moves both legs together
+    while t < 2 * 2.0 + 0.5:  # two marching periods: each leg lifts twice
+        fb = s.step_pose(marching_pose(t), t)
+        t += DT
+    assert fb.cue and s.report().reps == {"left": 2, "right": 2}
     assert s.step_pose(None, t).cue == MSG_TRACKING_LOST
     assert ExerciseSession(get("bridge")).step_pose(None, 0.0).cue == MSG_NO_PERSON  # nobody seen yet
 

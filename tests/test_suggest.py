@@ -15,7 +15,7 @@ def reps_of(key: str, n: int) -> list[FrameResult]:
 def test_the_exercise_being_done_scores_best():
     ranked = suggest_exercise(reps_of("bridge", 4))
     assert ranked[0].exercise == "bridge" and ranked[0].confident
-    assert ranked[0].activity == 1.0 and ranked[0].quality > 0.3  # the instant jumps read as jerks: not all ok
+    assert 0.3 < ranked[0].activity < 0.7 and ranked[0].quality > 0.3  # about half the time is spent in reps
     assert ranked[0].score > ranked[1].score + 0.2
     assert [s.score for s in ranked] == sorted((s.score for s in ranked), reverse=True)
 

@@ -54,7 +54,7 @@ def angle_traces(results: Sequence[FrameResult], exercise: Exercise) -> list[Tra
                 if side
                 else f"rep: {spec.signal.replace('{work}_', '').replace('_', ' ')}"
             )
-            traces.append(Trace(name, t, values, [("counts at", spec.active_at), ("back at rest", spec.rest_at)]))
+            traces.append(Trace(name, t, values, [("full rep at", spec.target)]))
     return traces
 
 

@@ -15,6 +15,7 @@ from formcheck.errors import FormcheckError
 from formcheck.values import FrameResult, Summary
 
 if TYPE_CHECKING:
+    from formcheck.app.evaluate import Totals
     from formcheck.checking.session import ExerciseSession
 
 LOG = logging.getLogger("formcheck")
@@ -80,13 +81,15 @@ def print_report(r: Report, out: TextIO) -> None:
     out.write(f"\nExercise: {r.exercise} ({r.prescription})\n")
     out.write(f"  judged frames:       {r.frames_judged} of {r.frames_total}\n")
     if r.reps:
-        out.write("  reps:                " + ", ".join(f"{k} {v}" for k, v in r.reps.items()) + "\n")
+        out.write("  full reps:           " + ", ".join(f"{k} {v}" for k, v in r.reps.items()) + "\n")
+        if any(r.partial_reps.values()):
+            out.write("  partial reps:        " + ", ".join(f"{k} {v}" for k, v in r.partial_reps.items()) + "\n")
         for row in r.rep_table():
             rom = f", range {row['rom_deg']:.0f} deg" if row["rom_deg"] is not None else ""
             out.write(
                 f"    rep {row['rep']:2d}: {row['side']:5s} at {row['start_s']:6.2f} s, top "
-                f"{row['time_at_top_s']:4.1f} s, peak {row['peak_deg']} deg (counts at {row['target_deg']:.0f})"
-                f"{rom}{' (held)' if row['held'] else ''}{'; ' + row['faults'] if row['faults'] else ''}\n"
+                f"{row['time_at_top_s']:4.1f} s, {row['angle']} peak {row['peak_deg']} deg{rom}: {row['verdict']}"
+                f"{'; ' + row['faults'] if row['faults'] else ''}\n"
             )
         if r.symmetry is not None:
             out.write(f"  left/right symmetry: {r.symmetry:.0%}\n")
@@ -143,13 +146,12 @@ def cmd_analyse(args: argparse.Namespace) -> int:
 def _suggested_session(results: list[FrameResult]) -> ExerciseSession | None:
     """``--exercise auto``: check the recording as the exercise it most looks like, or say it can't tell."""
     from formcheck.app.recording import apply_session
-    from formcheck.checking.suggest import suggest_exercise
+    from formcheck.checking.suggest import not_recognised, suggest_exercise
     from formcheck.exercises import REGISTRY
 
     ranked = suggest_exercise(results)
     if not ranked or not ranked[0].confident:
-        closest = ", ".join(s.exercise for s in ranked[:3] if s.score > 0) or "none"
-        print(f"\nExercise: can't tell which exercise this is (closest: {closest}); pass --exercise NAME")
+        print(f"\nExercise: {not_recognised(ranked)} (--exercise NAME)")
         return None
     best = ranked[0]
     print(f"\nExercise: looks like {REGISTRY[best.exercise].name} (match {best.score:.0%})")
@@ -157,45 +159,93 @@ def _suggested_session(results: list[FrameResult]) -> ExerciseSession | None:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from formcheck.app.evaluate import evaluate_clip, load, totals
+    from formcheck.app.evaluate import EvaluationError, by_split, evaluate_all, load, to_json
 
-    media = Path(args.media)
-    results = []
-    print(f"{'clip':58s} {'exercise':20s} {'true':>14s} {'predicted':>14s} {'hold err':>9s} {'angle err':>10s}")
-    for clip in load(Path(args.ground_truth)):
-        r = evaluate_clip(clip, media, args.model)
-        results.append(r)
+    clips = load(Path(args.ground_truth))
+    if args.split:
+        clips = [c for c in clips if c.split == args.split]
+        if not clips:
+            raise EvaluationError(f"{args.ground_truth}: no clip in split {args.split!r}")
+    if args.json:
+        _check_writable(Path(args.json))
+    results = evaluate_all(clips, Path(args.media), args.model, args.jobs)
+    print(
+        f"{'clip':50s} {'split':8s} {'exercise':18s} {'true':>10s} {'found':>10s} {'partial':>8s} {'hold err':>9s} "
+        f"{'angle err':>10s} {'suggested':>18s}"
+    )
+    for r in results:
         fmt = lambda d: ",".join(f"{k[0]}{v}" for k, v in d.items()) or "-"  # noqa: E731
         hold = ",".join(f"{e:.1f}s" for e in r.hold_errors_s.values()) or "-"
         ang = ",".join(f"{e:.0f}" for e in r.angle_errors_deg) or "-"
+        sug = "-" if r.suggested is None else f"{r.suggested}{'' if r.suggestion_ok else ' (x)'}"
         print(
-            f"{r.file[:58]:58s} {r.exercise:20s} {fmt(r.true_reps):>14s} {fmt(r.predicted_reps):>14s} {hold:>9s}"
-            f" {ang:>10s}"
+            f"{r.file[:50]:50s} {r.split:8s} {r.exercise or 'none':18s} {fmt(r.true_reps):>10s} "
+            f"{fmt(r.predicted_reps):>10s} {fmt(r.partial_reps):>8s} {hold:>9s} {ang:>10s} {sug:>18s}"
         )
-    t = totals(results)
-    print(
-        f"\nTotal: {t.clips} clips, {t.count_items} counts: exact {t.exact_rate:.0%}, OBO {t.obo:.0%}, "
-        f"MAE {t.mae:.3f}, max hold error {t.max_hold_error_s:.1f} s; {t.angle_items} marked angles: median error "
-        f"{t.median_angle_error_deg:.1f} deg, max {t.max_angle_error_deg:.1f} deg"
-    )
-    failures = []
-    if t.obo < args.min_obo:
-        failures.append(f"OBO {t.obo:.0%} < {args.min_obo:.0%}")
-    if t.exact_rate < args.min_exact:
-        failures.append(f"exact {t.exact_rate:.0%} < {args.min_exact:.0%}")
-    if t.mae > args.max_mae:
-        failures.append(f"MAE {t.mae:.3f} > {args.max_mae:.3f}")
-    if t.max_hold_error_s > args.max_hold_error:
-        failures.append(f"hold error {t.max_hold_error_s:.1f} s > {args.max_hold_error:.1f} s")
-    if t.median_angle_error_deg > args.max_median_angle_error:
-        failures.append(
-            f"median angle error {t.median_angle_error_deg:.1f} deg > {args.max_median_angle_error:.1f} deg"
+    parts = by_split(results)
+    for name, t in parts.items():
+        print(
+            f"\n{name.capitalize()}: {t.clips} clips, {t.count_items} counts: exact {t.exact_rate:.0%}, "
+            f"OBO {t.obo:.0%}, MAE {t.mae:.3f}, max hold error {t.max_hold_error_s:.1f} s; "
+            f"{t.angle_items} marked angles: median error {t.median_angle_error_deg:.1f} deg, "
+            f"max {t.max_angle_error_deg:.1f} deg; suggestion right on {t.suggest_accuracy:.0%} of "
+            f"{t.suggest_items} recordings"
         )
-    if t.max_angle_error_deg > args.max_angle_error:
-        failures.append(f"angle error {t.max_angle_error_deg:.1f} deg > {args.max_angle_error:.1f} deg")
+    if args.json:
+        _write_text(Path(args.json), to_json(results))
+    failures = _below_thresholds(parts["all"], args)
     for f in failures:
         print(f"BELOW THRESHOLD: {f}", file=sys.stderr)
     return 3 if failures else 0
+
+
+def _below_thresholds(t: Totals, args: argparse.Namespace) -> list[str]:
+    checks = [
+        (t.obo < args.min_obo, f"OBO {t.obo:.0%} < {args.min_obo:.0%}"),
+        (t.exact_rate < args.min_exact, f"exact {t.exact_rate:.0%} < {args.min_exact:.0%}"),
+        (t.mae > args.max_mae, f"MAE {t.mae:.3f} > {args.max_mae:.3f}"),
+        (t.max_hold_error_s > args.max_hold_error, f"hold error {t.max_hold_error_s:.1f} s > {args.max_hold_error} s"),
+        (
+            t.median_angle_error_deg > args.max_median_angle_error,
+            f"median angle error {t.median_angle_error_deg:.1f} deg > {args.max_median_angle_error} deg",
+        ),
+        (
+            t.max_angle_error_deg > args.max_angle_error,
+            f"angle error {t.max_angle_error_deg:.1f} deg > {args.max_angle_error} deg",
+        ),
+        (
+            t.suggest_accuracy < args.min_suggest_accuracy,
+            f"suggestion accuracy {t.suggest_accuracy:.0%} < {args.min_suggest_accuracy:.0%}",
+        ),
+    ]
+    return [msg for failed, msg in checks if failed]
+
+
+def _check_writable(path: Path) -> None:
+    if path.is_dir() or not path.parent.is_dir():
+        raise FormcheckError(f"{path}: cannot write there (a folder, or its folder does not exist)")
+
+
+def _write_text(path: Path, text: str) -> None:
+    try:
+        path.write_text(text)
+    except OSError as exc:
+        raise FormcheckError(f"{path}: could not be written ({exc.strerror or exc})") from None
+    LOG.info("wrote %s", path)
+
+
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be a fraction in [0, 1], got {text}")
+    return value
+
+
+def _non_negative(text: str) -> float:
+    value = float(text)
+    if not value >= 0.0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
+    return value
 
 
 def _exercise_keys() -> list[str]:
@@ -235,18 +285,30 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder holding the clips (default: ../shared/media)",
     )
     e.add_argument("--model", choices=("full", "lite"), default="full")
-    e.add_argument("--min-obo", type=float, default=0.0, help="fail below this off-by-one accuracy (0-1)")
-    e.add_argument("--min-exact", type=float, default=0.0, help="fail below this exact-count rate (0-1)")
-    e.add_argument("--max-mae", type=float, default=float("inf"), help="fail above this relative MAE")
-    e.add_argument("--max-hold-error", type=float, default=float("inf"), help="fail above this hold error (s)")
+    e.add_argument("--split", choices=("tune", "heldout", "negative"), help="score only the clips of this split")
+    e.add_argument("--json", help="write per-clip and total figures as JSON")
+    e.add_argument("--jobs", type=int, default=None, help="clips analysed at once (default: every core)")
+    e.add_argument("--min-obo", type=_fraction, default=0.0, help="fail below this off-by-one accuracy (0-1)")
+    e.add_argument("--min-exact", type=_fraction, default=0.0, help="fail below this exact-count rate (0-1)")
+    e.add_argument("--max-mae", type=_non_negative, default=math.inf, help="fail above this relative MAE")
+    e.add_argument("--max-hold-error", type=_non_negative, default=math.inf, help="fail above this hold error (s)")
     e.add_argument(
-        "--max-angle-error", type=float, default=float("inf"), help="fail above this worst joint-angle error (degrees)"
+        "--max-angle-error",
+        type=_non_negative,
+        default=math.inf,
+        help="fail above this worst joint-angle error (degrees)",
     )
     e.add_argument(
         "--max-median-angle-error",
-        type=float,
-        default=float("inf"),
+        type=_non_negative,
+        default=math.inf,
         help="fail above this median joint-angle error (degrees)",
+    )
+    e.add_argument(
+        "--min-suggest-accuracy",
+        type=_fraction,
+        default=0.0,
+        help="fail below this share of recordings whose exercise --exercise auto gets right (0-1)",
     )
     e.set_defaults(func=cmd_evaluate)
     return parser

@@ -1,9 +1,21 @@
-"""Accuracy against ground truth: ``formcheck evaluate GROUND_TRUTH [--media DIR] [thresholds]``.
+"""Accuracy against hand-marked ground truth: ``formcheck evaluate GROUND_TRUTH [--media DIR] [thresholds]``.
 
-Metrics (per clip and in total): exact-count rate, off-by-one accuracy (OBO: |predicted - true| <= 1), mean absolute
-count error relative to the true count (MAE, as RepCount defines it: mean of |predicted - true| / true), and hold-time
-error in seconds (longest hold per side vs the time a person watching measured), and joint-angle error in degrees
-against hand-marked frames (median and max; an angle formcheck could not measure counts as infinitely wrong).
+The truth file's schema is described in its own ``_schema`` (``tests/data/ground_truth.json``). Metrics, per clip,
+per split (``tune`` / ``heldout`` / ``negative``) and in total:
+
+- counts: a rep is every repetition formcheck detected, full or partial (the truth counts repetitions a person
+  watching sees done); exact-count rate, off-by-one accuracy (OBO: ``|predicted - true| <= 1``) and the mean
+  relative count error (MAE: ``|predicted - true| / max(true, 1)``, so a true zero counts too);
+- hold error in seconds: hold exercises, the longest hold per side against the time a person timed; rep exercises
+  with a prescribed hold, the longest time at the top of a rep per side against the marked one;
+- joint-angle error in degrees against hand-marked frames (median and max; an angle formcheck could not measure
+  counts as infinitely wrong);
+- suggestion: on recordings (not stills), whether ``--exercise auto`` picks the marked exercise, or says it cannot
+  tell / it is not an exercise formcheck checks when the truth is ``"none"``.
+
+A truth file that cannot be scored (bad JSON, no clips, nothing to score, a negative / fractional / NaN / text
+count, a degenerate or NaN angle mark, an unknown exercise, a missing clip) is an ``EvaluationError`` with one
+message: never a traceback and never a vacuous pass.
 """
 
 from __future__ import annotations
@@ -11,31 +23,80 @@ from __future__ import annotations
 import json
 import logging
 import math
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from formcheck.app.recording import analyse_recording
+from formcheck.app.recording import analyse_recording, apply_session
 from formcheck.checking.report import Report
-from formcheck.checking.session import ExerciseSession
-from formcheck.exercises import get
+from formcheck.checking.suggest import suggest_exercise
+from formcheck.errors import FormcheckError
+from formcheck.exercises import REGISTRY
+from formcheck.media.video import IMAGE_SUFFIXES
 from formcheck.pose.angles import joint_angle
 from formcheck.pose.estimator import Variant
 from formcheck.values import FrameResult
 
 LOG = logging.getLogger(__name__)
+SPLITS = ("tune", "heldout", "negative")
+SIDES = ("left", "right", "both")
+
+
+class EvaluationError(FormcheckError):
+    """The ground truth (or the media it names) cannot be scored; the message says what and where."""
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A joint marked by hand: three pixel points, vertex in the middle, at time ``t``."""
+
+    t: float
+    angle: str
+    points: tuple[tuple[float, float], tuple[float, float], tuple[float, float]]
+
+    @property
+    def degrees(self) -> float:
+        a, b, c = (np.asarray(p, dtype=float) for p in self.points)
+        return joint_angle(a, b, c)
+
+
+@dataclass(frozen=True)
+class Clip:
+    file: str
+    exercise: str | None  # None: a movement formcheck does not check
+    split: str
+    reps: dict[str, int] | None = None
+    hold_s: dict[str, float] = field(default_factory=dict)
+    top_hold_s: dict[str, float] = field(default_factory=dict)
+    marks: tuple[Mark, ...] = ()
+
+    @property
+    def is_image(self) -> bool:
+        return Path(self.file).suffix.lower() in IMAGE_SUFFIXES
+
+    @property
+    def scorable(self) -> bool:
+        return bool(self.reps or self.hold_s or self.top_hold_s or self.marks) or not self.is_image
 
 
 @dataclass
 class ClipResult:
     file: str
-    exercise: str
+    exercise: str | None
+    split: str = "tune"
     true_reps: dict[str, int] = field(default_factory=dict)
-    predicted_reps: dict[str, int] = field(default_factory=dict)
+    predicted_reps: dict[str, int] = field(default_factory=dict)  # full + partial
+    full_reps: dict[str, int] = field(default_factory=dict)
+    partial_reps: dict[str, int] = field(default_factory=dict)
     hold_errors_s: dict[str, float] = field(default_factory=dict)
     angle_errors_deg: list[float] = field(default_factory=list)
+    suggested: str | None = None  # the exercise --exercise auto picks, "none" when it cannot tell
+    suggestion_ok: bool | None = None  # None: not scored (a still image)
 
     @property
     def count_pairs(self) -> list[tuple[int, int]]:
@@ -53,55 +114,186 @@ class Totals:
     angle_items: int = 0
     median_angle_error_deg: float = 0.0
     max_angle_error_deg: float = 0.0
+    suggest_items: int = 0
+    suggest_accuracy: float = 1.0
 
 
-def evaluate_clip(
-    clip: dict,
-    media: Path,
-    model: Variant = "full",
-    run: Callable[[Path, ExerciseSession], list[FrameResult] | None] | None = None,
-) -> ClipResult:
-    session = ExerciseSession(get(clip["exercise"]))
-    path = media / clip["file"]
-    if run is None:
-        frames, _ = analyse_recording(path, model, session=session)
-    else:
-        frames = run(path, session) or []
-    report = session.report()
-    result = ClipResult(clip["file"], clip["exercise"], dict(clip.get("reps", {})), dict(report.reps))
-    for side, true in clip.get("hold_s", {}).items():
-        result.hold_errors_s[side] = abs(_longest_hold(report, side) - float(true))
-    for mark in clip.get("angles", []):
-        result.angle_errors_deg.append(_angle_error(mark, frames))
+# ---- reading the truth ---------------------------------------------------------------------------------------------
+def _fail(where: str, what: str) -> EvaluationError:
+    return EvaluationError(f"{where}: {what}")
+
+
+def _count(where: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _fail(where, f"a count must be a whole number >= 0, got {value!r}")
+    return value
+
+
+def _seconds(where: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+        raise _fail(where, f"a time must be a number of seconds >= 0, got {value!r}")
+    return float(value)
+
+
+def _per_side(where: str, value: Any, read: Callable[[str, Any], Any]) -> dict[str, Any]:
+    if not isinstance(value, dict) or not value:
+        raise _fail(where, f"expected an object of sides {SIDES}, got {value!r}")
+    out = {}
+    for side, v in value.items():
+        if side not in SIDES:
+            raise _fail(where, f"side must be one of {SIDES}, got {side!r}")
+        out[side] = read(f"{where}.{side}", v)
+    return out
+
+
+def _mark(where: str, m: Any) -> Mark:
+    if not isinstance(m, dict) or not isinstance(m.get("angle"), str):
+        raise _fail(where, "an angle mark needs 'angle' (a name), 't' (seconds) and 'points' (three [x, y])")
+    t = _seconds(f"{where}.t", m.get("t"))
+    pts: Any = m.get("points")
+    if not _three_points(pts):
+        raise _fail(where, f"'points' must be three [x, y] pairs of finite numbers, got {pts!r}")
+    a, b, c = (tuple(float(v) for v in p) for p in pts)
+    if b in (a, c):
+        raise _fail(where, "degenerate angle mark: an end point lies on the vertex")
+    return Mark(t, m["angle"], (a, b, c))  # type: ignore[arg-type]
+
+
+def _three_points(pts: Any) -> bool:
+    if not (isinstance(pts, list) and len(pts) == 3 and all(isinstance(p, list) and len(p) == 2 for p in pts)):
+        return False
+    return all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for p in pts for v in p)
+
+
+def _clip(i: int, raw: Any) -> Clip:
+    where = f"clips[{i}]"
+    if not isinstance(raw, dict) or not isinstance(raw.get("file"), str) or not raw["file"]:
+        raise _fail(where, "each clip needs a 'file' name")
+    where = f"clips[{i}] ({raw['file']})"
+    exercise = raw.get("exercise")
+    if exercise == "none":
+        exercise = None
+    elif exercise not in REGISTRY:
+        raise _fail(where, f"exercise must be one of {sorted(REGISTRY)} or 'none', got {exercise!r}")
+    split = raw.get("split", "tune" if exercise else "negative")
+    if split not in SPLITS:
+        raise _fail(where, f"split must be one of {SPLITS}, got {split!r}")
+    reps = _per_side(f"{where}.reps", raw["reps"], _count) if "reps" in raw else None
+    hold = _per_side(f"{where}.hold_s", raw["hold_s"], _seconds) if "hold_s" in raw else {}
+    top = _per_side(f"{where}.top_hold_s", raw["top_hold_s"], _seconds) if "top_hold_s" in raw else {}
+    marks = raw.get("angles", [])
+    if not isinstance(marks, list):
+        raise _fail(where, "'angles' must be a list of marks")
+    clip = Clip(
+        raw["file"],
+        exercise,
+        split,
+        reps,
+        hold,
+        top,
+        tuple(_mark(f"{where}.angles[{j}]", m) for j, m in enumerate(marks)),
+    )
+    if exercise is None and (reps or hold or top):
+        raise _fail(where, "a clip of a movement formcheck does not check ('none') cannot have counts or holds")
+    return clip
+
+
+def parse(doc: Any) -> list[Clip]:
+    """Validated clips from a parsed truth document."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("clips"), list):
+        raise EvaluationError("the ground truth must be a JSON object with a 'clips' list")
+    clips = [_clip(i, raw) for i, raw in enumerate(doc["clips"])]
+    if not clips:
+        raise EvaluationError("the ground truth lists no clips: there is nothing to score")
+    if not any(c.scorable for c in clips):
+        raise EvaluationError("no clip in the ground truth has anything to score (counts, holds, angles)")
+    return clips
+
+
+def load(path: Path) -> list[Clip]:
+    """Read and validate a ground-truth file; ``EvaluationError`` names what is wrong."""
+    try:
+        text = Path(path).read_text()
+    except OSError as exc:
+        raise EvaluationError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise EvaluationError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    return parse(doc)
+
+
+# ---- scoring one clip ----------------------------------------------------------------------------------------------
+Analyse = Callable[[Path, Variant], list[FrameResult]]
+
+
+def _analyse(path: Path, model: Variant) -> list[FrameResult]:
+    return analyse_recording(path, model)[0]
+
+
+def evaluate_clip(clip: Clip, media: Path, model: Variant = "full", analyse: Analyse = _analyse) -> ClipResult:
+    """Analyse the clip once, check it as its exercise, and ask which exercise it looks like."""
+    path = media / clip.file
+    if not path.is_file():
+        raise EvaluationError(f"{clip.file}: not found in {media} (pass --media DIR)")
+    frames = analyse(path, model)
+    result = ClipResult(clip.file, clip.exercise, clip.split, dict(clip.reps or {}))
+    if clip.exercise is not None:
+        report = apply_session(frames, clip.exercise).report()
+        result.full_reps, result.partial_reps = dict(report.reps), dict(report.partial_reps)
+        result.predicted_reps = {k: report.reps.get(k, 0) + report.partial_reps.get(k, 0) for k in report.reps}
+        for side, true in clip.hold_s.items():
+            result.hold_errors_s[side] = abs(_longest_hold(report, side) - true)
+        for side, true in clip.top_hold_s.items():
+            result.hold_errors_s[side] = abs(report.longest_top_s(side) - true)
+    result.angle_errors_deg = [_angle_error(m, frames) for m in clip.marks]
+    if not clip.is_image:
+        ranked = suggest_exercise(frames)
+        result.suggested = ranked[0].exercise if ranked and ranked[0].confident else "none"
+        result.suggestion_ok = result.suggested == (clip.exercise or "none")
     return result
 
 
-def marked_angle(mark: dict) -> float:
-    """The true angle of a hand-marked joint: three pixel points, vertex in the middle."""
-    a, b, c = (np.asarray(p, dtype=float) for p in mark["points"])
-    return joint_angle(a, b, c)
-
-
-def _angle_error(mark: dict, frames: list[FrameResult]) -> float:
+def _angle_error(mark: Mark, frames: Sequence[FrameResult]) -> float:
     if not frames:
         return math.inf
-    nearest = min(frames, key=lambda f: abs(f.timestamp_s - float(mark["t"])))
-    measured = nearest.angles.get(mark["angle"], math.nan)
-    return abs(measured - marked_angle(mark)) if math.isfinite(measured) else math.inf  # unmeasured = worst
+    nearest = min(frames, key=lambda f: abs(f.timestamp_s - mark.t))
+    measured = nearest.angles.get(mark.angle, math.nan)
+    return abs(measured - mark.degrees) if math.isfinite(measured) else math.inf  # unmeasured = worst
 
 
 def _longest_hold(report: Report, side: str) -> float:
     return max((h.duration_s for h in report.holds if (h.side or "both") == side), default=0.0)
 
 
-def totals(results: list[ClipResult]) -> Totals:
+def evaluate_all(
+    clips: Sequence[Clip], media: Path, model: Variant = "full", jobs: int | None = None
+) -> list[ClipResult]:
+    """Every clip, ``jobs`` at once in worker processes (default: every core; 1 = in this process), in order."""
+    missing = [c.file for c in clips if not (media / c.file).is_file()]
+    if missing:
+        raise EvaluationError(
+            f"{len(missing)} clip(s) not found in {media}: {', '.join(missing[:3])} (pass --media DIR)"
+        )
+    jobs = jobs or os.cpu_count() or 1
+    if jobs < 1:
+        raise ValueError(f"jobs must be >= 1, got {jobs}")
+    if jobs == 1 or len(clips) == 1:
+        return [evaluate_clip(c, media, model) for c in clips]
+    with ProcessPoolExecutor(max_workers=min(jobs, len(clips))) as pool:
+        return list(pool.map(evaluate_clip, clips, [media] * len(clips), [model] * len(clips)))
+
+
+# ---- totals --------------------------------------------------------------------------------------------------------
+def totals(results: Sequence[ClipResult]) -> Totals:
     pairs = [p for r in results for p in r.count_pairs]
     n = len(pairs)
     exact = sum(pred == true for pred, true in pairs) / n if n else 1.0
     obo = sum(abs(pred - true) <= 1 for pred, true in pairs) / n if n else 1.0
-    mae = sum(abs(pred - true) / true for pred, true in pairs if true > 0) / n if n else 0.0
+    mae = sum(abs(pred - true) / max(true, 1) for pred, true in pairs) / n if n else 0.0
     holds = [e for r in results for e in r.hold_errors_s.values()]
     angles = [e for r in results for e in r.angle_errors_deg]
+    judged = [r.suggestion_ok for r in results if r.suggestion_ok is not None]
     return Totals(
         len(results),
         n,
@@ -112,8 +304,29 @@ def totals(results: list[ClipResult]) -> Totals:
         len(angles),
         float(np.median(angles)) if angles else 0.0,
         max(angles, default=0.0),
+        len(judged),
+        sum(judged) / len(judged) if judged else 1.0,
     )
 
 
-def load(path: Path) -> list[dict]:
-    return json.loads(Path(path).read_text())["clips"]
+def by_split(results: Sequence[ClipResult]) -> dict[str, Totals]:
+    """Totals per split present, then ``"all"``."""
+    out = {s: totals([r for r in results if r.split == s]) for s in SPLITS if any(r.split == s for r in results)}
+    out["all"] = totals(results)
+    return out
+
+
+def to_json(results: Sequence[ClipResult]) -> str:
+    """Per-clip and total figures (infinite angle errors, for unmeasured angles, are written as null)."""
+
+    def clean(v: Any) -> Any:
+        if isinstance(v, float) and not math.isfinite(v):
+            return None
+        if isinstance(v, dict):
+            return {k: clean(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [clean(x) for x in v]
+        return v
+
+    doc = {"clips": [asdict(r) for r in results], "totals": {k: asdict(t) for k, t in by_split(results).items()}}
+    return json.dumps(clean(doc), indent=1)

@@ -24,7 +24,7 @@ class Journal:
         if self._session_id is None:
             self._session_id = self.history.start(exercise, "live")
         for event in fb.events:
-            if event in ("rep", "hold_complete"):
+            if event in ("rep", "partial_rep", "hold_complete"):
                 self.history.record(self._session_id, fb.t, event, fb.side)
         for fault in fb.faults:
             if fault not in self._logged_faults:

@@ -1,15 +1,13 @@
-"""State machines that turn per-frame signals into holds and reps. Time comes from frame timestamps.
+"""State machines that turn per-frame signals into holds and leg circles (reps: :mod:`formcheck.checking.reps`).
 
-Both tolerate dropped frames: a NaN signal or a gap leaves the state as it is, and only a failure that lasts longer
-than a grace window ends a hold.
+Time comes from frame timestamps. Both tolerate dropped frames: a NaN signal or a gap leaves the state as it is,
+and only a failure that lasts longer than a grace window ends a hold.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from enum import Enum
-from typing import Literal
+from dataclasses import dataclass
 
 
 @dataclass
@@ -77,133 +75,6 @@ class HoldTimer:
     def close(self) -> list[Hold]:
         self._end()
         return self.finished
-
-
-REST_WINDOW_S = 2.0  # a rep's range of motion is measured from the rest extreme in this long before it
-
-
-class Phase(Enum):
-    ARMING = "arming"  # waiting to see the start position before counting
-    REST = "rest"
-    ACTIVE = "active"
-
-
-@dataclass
-class Rep:
-    side: str | None
-    start_s: float
-    top_s: float  # time spent in the active phase
-    peak: float  # most extreme signal value reached in the active phase
-    held: bool  # active phase lasted at least the prescribed hold
-    end_s: float = math.nan  # back at rest
-    start_value: float = math.nan  # the signal at rest before the rep (its least extreme value there)
-
-    @property
-    def rom(self) -> float:
-        """Range of motion in degrees: from the rest position to the peak (NaN if the rest was not seen)."""
-        return abs(self.peak - self.start_value)
-
-
-@dataclass
-class RepCounter:
-    """Counts reps of one signal with hysteresis, a minimum time per phase and an arming state.
-
-    With ``direction='up'`` a rep is REST (signal <= ``rest_at``) -> ACTIVE (signal >= ``active_at``) -> REST;
-    ``'down'`` mirrors it. Counting starts only after the start position (REST) was held ``min_phase_s`` (arming),
-    a phase switch needs the signal beyond its threshold for ``min_phase_s``, and NaN (not visible) changes nothing.
-    """
-
-    active_at: float
-    rest_at: float
-    direction: Literal["up", "down"] = "up"
-    min_phase_s: float = 0.25
-    hold_s: float = 0.0
-    side: str | None = None
-    phase: Phase = Phase.ARMING
-    reps: list[Rep] = field(default_factory=list)
-    _candidate: Phase | None = None
-    _candidate_since: float = 0.0
-    _active_since: float = 0.0
-    _peak: float = math.nan
-    _rest: list[tuple[float, float]] = field(default_factory=list)  # (t, signal) over the last REST_WINDOW_S at rest
-    _rest_value: float = math.nan  # the rest position the current rep started from
-
-    def __post_init__(self) -> None:
-        if self.direction not in ("up", "down"):
-            raise ValueError(f"direction must be 'up' or 'down', got {self.direction!r}")
-        if (self.active_at <= self.rest_at) if self.direction == "up" else (self.active_at >= self.rest_at):
-            raise ValueError(
-                f"active_at ({self.active_at}) must lie beyond rest_at ({self.rest_at}) in direction {self.direction!r}"
-            )
-        if self.min_phase_s < 0:
-            raise ValueError(f"min_phase_s must be >= 0 seconds, got {self.min_phase_s}")
-
-    def _zone(self, v: float) -> Phase | None:
-        up = self.direction == "up"
-        if (v >= self.active_at) if up else (v <= self.active_at):
-            return Phase.ACTIVE
-        if (v <= self.rest_at) if up else (v >= self.rest_at):
-            return Phase.REST
-        return None  # between thresholds: no change (hysteresis)
-
-    def update(self, value: float, t: float) -> Rep | None:
-        """Advance with the signal at time ``t``; returns the rep when one has just been completed."""
-        if not math.isfinite(value):
-            return None
-        up = self.direction == "up"
-        if self.phase is Phase.ACTIVE:
-            better = value > self._peak if up else value < self._peak
-            if not math.isfinite(self._peak) or better:
-                self._peak = value
-        else:
-            self._rest.append((t, value))
-            while self._rest and t - self._rest[0][0] > REST_WINDOW_S:
-                self._rest.pop(0)
-        zone = self._zone(value)
-        if zone is None:
-            self._candidate = None
-            return None
-        target = Phase.REST if self.phase is Phase.ARMING else zone
-        if (self.phase is Phase.ARMING and zone is not Phase.REST) or target is self.phase:
-            self._candidate = None
-            return None
-        if self._candidate is not target:
-            self._candidate, self._candidate_since = target, t
-        if t - self._candidate_since < self.min_phase_s:
-            return None
-        return self._switch(target, t, value)
-
-    def _switch(self, target: Phase, t: float, value: float) -> Rep | None:
-        previous, self.phase, self._candidate = self.phase, target, None
-        if target is Phase.ACTIVE:
-            self._active_since, self._peak = self._candidate_since, value
-            # where the movement started: the rest extreme just before it (10th percentile: one glitch can't set it)
-            values = sorted((v for _, v in self._rest), reverse=self.direction == "down")
-            self._rest_value = values[len(values) // 10] if values else math.nan
-            self._rest = []
-            return None
-        rest_before = self._rest_value
-        if previous is Phase.ACTIVE:
-            top = self._candidate_since - self._active_since
-            rep = Rep(
-                self.side,
-                self._active_since,
-                top,
-                self._peak,
-                self.hold_s > 0 and top >= self.hold_s,
-                end_s=self._candidate_since,
-                start_value=rest_before,
-            )
-            self.reps.append(rep)
-            return rep
-        return None
-
-    @property
-    def count(self) -> int:
-        return len(self.reps)
-
-    def active_for(self, t: float) -> float:
-        return t - self._active_since if self.phase is Phase.ACTIVE else 0.0
 
 
 class CircleCounter:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from formcheck.checking.sides import SIDES
-from formcheck.exercises.base import Criterion, Exercise
+from formcheck.exercises.base import Criterion, Exercise, resolve_angle
 from formcheck.landmarks import Landmark
 from formcheck.values import CriterionResult, FrameResult
 
@@ -43,6 +43,9 @@ def evaluate(c: Criterion, result: FrameResult, work: str) -> CriterionResult:
     """``c`` on this frame for working side ``work``: passed, failed (with the fix-it message) or not measurable."""
     angle = c.resolve(work)
     v = result.angles.get(angle, math.nan)
+    if not math.isfinite(v) and c.fallback is not None:
+        angle = resolve_angle(c.fallback, work)
+        v = result.angles.get(angle, math.nan)
     if not math.isfinite(v):
         return CriterionResult(c.name, angle, None, c.low, c.high, None, f"Can't see your {c.name} clearly")
     passed = c.check(v)

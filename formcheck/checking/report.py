@@ -6,8 +6,8 @@ import math
 from dataclasses import dataclass, field
 from typing import TypedDict
 
-from formcheck.checking.counters import Hold, Rep
-from formcheck.exercises.base import resolve_angle
+from formcheck.checking.counters import Hold
+from formcheck.checking.reps import Rep
 
 
 class RepRow(TypedDict):
@@ -23,7 +23,8 @@ class RepRow(TypedDict):
     peak_deg: float | None
     rom_deg: float | None
     target_deg: float | None
-    held: bool
+    full: bool
+    verdict: str  # in words: "full, held 5 s", "partial: hips reached 150 deg, aim for 160: ..."
     faults: str
 
 
@@ -42,6 +43,9 @@ class Report:
     rep_signal: str = ""  # the angle a rep is counted on ({work} = the rep's side)
     rep_target: float | None = None  # the angle a rep must reach to count (degrees)
     fault_log: list[tuple[float, str]] = field(default_factory=list)  # (time, message) when each fault began
+    partial_reps: dict[str, int] = field(default_factory=dict)  # reps that fell short of the target, per side
+    verdicts: list[str] = field(default_factory=list)  # one per rep_details entry, in words
+    rep_hold_s: float = 0.0  # the prescribed time at the top of each rep (0 = none)
 
     def rep_table(self) -> list[RepRow]:
         """One row per rep: when, how long at the top, range of motion against the target, and the form faults seen
@@ -56,16 +60,21 @@ class Report:
                     "start_s": round(rep.start_s, 2),
                     "end_s": finite(rep.end_s, 2),
                     "time_at_top_s": round(rep.top_s, 1),
-                    "angle": resolve_angle(self.rep_signal, rep.side or "left") if self.rep_signal else "",
+                    "angle": rep.angle.replace("_", " "),
                     "from_deg": finite(rep.start_value),
                     "peak_deg": finite(rep.peak),
                     "rom_deg": finite(rep.rom),
                     "target_deg": self.rep_target,
-                    "held": rep.held,
+                    "full": rep.full,
+                    "verdict": self.verdicts[i - 1] if i <= len(self.verdicts) else "",
                     "faults": "; ".join(faults),
                 }
             )
         return rows
+
+    def longest_top_s(self, side: str) -> float:
+        """The longest time at the top of a rep on ``side`` ("both" for exercises without sides), seconds."""
+        return max((r.top_s for r in self.rep_details if (r.side or "both") == side), default=0.0)
 
     @property
     def symmetry(self) -> float | None:

@@ -26,6 +26,10 @@ class SafetyWatch:
         self._history: deque[tuple[float, float]] = deque()
         self._active: set[str] = set()
 
+    def reset(self) -> None:
+        """Forget the recent signal (a camera cut or a gap): speeds are never measured across one."""
+        self._history.clear()
+
     def update(self, value: float, t: float) -> list[str]:
         ex = self.exercise
         if not math.isfinite(value):

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import math
 
-from formcheck.checking.counters import CircleCounter, HoldTimer, RepCounter
+from formcheck.checking.continuity import ContinuityWatch
+from formcheck.checking.counters import CircleCounter, HoldTimer
 from formcheck.checking.criteria import blocker, evaluate
 from formcheck.checking.report import Report, holds_by_side
+from formcheck.checking.reps import EDGE_S, Rep, RepDetector, verdict
 from formcheck.checking.safety import SafetyWatch
 from formcheck.checking.sides import SIDES, SideTracker
 from formcheck.exercises.base import Exercise, resolve_angle
@@ -19,11 +21,16 @@ from formcheck.landmarks import Landmark, Pose
 from formcheck.pose.measure import frame_result
 from formcheck.values import Feedback, FrameResult, Level
 
+NOTE_S = 2.5  # a rep's verdict stays the cue this long (frame time), so the page shows it
+
 
 def progress_line(fb: Feedback, sets: int) -> str:
     """The set being done against the prescription, e.g. "right leg 2/3 - 18 s / 30 s" or "reps: left 4, right 3"."""
     if fb.reps:
-        return "reps: " + ", ".join(f"{k} {v}" for k, v in fb.reps.items())
+        partial = sum(fb.partial_reps.values())
+        return (
+            "reps: " + ", ".join(f"{k} {v}" for k, v in fb.reps.items()) + (f" (+{partial} partial)" if partial else "")
+        )
     if not fb.hold_target_s:
         return ""
     done = fb.holds_done.get(fb.side or "both", 0)
@@ -37,19 +44,15 @@ class ExerciseSession:
         self.exercise = exercise
         p = exercise.prescription
         self.hold = HoldTimer(p.hold_s) if p.hold_s > 0 else None
-        self.counters: dict[str, RepCounter] = {}
+        self.counters: dict[str, RepDetector] = {}
         if exercise.reps is not None:
-            r = exercise.reps
-            keys = SIDES if r.per_side else ("both",)
-            self.counters = {
-                k: RepCounter(
-                    r.active_at, r.rest_at, r.direction, r.min_phase_s, p.hold_s, side=None if k == "both" else k
-                )
-                for k in keys
-            }
+            keys = SIDES if exercise.reps.per_side else ("both",)
+            self.counters = {k: RepDetector(exercise.reps, p.hold_s, side=None if k == "both" else k) for k in keys}
         self.circles = {s: CircleCounter() for s in SIDES} if exercise.circles else {}
         self.sides = SideTracker(exercise.side_rule)
         self.safety = SafetyWatch(exercise)
+        self.continuity = ContinuityWatch()
+        self._segment_t0: float | None = None  # the recording's start, or the last cut / gap
         self.fault_log: list[tuple[float, str]] = []  # (time, message) when each fault began
         self._logged: set[str] = set()
         self._seen = False  # somebody has been seen: losing them now is "tracking lost"
@@ -57,6 +60,7 @@ class ExerciseSession:
         self._t0: float | None = None
         self._t = 0.0
         self._was_ok = False
+        self._note: tuple[str, Level, float] | None = None  # a rep's verdict, shown as the cue until a time
 
     # ---- per frame -------------------------------------------------------------------------------------------
     def step_pose(self, pose: Pose | None, t: float) -> Feedback:
@@ -82,10 +86,12 @@ class ExerciseSession:
             self._update_hold(False, t, work, fb)
             return self._finish(fb)
         self._judged += 1
-        self._count(result, work, fb)
+        glitch = self._check_continuity(result, t)
+        if not glitch:
+            self._count(result, work, fb)
         fb.criteria = [evaluate(c, result, work) for c in self.exercise.criteria]
         failing = [c for c in fb.criteria if c.passed is not True]
-        key_angle = result.angles.get(resolve_angle(self.exercise.key_angle, work), math.nan)
+        key_angle = math.nan if glitch else result.angles.get(resolve_angle(self.exercise.key_angle, work), math.nan)
         fb.faults = safety = self.safety.update(key_angle, t)
         ok = not failing and not safety
         self._update_hold(ok, t, work, fb)
@@ -121,15 +127,54 @@ class ExerciseSession:
         """Advance the rep counters (each side, or one for both) or the working leg's circle counter."""
         spec = self.exercise.reps
         if spec is not None:
+            t = result.timestamp_s
+            at_start = self._segment_t0 is not None and t - self._segment_t0 <= EDGE_S
             for key, counter in self.counters.items():
                 side = work if key == "both" else key
-                value = result.angles.get(resolve_angle(spec.signal, side), math.nan)
-                if counter.update(value, result.timestamp_s) is not None:
-                    fb.events.append("rep")
+                counter.angle = resolve_angle(spec.signal, side)
+                rep = counter.update(result.angles.get(counter.angle, math.nan), t, at_start)
+                if rep is not None:
+                    self._rep_done(rep, t, fb)
         if self.circles and result.pose is not None:
             x, y = result.pose.point(Landmark[f"{work.upper()}_ANKLE"])
             if self.circles[work].update(float(x), float(y), result.timestamp_s) is not None:
                 fb.events.append("rep")
+
+    def _check_continuity(self, result: FrameResult, t: float) -> bool:
+        """True for a landmark glitch (the frame is not counted). At a camera cut or a gap the stream starts afresh:
+        no rep or speed is measured across it."""
+        assert result.pose is not None
+        if self._segment_t0 is None:
+            self._segment_t0 = self._t0
+        state = self.continuity.update(result.pose, t)
+        if state == "break":
+            self._segment_t0 = t
+            for counter in self.counters.values():
+                counter.reset()
+            self.safety.reset()
+        return state == "glitch"
+
+    def _cross_talk(self, rep: Rep, side: str) -> bool:
+        """A rep on one leg that lies inside a larger rep of the other leg (started before it, still up when this one
+        is back down) is that leg's movement read on this side (legs crossing, occlusion): an alternating exercise
+        starts the next leg as the last comes down. Both legs moving together (a double-leg raise) both count."""
+        other = self.counters.get("left" if side == "right" else "right")
+        since = other.active_since if other is not None else None
+        if other is None or since is None or since > rep.start_s:
+            return False
+        return other.active_range() >= rep.rom and other.still_up()
+
+    def _rep_done(self, rep: Rep, t: float, fb: Feedback) -> None:
+        """A rep has just ended: its event, and its verdict in words as the cue for the next ``NOTE_S``."""
+        assert self.exercise.reps is not None
+        if rep.side is not None and self._cross_talk(rep, rep.side):
+            self.counters[rep.side].discard(rep)
+            return
+        fb.events.append("rep" if rep.full else "partial_rep")
+        words = verdict(rep, self.exercise.reps, self.exercise.prescription.hold_s)
+        who = f"{rep.side} " if rep.side else ""
+        level: Level = "ok" if rep.full and (rep.held or not self.exercise.prescription.hold_s) else "fix"
+        self._note = (f"{who}rep {words}".capitalize(), level, t + NOTE_S)
 
     def _circle_counts(self) -> dict[str, int]:
         return {f"{s} {d}": getattr(c, d) for s, c in self.circles.items() for d in ("clockwise", "counterclockwise")}
@@ -152,7 +197,11 @@ class ExerciseSession:
         if self.hold is not None:
             fb.holds_done = holds_by_side([h for h in self.hold.holds if h.completed])
         if self.counters:
-            fb.reps = {k: c.count for k, c in self.counters.items()}
+            counts = {k: c.counts() for k, c in self.counters.items()}
+            fb.reps = {k: full for k, (full, _) in counts.items()}
+            fb.partial_reps = {k: partial for k, (_, partial) in counts.items()}
+        if self._note is not None and fb.t <= self._note[2] and fb.level in ("ok", "info") and fb.in_position:
+            fb.cue, fb.level = self._note[0], self._note[1]
         if self.circles:
             fb.reps = self._circle_counts()
         return fb
@@ -160,20 +209,24 @@ class ExerciseSession:
     # ---- session ---------------------------------------------------------------------------------------------
     def report(self) -> Report:
         holds = [] if self.hold is None else self.hold.holds
-        reps = [r for c in self.counters.values() for r in c.reps]
+        reps = sorted((r for c in self.counters.values() for r in c.all_reps()), key=lambda r: r.start_s)
         spec = self.exercise.reps
+        hold_s = self.exercise.prescription.hold_s
         return Report(
             self.exercise.key,
             self.exercise.prescription.text,
             (self._t - self._t0) if self._t0 is not None else 0.0,
-            {k: c.count for k, c in self.counters.items()} | self._circle_counts(),
-            sorted(reps, key=lambda r: r.start_s),
+            {k: c.counts()[0] for k, c in self.counters.items()} | self._circle_counts(),
+            reps,
             [h for h in holds if h.duration_s > 0],
             holds_by_side([h for h in holds if h.completed]),
             dict(self.safety.counts),
             self._judged,
             self._frames,
             spec.signal if spec else "",
-            spec.active_at if spec else None,
+            spec.target if spec else None,
             list(self.fault_log),
+            {k: c.counts()[1] for k, c in self.counters.items()},
+            [verdict(r, spec, hold_s) for r in reps] if spec else [],
+            hold_s if spec else 0.0,
         )

@@ -3,9 +3,10 @@ the frames, and the one that finds the most of its own work, done with the best 
 
 Score per exercise, in [0, 1]: ``activity * (0.5 + 0.5 * quality)`` where
 
-- ``activity``: rep / circle exercises: ``min(1, count * REP_PERIOD_S / duration)`` (one rep per ``REP_PERIOD_S``
-  counts as fully active); hold exercises: the share of the recording spent in a hold with good form;
-- ``quality``: the share of judged (in-position) frames where every form rule passed.
+- ``activity``: the share of the time somebody is in view spent doing the exercise: in full reps (each for at most
+  ``REP_MAX_S``), circles (``REP_PERIOD_S`` each), or holds with good form of at least ``MIN_HOLD_S``;
+- ``quality``: the share of in-position frames where every form rule passed; for rep exercises only the frames at
+  the top of a rep count (a bridge's hip line is meant for the top, not for the way down).
 
 A best score under ``MIN_CONFIDENT`` means formcheck cannot tell: the app then asks the person to pick.
 Measured on the real clips (tests/test_real_clips.py): the bridge, knee-to-chest, straight-leg raise, standing
@@ -14,15 +15,29 @@ march and kneeling stretch clips are each recognised as their own exercise.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from formcheck.checking.session import ExerciseSession
 from formcheck.exercises import REGISTRY
 from formcheck.values import FrameResult
 
-REP_PERIOD_S = 4.0
+REP_PERIOD_S = 4.0  # one circle counts as this long
+MIN_HOLD_S = 5.0  # a pose kept less than this is passing through, not a hold (the routine's shortest hold is 5 s)
+REP_MAX_S = 12.0  # one rep counts for at most this long (the longest prescribed top hold is 10 s)
 MIN_CONFIDENT = 0.3
+
+
+MSG_NOT_RECOGNISED = (
+    "This does not look like one of the exercises formcheck checks (closest: {closest}). If it is one, pick it "
+    "to get reps, holds and form checks."
+)
+
+
+def not_recognised(ranked: Sequence[Suggestion], name: Callable[[str], str] = str) -> str:
+    """The message for a recording no exercise is confidently recognised in, naming the closest ones."""
+    closest = ", ".join(name(s.exercise) for s in ranked[:3] if s.score > 0) or "none"
+    return MSG_NOT_RECOGNISED.format(closest=closest)
 
 
 @dataclass(frozen=True)
@@ -39,20 +54,29 @@ class Suggestion:
 
 def suggest_exercise(results: Sequence[FrameResult], keys: Sequence[str] | None = None) -> list[Suggestion]:
     """Every exercise (or those in ``keys``) scored on ``results``, best first. Empty results score 0."""
-    duration = results[-1].timestamp_s - results[0].timestamp_s if len(results) > 1 else 0.0
+    present = [r.timestamp_s for r in results if r.pose is not None]
+    duration = present[-1] - present[0] if len(present) > 1 else 0.0
     out = []
     for key in keys or REGISTRY:
         session = ExerciseSession(REGISTRY[key])
-        ok = 0
+        good: list[tuple[float, bool]] = []
         for r in results:
-            ok += session.step(r).level == "ok"
+            fb = session.step(r)
+            if fb.in_position:
+                good.append((fb.t, not fb.faults and all(c.passed for c in fb.criteria)))
         report = session.report()
         if duration <= 0:
             activity = 0.0
-        elif report.reps:
+        elif REGISTRY[key].circles:
             activity = min(1.0, sum(report.reps.values()) * REP_PERIOD_S / duration)
+        elif report.reps:
+            busy = sum(min(r.end_s - r.start_s, REP_MAX_S) for r in report.rep_details if r.full)
+            activity = min(1.0, busy / duration)
         else:
-            activity = min(1.0, sum(h.duration_s for h in report.holds) / duration)
-        quality = ok / report.frames_judged if report.frames_judged else 0.0
+            activity = min(1.0, sum(h.duration_s for h in report.holds if h.duration_s >= MIN_HOLD_S) / duration)
+        if report.rep_details:  # form is judged where it matters: at the top of each rep
+            tops = [(r.top_start_s, r.top_end_s) for r in report.rep_details]
+            good = [(t, ok) for t, ok in good if any(a <= t <= b for a, b in tops)]
+        quality = sum(ok for _, ok in good) / len(good) if good else 0.0
         out.append(Suggestion(key, round(activity * (0.5 + 0.5 * quality), 3), round(activity, 3), round(quality, 3)))
     return sorted(out, key=lambda s: -s.score)

@@ -27,6 +27,7 @@ class Criterion:
     high: float | None = None
     too_low: str = ""
     too_high: str = ""
+    fallback: str | None = None  # an angle that mirrors ``angle`` (e.g. the other arm), used when it is not seen
 
     def resolve(self, work: str) -> str:
         return resolve_angle(self.angle, work)
@@ -46,17 +47,48 @@ class SideRule:
 
 @dataclass(frozen=True)
 class RepSpec:
-    """Hysteresis on ``signal`` (``{work}`` is replaced per side).
+    """How a repetition shows in one angle, and what the prescription asks of it.
 
-    See :class:`formcheck.checking.counters.RepCounter`.
+    A rep is *detected* as a movement cycle of ``signal`` away from this person's own rest level and back (see
+    :class:`formcheck.checking.reps.RepDetector`): it must leave the rest level by at least ``min_amplitude_deg``.
+    It is then *judged*: a **full** rep reaches ``target`` (degrees, the prescription's top position); anything less
+    is a **partial** rep, reported with ``partial`` (placeholders ``{peak}``, ``{target}``, ``{range}`` and
+    ``{target_range}``, degrees).
+
+    ``rest`` is the prescribed start position's angle (what a typical person shows at rest); together with
+    ``target`` it gives the direction of the movement and, unless ``min_amplitude_deg`` is set, the minimum
+    amplitude: ``AMPLITUDE_SHARE`` of the prescribed range. ``direction="either"`` (a variant may start at either
+    end, e.g. a lying march from flat or from table-top) judges a rep by its range instead: full when it moves at
+    least ``abs(target - rest)`` degrees.
     """
 
     signal: str
-    active_at: float
-    rest_at: float
-    direction: Literal["up", "down"] = "up"
-    min_phase_s: float = 0.25
-    per_side: bool = True  # one counter per side (alternating or one side at a time); False: one counter
+    rest: float
+    target: float
+    per_side: bool = True  # one detector per side (alternating or one side at a time); False: one detector
+    partial: str = "reached {peak:.0f} deg, aim for {target:.0f}"
+    min_amplitude_deg: float | None = None
+    either_direction: bool = False
+    min_phase_s: float = 0.08  # a change must last this long (a landmark glitch does not)
+
+    AMPLITUDE_SHARE = 0.4  # a movement of under 40 % of the prescribed range is not a rep attempt
+
+    def __post_init__(self) -> None:
+        if self.rest == self.target:
+            raise ValueError(f"rest and target must differ, got {self.rest} for both")
+        if self.min_amplitude_deg is not None and self.min_amplitude_deg <= 0:
+            raise ValueError(f"min_amplitude_deg must be > 0 degrees, got {self.min_amplitude_deg}")
+
+    @property
+    def direction(self) -> Literal["up", "down"]:
+        return "up" if self.target > self.rest else "down"
+
+    @property
+    def amplitude(self) -> float:
+        """The smallest excursion from the rest level that counts as a rep (full or partial), degrees."""
+        if self.min_amplitude_deg is not None:
+            return self.min_amplitude_deg
+        return self.AMPLITUDE_SHARE * abs(self.target - self.rest)
 
 
 @dataclass(frozen=True)

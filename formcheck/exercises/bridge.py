@@ -28,6 +28,13 @@ EXERCISE = Exercise(
         ),
     ),
     key_angle="{work}_hip",
-    reps=RepSpec("{work}_hip", active_at=160, rest_at=145, per_side=False, min_phase_s=0.3),
-    notes="Uses the side nearer the camera. A rep = hips up (shoulder-hip-knee >= 160) and back down (<= 145).",
+    reps=RepSpec(
+        "{work}_hip",
+        rest=125,  # lying, knees bent, hips on the floor: shoulder-hip-knee about 120-130
+        target=160,  # hips up until shoulders, hips and knees line up
+        per_side=False,
+        partial="hips reached {peak:.0f} deg, aim for {target:.0f}: lift a little higher",
+    ),
+    notes="Uses the side nearer the camera. A rep = the hips lift and come back down (shoulder-hip-knee rises by at "
+    "least 40 % of the prescribed range from this person's own rest level); full when it reaches 160.",
 )

@@ -16,7 +16,12 @@ EXERCISE = Exercise(
     ),
     key_angle="{work}_knee",
     side_rule=SideRule("{side}_knee", "min"),
-    reps=RepSpec("{other}_knee", active_at=140, rest_at=110, min_phase_s=0.3),
-    notes="A rep of a leg = the opposite leg straightens (knee >= 140) and bends back (<= 110): BlazePose often "
-    "loses the far hip in this pose, while both knees stay visible.",
+    reps=RepSpec(
+        "{other}_knee",
+        rest=90,  # both knees bent, feet down
+        target=140,  # the other leg long along the floor
+        partial="the other leg straightened to {peak:.0f} deg, aim for {target:.0f}: stretch it long on the floor",
+    ),
+    notes="A rep of a leg = the opposite leg straightens and bends back (full when its knee reaches 140): BlazePose "
+    "often loses the far hip in this pose, while both knees stay visible.",
 )

@@ -9,7 +9,11 @@ EXERCISE = Exercise(
     view="side",
     setup="step one foot forward into a lunge, lower the back knee to the mat, side-on to the camera",
     prescription=Prescription(hold_s=30, sets=2, text="hold 30 s, twice per side (formcheck default)"),
-    position=(C("front thigh forward", "{work}_hip_flexion", low=40), C("trunk up", "trunk_vs_vertical", high=45)),
+    position=(
+        C("front thigh forward", "{work}_hip_flexion", low=40),
+        C("trunk up", "trunk_vs_vertical", high=45),
+        C("back knee down", "{other}_knee", high=135),  # the back knee rests on the mat
+    ),
     criteria=(
         C(
             "front knee over ankle",

@@ -23,6 +23,13 @@ EXERCISE = Exercise(
     ),
     key_angle="{work}_hip_flexion",
     side_rule=SideRule("{side}_hip_flexion", "min"),
-    reps=RepSpec("{work}_hip_flexion", active_at=40, rest_at=70, direction="down", min_phase_s=0.3),
-    notes="A rep of a leg = its hip flexion drops to <= 40 (leg lowered) and returns to >= 70 (table-top).",
+    reps=RepSpec(
+        "{work}_hip_flexion",
+        rest=90,  # table-top: thigh vertical
+        target=40,  # the leg lowered towards the floor
+        either_direction=True,  # the variant from flat (legs down, lift to table-top) moves the other way
+        partial="the leg moved {range:.0f} deg, aim for {target_range:.0f}: move it further, with control",
+    ),
+    notes="A rep of a leg = its hip flexion moves away from where it rests and back: down from table-top, or up "
+    "from flat; full when it moves 50 degrees (table-top 90 to 40).",
 )

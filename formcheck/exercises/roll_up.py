@@ -12,8 +12,15 @@ EXERCISE = Exercise(
     position=(),
     criteria=(C("legs long", "{work}_knee", low=140, too_low="Keep your legs long on the mat"),),
     key_angle="trunk_elevation",
-    reps=RepSpec("trunk_elevation", active_at=55, rest_at=20, per_side=False, min_phase_s=0.3),
+    reps=RepSpec(
+        "trunk_elevation",
+        rest=0,  # lying
+        target=55,  # past half-way up to sitting
+        per_side=False,
+        partial="you came up to {peak:.0f} deg, aim for {target:.0f}: roll all the way up to sitting",
+    ),
     max_speed_deg_s=150.0,
-    notes="A rep = trunk rises >= 55 degrees above horizontal and returns <= 20. Trunk speed above 150 deg/s is "
+    notes="A rep = the trunk rises and rolls back down (full when it reaches 55 degrees above horizontal). Trunk "
+    "speed above 150 deg/s is "
     "flagged as momentum.",
 )

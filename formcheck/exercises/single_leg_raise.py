@@ -21,7 +21,14 @@ EXERCISE = Exercise(
     ),
     key_angle="{work}_leg_elevation",
     side_rule=SideRule("{side}_leg_elevation", "max"),
-    reps=RepSpec("{work}_leg_elevation", active_at=55, rest_at=25, min_phase_s=0.3),
-    notes="A rep = ankle raised >= 55 degrees above the hip's horizontal and lowered <= 25; reps whose top lasted "
-    "the prescribed 5 s are reported as held.",
+    reps=RepSpec(
+        "{work}_leg_elevation",
+        rest=0,  # the straight leg on the floor
+        # the height of the bent knee: a thigh at 45 deg puts the knee ~0.7 thigh lengths up; a straight leg (two
+        # thigh lengths) reaches that height at asin(0.35) = 20 deg: 25 leaves a margin
+        target=25,
+        partial="the leg reached {peak:.0f} deg, aim for {target:.0f} (the height of your bent knee): lift it higher",
+    ),
+    notes="A rep = the straight leg raised and lowered (full when the ankle reaches 25 degrees above the hip's "
+    "horizontal); the time at the top is the rep's hold, against the prescribed 5 s.",
 )

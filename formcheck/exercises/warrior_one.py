@@ -9,7 +9,11 @@ EXERCISE = Exercise(
     view="any",
     setup="step into a long stance, back foot angled, front knee bent, arms up",
     prescription=Prescription(hold_s=30, sets=2, text="hold 30 s, twice per side (formcheck default)"),
-    position=(C("front thigh forward", "{work}_hip_flexion", low=35), C("standing", "trunk_vs_vertical", high=35)),
+    position=(
+        C("front thigh forward", "{work}_hip_flexion", low=35),
+        C("standing", "trunk_vs_vertical", high=35),
+        C("back leg long", "{other}_knee", low=140),  # a standing lunge, not a kneeling one
+    ),
     criteria=(
         C(
             "front knee",
@@ -29,7 +33,13 @@ EXERCISE = Exercise(
         ),
         C("back leg straight", "{other}_knee", low=155, too_low="Straighten your back leg"),
         C("trunk", "trunk_vs_vertical", high=15, too_high="Lift your chest: trunk upright over the hips"),
-        C("arms overhead", "{work}_shoulder", low=150, too_low="Reach your arms up overhead"),
+        C(
+            "arms overhead",
+            "{work}_shoulder",
+            low=150,
+            too_low="Reach your arms up overhead",
+            fallback="{other}_shoulder",  # the arms move together: the nearer one when the other is hidden
+        ),
     ),
     key_angle="{work}_knee",
     side_rule=SideRule("{side}_hip_flexion", "max"),

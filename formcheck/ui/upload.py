@@ -20,7 +20,7 @@ from formcheck.app import export
 from formcheck.app.charts import angle_traces
 from formcheck.app.history import History, save_report
 from formcheck.app.recording import analyse_recording, apply_session, check_upload, render_annotated
-from formcheck.checking.suggest import suggest_exercise
+from formcheck.checking.suggest import not_recognised, suggest_exercise
 from formcheck.errors import FormcheckError, SettingError
 from formcheck.exercises import REGISTRY
 from formcheck.media.draw import annotate
@@ -116,11 +116,7 @@ elif choice == SUGGEST and summary.frames_with_person:
             "Not right? Pick the exercise above."
         )
     else:
-        guesses = ", ".join(REGISTRY[s.exercise].name for s in state.suggestions[:3] if s.score > 0) or "none"
-        st.warning(
-            f"formcheck can't tell which exercise this is (closest: {guesses}). Pick it above to get reps, "
-            "holds and form checks."
-        )
+        st.warning(not_recognised(state.suggestions, lambda key: REGISTRY[key].name))
 session = apply_session(results, exercise) if exercise else None
 if session is None:
     for r in results:
@@ -152,10 +148,15 @@ if report is not None:
     st.subheader(f"{REGISTRY[report.exercise].name} - {report.prescription}")
     if report.reps:
         st.write(
-            "Reps: "
+            "Full reps (reached the prescription's target): "
             + ", ".join(f"{side} {n}" for side, n in report.reps.items())
             + (f" - left/right symmetry {report.symmetry:.0%}" if report.symmetry is not None else "")
         )
+        if any(report.partial_reps.values()):
+            st.write(
+                "Partial reps (short of the target): "
+                + ", ".join(f"{side} {n}" for side, n in report.partial_reps.items())
+            )
         if report.rep_details:
             st.dataframe(report.rep_table(), width="stretch", hide_index=True)
     if report.holds:

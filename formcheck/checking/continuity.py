@@ -1,0 +1,61 @@
+"""Breaks in the stream of judged frames: landmark glitches, camera cuts and gaps with nobody judged.
+
+A person's landmarks move as a body: their median moves well under one body size per second even in a fast movement
+(a knee lift or a roll-up moves part of the body, not the median). Measured on the tune clips: real movement peaks at
+0.6 body diagonals per second; cuts and glitches jump at 1.6-10. A median jump faster than ``MAX_BODY_SPEED`` is
+therefore never a movement:
+
+- if the pose comes back within ``SETTLE_S``, it was a **glitch**: those frames are skipped (``"glitch"``);
+- if it stays away, it was a **cut** (a new camera angle, or the person re-found elsewhere): ``"break"``, and
+  nothing carries across it (a rep under way is dropped, speeds are not measured);
+- no judged frame for ``MAX_GAP_S`` is a ``"break"`` too.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+from formcheck.landmarks import Pose
+
+MAX_BODY_SPEED = 1.2  # body diagonals per second (the box around the landmarks); real movement peaks at ~0.6
+MIN_JUMP = 0.04  # body diagonals: a change smaller than this between two frames is never a break
+SETTLE_S = 0.3  # a jump that has not come back within this long is a cut
+MAX_GAP_S = 1.0  # no judged frame for this long: the next one starts afresh
+Continuity = Literal["ok", "glitch", "break"]
+
+
+def body_size(pose: Pose) -> float:
+    """The diagonal of the box holding the middle 90 % of the landmarks, pixels (robust to one stray landmark)."""
+    lo, hi = np.percentile(pose.xy, 5, axis=0), np.percentile(pose.xy, 95, axis=0)
+    return float(np.linalg.norm(hi - lo))
+
+
+class ContinuityWatch:
+    """``update(pose, t)`` for each judged frame: ``"ok"``, ``"glitch"`` (skip this frame) or ``"break"``."""
+
+    def __init__(self) -> None:
+        self._ref: Pose | None = None  # the last pose that continued the stream
+        self._ref_t = 0.0
+        self._jump_since: float | None = None
+
+    def update(self, pose: Pose, t: float) -> Continuity:
+        ref = self._ref
+        if ref is None or t - self._ref_t > MAX_GAP_S:
+            self._accept(pose, t)
+            return "ok" if ref is None else "break"
+        size = body_size(ref)
+        jump = float(np.median(np.linalg.norm(pose.xy - ref.xy, axis=1))) / size if size > 0 else 0.0
+        if jump <= max(MIN_JUMP, MAX_BODY_SPEED * (t - self._ref_t)):
+            self._accept(pose, t)
+            return "ok"
+        if self._jump_since is None:
+            self._jump_since = t
+        if t - self._jump_since >= SETTLE_S:
+            self._accept(pose, t)
+            return "break"
+        return "glitch"
+
+    def _accept(self, pose: Pose, t: float) -> None:
+        self._ref, self._ref_t, self._jump_since = pose, t, None

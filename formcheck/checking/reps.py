@@ -1,0 +1,263 @@
+"""Detecting repetitions as movement cycles of one angle, then judging each against the prescription.
+
+Detection is relative to this person: the rest level is the signal's own extreme over the last ``REST_WINDOW_S`` at
+rest (its 10th percentile on the rest side, so one landmark glitch cannot set it). A rep starts when the signal leaves
+that level by at least the exercise's minimum amplitude for ``min_phase_s``, and ends when it has come back by at
+least that amplitude and at least half of the way (so a person whose rest level drifts is still followed). Then the
+rep is judged: **full** when its peak reached the prescription's target, **partial** otherwise.
+
+Recording edges (the rule, tested frame by frame in ``tests/test_reps.py``):
+
+- A recording that starts *at or beyond the target* (within ``EDGE_S`` of its first frame, already in position)
+  starts inside a rep: that rep counts when its return is seen (back by the minimum amplitude and out of the top
+  zone, half an amplitude short of the target). One that starts part-way up does not (it cannot be told from
+  getting into position). A camera cut or a gap (:mod:`formcheck.checking.continuity`) starts the stream afresh
+  in the same way: the rep under way across it is dropped.
+- A return that begins in the last frames counts even if the recording ends before it has lasted ``min_phase_s``
+  (``pending()``): its top and its return were seen.
+- Getting into position is never counted: the session feeds a detector only while the person is in position.
+
+The time at the top is the stretch around the peak where the signal stays within ``TOP_BAND_SHARE`` of the rep's
+range (at least ``TOP_BAND_MIN_DEG``) of the peak; for exercises with a prescribed hold it is the rep's hold.
+NaN (not measurable) leaves the state as it is, so dropped frames never break a rep. Time comes from timestamps.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from formcheck.exercises.base import RepSpec
+
+REST_WINDOW_S = 3.0  # the rest level is measured over this long
+EDGE_S = 1.0  # a recording's first judged frame within this of its start may be inside a rep
+TOP_BAND_SHARE = 0.2
+TOP_BAND_MIN_DEG = 4.0  # landmark jitter is ~2-3 deg after smoothing
+HOLD_TOLERANCE_S = 0.05  # a hold of 4.96 s at 30 fps is the prescribed 5 s
+
+
+@dataclass
+class Rep:
+    """One detected repetition. Angles in degrees, times in seconds of the recording."""
+
+    side: str | None
+    start_s: float  # left the rest level (the recording's start for a rep under way)
+    top_start_s: float  # reached the top
+    top_end_s: float  # left the top
+    end_s: float  # back at rest
+    peak: float  # the most extreme angle reached
+    start_value: float  # the rest level before the rep (NaN for a rep under way when the recording began)
+    full: bool  # the peak reached the prescription's target
+    held: bool  # the time at the top reached the prescribed hold (False when none is prescribed)
+    under_way_at_start: bool = False
+    angle: str = ""  # the angle it was measured on, e.g. "right_hip"
+
+    @property
+    def top_s(self) -> float:
+        """Time at the top: the rep's hold."""
+        return self.top_end_s - self.top_start_s
+
+    @property
+    def rom(self) -> float:
+        """Range of motion from the rest level to the peak (NaN if the rest was not seen)."""
+        return abs(self.peak - self.start_value)
+
+
+class RepDetector:
+    """Detects reps of one signal frame by frame: ``update(value, t)`` returns each rep as it completes."""
+
+    def __init__(self, spec: RepSpec, hold_s: float = 0.0, side: str | None = None) -> None:
+        if hold_s < 0:
+            raise ValueError(f"hold_s must be >= 0 seconds, got {hold_s}")
+        self.spec, self.hold_s, self.side = spec, hold_s, side
+        self.reps: list[Rep] = []
+        self.angle = ""  # the resolved angle name being fed (set by the session), recorded with each rep
+        self._sign = 1.0 if spec.direction == "up" else -1.0
+        self._rest: deque[tuple[float, float]] = deque()  # (t, value) at rest, last REST_WINDOW_S
+        self._samples: list[tuple[float, float]] = []  # (t, value) of the rep under way
+        self._active = False
+        self._started = False
+        self._base = math.nan  # rest level of the rep under way
+        self._start_s = 0.0
+        self._under_way = False
+        self._candidate: float | None = None  # when the pending change (leave / return) began
+        self._peak_value = math.nan
+
+    # ---- per frame -------------------------------------------------------------------------------------------
+    def update(self, value: float, t: float, at_recording_start: bool = False) -> Rep | None:
+        """Advance with the signal (degrees) at time ``t``; ``at_recording_start``: the recording began less than
+        ``EDGE_S`` ago. Returns the rep that has just completed, if any."""
+        if not math.isfinite(value):
+            return None
+        if not self._started:
+            self._started = True
+            if at_recording_start and not self.spec.either_direction and self._beyond_target(value):
+                self._begin(t, value, math.nan, under_way=True)
+                return None
+        if self._active:
+            return self._update_active(value, t)
+        self._update_rest(value, t)
+        return None
+
+    def _update_rest(self, value: float, t: float) -> None:
+        self._rest.append((t, value))
+        while self._rest and t - self._rest[0][0] > REST_WINDOW_S:
+            self._rest.popleft()
+        base = self._rest_level()
+        excursion = value - base
+        if self.spec.either_direction:
+            self._sign = 1.0 if excursion >= 0 else -1.0
+        if self._sign * excursion < self.spec.amplitude:
+            self._candidate = None
+            return
+        if self._candidate is None:
+            self._candidate = t
+        if t - self._candidate >= self.spec.min_phase_s:
+            self._begin(self._left_rest_at(base), value, base)
+
+    def _update_active(self, value: float, t: float) -> Rep | None:
+        self._samples.append((t, value))
+        if self._sign * (value - self._peak_value) > 0:
+            self._peak_value = value
+        if not self._returned(value):
+            self._candidate = None
+            return None
+        if self._candidate is None:
+            self._candidate = t
+        if t - self._candidate < self.spec.min_phase_s:
+            return None
+        rep = self._make_rep(self._candidate)
+        self.reps.append(rep)
+        self._active, self._samples, self._candidate = False, [], None
+        self._rest = deque([(t, value)])
+        return rep
+
+    def reset(self) -> None:
+        """Forget the rep under way and the rest level (a camera cut or a gap): completed reps are kept."""
+        self._active, self._started, self._samples, self._candidate = False, False, [], None
+        self._rest.clear()
+
+    @property
+    def active_since(self) -> float | None:
+        """When the rep under way began (None at rest)."""
+        return self._start_s if self._active else None
+
+    def active_range(self) -> float:
+        """How far the rep under way has moved from its rest level so far, degrees (0 at rest or when unknown)."""
+        if not self._active or not math.isfinite(self._base):
+            return 0.0
+        return abs(self._peak_value - self._base)
+
+    def still_up(self) -> bool:
+        """A rep is under way and the signal is still in its upper half (it has not started back down)."""
+        if not self._active or not math.isfinite(self._base) or not self._samples:
+            return False
+        return abs(self._samples[-1][1] - self._base) >= 0.5 * self.active_range()
+
+    def discard(self, rep: Rep) -> None:
+        """Drop a completed rep that turned out not to be one (e.g. the other leg's movement read on this side)."""
+        self.reps.remove(rep)
+
+    def pending(self) -> Rep | None:
+        """The rep whose return began in the last frames (not yet confirmed): at the end of a recording it counts."""
+        if self._active and self._candidate is not None:
+            return self._make_rep(self._candidate)
+        return None
+
+    # ---- helpers ---------------------------------------------------------------------------------------------
+    def _beyond_target(self, value: float) -> bool:
+        return self._sign * (value - self.spec.target) >= 0
+
+    def _rest_level(self) -> float:
+        values = np.fromiter((v for _, v in self._rest), float)
+        if self.spec.either_direction:
+            return float(np.median(values))
+        return float(np.percentile(self._sign * values, 10)) * self._sign
+
+    def _left_rest_at(self, base: float) -> float:
+        """When the movement left the rest level: the last rest sample within a quarter amplitude of it."""
+        near = [t for t, v in self._rest if self._sign * (v - base) <= self.spec.amplitude / 4]
+        return near[-1] if near else self._rest[-1][0]
+
+    def _begin(self, start_s: float, value: float, base: float, under_way: bool = False) -> None:
+        self._active, self._base, self._start_s, self._under_way = True, base, start_s, under_way
+        self._samples = [(t, v) for t, v in self._rest if t >= start_s] or [(start_s, value)]
+        self._peak_value = max((v for _, v in self._samples), key=lambda v: self._sign * v)
+        self._candidate = None
+
+    def _peak(self) -> float:
+        return self._peak_value
+
+    def _returned(self, value: float) -> bool:
+        peak = self._peak()
+        back = self._sign * (peak - value)
+        if not math.isfinite(self._base):  # a rep under way at the start: its return must leave the top zone
+            below = self._sign * (self.spec.target - value)
+            return back >= self.spec.amplitude and below >= self.spec.amplitude / 2
+        span = self._sign * (peak - self._base)
+        return back >= max(self.spec.amplitude, 0.5 * span)
+
+    def _make_rep(self, end_s: float) -> Rep:
+        samples = [(t, v) for t, v in self._samples if t <= end_s] or self._samples[:1]
+        peak = self._peak()
+        low = self._base if math.isfinite(self._base) else min((v for _, v in samples), key=lambda v: self._sign * v)
+        band = max(TOP_BAND_MIN_DEG, TOP_BAND_SHARE * abs(peak - low))
+        top_start, top_end = _top_window(samples, peak, band, self._sign)
+        if self.spec.either_direction:
+            full = abs(peak - self._base) >= abs(self.spec.target - self.spec.rest)
+        else:
+            full = self._beyond_target(peak)
+        held = self.hold_s > 0 and top_end - top_start >= self.hold_s - HOLD_TOLERANCE_S
+        return Rep(
+            self.side,
+            self._start_s,
+            top_start,
+            top_end,
+            end_s,
+            peak,
+            self._base,
+            full,
+            held,
+            self._under_way,
+            self.angle,
+        )
+
+    # ---- results ---------------------------------------------------------------------------------------------
+    def all_reps(self) -> list[Rep]:
+        """Completed reps plus the one whose return began in the last frames."""
+        pending = self.pending()
+        return [*self.reps, *([pending] if pending is not None else [])]
+
+    def counts(self) -> tuple[int, int]:
+        """(full, partial) reps so far, the pending one included."""
+        reps = self.all_reps()
+        full = sum(r.full for r in reps)
+        return full, len(reps) - full
+
+
+def verdict(rep: Rep, spec: RepSpec, hold_s: float = 0.0) -> str:
+    """The rep in words: "full", "full, held 5 s", "full, held 2.1 of 5 s" or the exercise's partial message."""
+    if not rep.full:
+        rom = rep.rom if math.isfinite(rep.rom) else abs(rep.peak - spec.rest)
+        return "partial: " + spec.partial.format(
+            peak=rep.peak, target=spec.target, range=rom, target_range=abs(spec.target - spec.rest)
+        )
+    if hold_s <= 0:
+        return "full"
+    if rep.held:
+        return f"full, held {hold_s:.0f} s"
+    return f"full, held {rep.top_s:.1f} of {hold_s:.0f} s"
+
+
+def _top_window(samples: list[tuple[float, float]], peak: float, band: float, sign: float) -> tuple[float, float]:
+    """The contiguous stretch around the (first) peak sample whose values stay within ``band`` of the peak."""
+    index = next(i for i, (_, v) in enumerate(samples) if v == peak)
+    lo = hi = index
+    while lo > 0 and sign * (peak - samples[lo - 1][1]) <= band:
+        lo -= 1
+    while hi + 1 < len(samples) and sign * (peak - samples[hi + 1][1]) <= band:
+        hi += 1
+    return samples[lo][0], samples[hi][0]

@@ -1,0 +1,152 @@
+"""The rep detector frame by frame: cycles relative to the person's own rest level, full vs partial, recording
+edges, holds at the top, dropouts, glitches and cuts (formcheck.checking.reps)."""
+
+import math
+
+import pytest
+
+from formcheck.checking.reps import EDGE_S, RepDetector, verdict
+from formcheck.exercises.base import RepSpec
+
+DT = 1 / 30
+BRIDGE = RepSpec(
+    "{work}_hip", rest=125, target=160, per_side=False, partial="hips reached {peak:.0f}, aim {target:.0f}"
+)
+MARCH = RepSpec("{work}_hip_flexion", rest=90, target=40, either_direction=True)
+
+
+def signal(*segments, t0: float = 0.0):
+    """segments of (seconds, value) at 30 fps -> list of (t, value); a value may be a (start, end) ramp."""
+    out, t = [], t0
+    for seconds, v in segments:
+        n = int(round(seconds / DT))
+        for i in range(n):
+            value = v[0] + (v[1] - v[0]) * (i + 1) / n if isinstance(v, tuple) else v
+            out.append((t, value))
+            t += DT
+    return out
+
+
+def feed(det, samples, start_edge=True):
+    t0 = samples[0][0] if samples else 0.0
+    return [r for t, v in samples if (r := det.update(v, t, start_edge and t - t0 <= EDGE_S)) is not None]
+
+
+def test_full_reps_are_counted_from_the_persons_own_rest_level():
+    # a heel bridge: the hips never drop below 150, yet each lift is a clear cycle that reaches the target
+    det = RepDetector(BRIDGE)
+    reps = feed(
+        det,
+        signal((1, 150), (0.5, (150, 175)), (0.5, 175), (0.5, (175, 150)), (1, 150)) * 1
+        + signal((0.5, (150, 172)), (0.5, 172), (0.5, (172, 151)), (1, 151), t0=3.5),
+    )
+    assert [r.full for r in reps] == [True, True] and det.counts() == (2, 0)
+    assert reps[0].start_value == pytest.approx(150) and reps[0].peak == 175 and reps[0].rom == pytest.approx(25)
+
+
+def test_a_rep_short_of_the_target_is_partial_and_says_how_far():
+    det = RepDetector(BRIDGE, hold_s=5)
+    [rep] = feed(det, signal((1, 125), (0.5, (125, 150)), (0.5, 150), (0.5, (150, 125)), (1, 125)))
+    assert not rep.full and det.counts() == (0, 1)
+    assert verdict(rep, BRIDGE, 5) == "partial: hips reached 150, aim 160"
+
+
+def test_small_wobbles_and_one_frame_glitches_are_not_reps():
+    det = RepDetector(BRIDGE)  # amplitude 0.4 * 35 = 14 deg
+    samples = signal((1, 125), (0.5, 135), (0.5, 125), (1 / 30, 175), (1, 125), (1 / 30, 60), (1, 125))
+    assert feed(det, samples) == [] and det.counts() == (0, 0)
+
+
+def test_dropouts_inside_a_rep_keep_it_whole():
+    det = RepDetector(BRIDGE)
+    [rep] = feed(det, signal((1, 125), (0.4, 170), (0.3, math.nan), (0.4, 170), (1, 125)))
+    assert rep.full and rep.top_s == pytest.approx(1.1 - DT, abs=0.05)
+
+
+def test_recording_that_starts_at_the_top_counts_that_rep_when_it_returns():
+    det = RepDetector(BRIDGE)
+    [rep] = feed(det, signal((1.0, 170), (0.5, (170, 125)), (1, 125)))
+    assert rep.under_way_at_start and rep.full and rep.start_s == 0.0 and math.isnan(rep.start_value)
+
+
+def test_recording_that_starts_part_way_up_does_not_count_it():
+    det = RepDetector(BRIDGE)  # 150 is below the target: could be getting into position
+    assert feed(det, signal((1.0, 150), (0.5, (150, 125)), (1, 125))) == [] and det.counts() == (0, 0)
+
+
+def test_a_top_seen_later_than_the_start_is_not_a_rep_under_way():
+    det = RepDetector(BRIDGE)  # first judged frame 2 s into the recording: not at its start
+    samples = signal((1.0, 170), (0.5, (170, 125)), (1, 125))
+    assert [t for t, v in samples if det.update(v, t + 2.0, at_recording_start=False)] == []
+
+
+def test_a_return_in_the_last_frames_counts():
+    det = RepDetector(BRIDGE)
+    feed(det, signal((1, 125), (0.5, (125, 170)), (0.5, 170), (2 / 30, 130)))  # ends 2 frames into the return
+    assert det.reps == [] and det.counts() == (1, 0)
+    [rep] = det.all_reps()
+    assert rep.full and rep.end_s == pytest.approx(1 + 1.0 - DT + DT, abs=DT)
+
+
+def test_a_top_without_a_return_is_not_counted():
+    det = RepDetector(BRIDGE)
+    feed(det, signal((1, 125), (0.5, (125, 170)), (1.0, 170)))
+    assert det.counts() == (0, 0)
+
+
+def test_time_at_the_top_is_the_reps_hold():
+    det = RepDetector(BRIDGE, hold_s=2.0)
+    reps = feed(
+        det,
+        signal(
+            (1, 125),
+            (0.3, (125, 170)),
+            (1.0, 170),
+            (0.3, (170, 125)),
+            (1, 125),
+            (0.3, (125, 170)),
+            (2.2, 170),
+            (0.3, (170, 125)),
+            (1, 125),
+        ),
+    )
+    assert [round(r.top_s, 1) for r in reps] == [1.0, 2.2] or [round(r.top_s, 1) for r in reps] == [1.1, 2.3]
+    assert [r.held for r in reps] == [False, True]
+    assert verdict(reps[0], BRIDGE, 2.0).startswith("full, held 1.") and verdict(reps[1], BRIDGE, 2.0) == (
+        "full, held 2 s"
+    )
+
+
+def test_either_direction_follows_a_march_from_table_top_and_from_flat():
+    down = RepDetector(MARCH)
+    feed(down, signal((1, 90), (0.5, (90, 35)), (0.5, (35, 90)), (1, 90)))
+    up = RepDetector(MARCH)
+    feed(up, signal((1, 0), (0.5, (0, 90)), (0.5, (90, 0)), (1, 0)))
+    short = RepDetector(MARCH)
+    feed(short, signal((1, 90), (0.5, (90, 65)), (0.5, (65, 90)), (1, 90)))
+    assert down.counts() == (1, 0) and up.counts() == (1, 0) and short.counts() == (0, 1)
+
+
+def test_a_drifting_rest_level_is_followed():
+    det = RepDetector(BRIDGE)
+    samples = signal((1, 120), (0.5, 170), (1, 120))
+    for shift in (10, 20):  # the person ends each rep a little higher
+        samples += signal((1, 120 + shift), (0.5, 170 + shift / 2), (1, 120 + shift), t0=samples[-1][0] + DT)
+    assert len(feed(det, samples)) == 3
+
+
+def test_reset_drops_the_rep_under_way_but_keeps_finished_ones():
+    det = RepDetector(BRIDGE)
+    feed(det, signal((1, 125), (0.5, 170), (1, 125), (0.5, 170)))
+    det.reset()
+    det.update(125.0, 10.0)
+    assert det.counts() == (1, 0) and det.active_since is None
+
+
+def test_arguments_are_validated():
+    with pytest.raises(ValueError, match="hold_s"):
+        RepDetector(BRIDGE, hold_s=-1)
+    with pytest.raises(ValueError, match="rest and target"):
+        RepSpec("x", rest=10, target=10)
+    with pytest.raises(ValueError, match="min_amplitude_deg"):
+        RepSpec("x", rest=10, target=50, min_amplitude_deg=0)
