@@ -231,9 +231,10 @@ class RepDetector:
         pending = self.pending()
         return [*self.reps, *([pending] if pending is not None else [])]
 
-    def counts(self) -> tuple[int, int]:
-        """(full, partial) reps so far, the pending one included."""
-        reps = self.all_reps()
+    def counts(self, include_pending: bool = True) -> tuple[int, int]:
+        """(full, partial) reps so far; ``include_pending``: with the one whose return began in the last frames (at
+        the end of a recording), else only confirmed ones (as they happen, each with its event)."""
+        reps = self.all_reps() if include_pending else self.reps
         full = sum(r.full for r in reps)
         return full, len(reps) - full
 

@@ -197,7 +197,7 @@ class ExerciseSession:
         if self.hold is not None:
             fb.holds_done = holds_by_side([h for h in self.hold.holds if h.completed])
         if self.counters:
-            counts = {k: c.counts() for k, c in self.counters.items()}
+            counts = {k: c.counts(include_pending=False) for k, c in self.counters.items()}
             fb.reps = {k: full for k, (full, _) in counts.items()}
             fb.partial_reps = {k: partial for k, (_, partial) in counts.items()}
         if self._note is not None and fb.t <= self._note[2] and fb.level in ("ok", "info") and fb.in_position:
