@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from formcheck.app.history import History
+from formcheck.app.history import DEFAULT_PROFILE, History
 from formcheck.app.journal import Journal
 from formcheck.checking.report import Report
 from formcheck.checking.routine import RoutineFeedback, RoutineRunner, RoutineStatus
@@ -97,11 +97,12 @@ class LiveProcessor:
         history: History | None = None,
         routine: RoutineRunner | None = None,
         estimator_factory: Callable[[], Estimator] | None = None,
+        profile: str = DEFAULT_PROFILE,
     ) -> None:
         self.model, self.max_side = model, max_side
         self.history = history
         self._estimator_factory = estimator_factory or (lambda: PoseEstimator(self.model, mode="video"))
-        self._journal = Journal(history)
+        self._journal = Journal(history, profile)
         self._lock = threading.Lock()
         self.updates = UpdateQueue()
         self._state = LiveUpdate(exercise=exercise)  # the page's merged view (latest())
@@ -226,10 +227,22 @@ class LiveProcessor:
         with self._lock:
             return self._checker.report() if self._checker is not None else None
 
-    def close(self) -> None:
+    def stopped(self) -> None:
+        """The camera stopped or the tab closed (streamlit-webrtc's ``on_video_ended``): the history session gets its
+        end time and report now; counts are kept, and reps after a restart join the same session."""
+        with self._lock:
+            self._journal.pause(self._checker.report() if self._checker is not None else None)
+
+    def flush_history(self, timeout_s: float = 10.0) -> bool:
+        """Wait until every history write so far is in the database (True), or ``timeout_s`` passed."""
+        return self._journal.flush(timeout_s)
+
+    def close(self, flush_s: float = 10.0) -> None:
+        """Close the history session and the model; wait up to ``flush_s`` for the history writes to land."""
         with self._lock:
             self._journal.finish(self._checker.report() if self._checker is not None else None)
             close = getattr(self._estimator, "close", None)
             if close is not None:
                 close()
             self._pipeline = self._estimator = None
+        self._journal.flush(flush_s)
