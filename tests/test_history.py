@@ -160,7 +160,7 @@ def test_a_ten_second_lock_during_a_live_session_stalls_no_frame_and_loses_nothi
         time.sleep(max(0.0, 1 / fps - (time.perf_counter() - began)))
     assert holder.wait(30) == 0
     shown = sum(proc.report().reps.values())
-    assert shown >= 10 and proc.flush_history(30)
+    assert shown >= 10 and proc.journal.flush(30)
     [row] = history.sessions()
     assert row.reps == shown  # the screen and the history agree: nothing lost
     assert slowest < 0.25, f"a frame waited {slowest:.2f} s"
@@ -266,13 +266,13 @@ def test_a_live_session_gets_its_end_time_when_the_camera_stops(tmp_path):
     for i in range(120):
         proc.process(frame, i / 30)
     proc.stopped()  # STOP pressed, or the tab closed (streamlit-webrtc's on_video_ended)
-    assert proc.flush_history()
+    assert proc.journal.flush()
     [row] = h.sessions()
     assert row.ended and row.ended_utc is not None and row.reps == sum(proc.report().reps.values())
     for i in range(120, 240):  # the camera starts again: same session, counts kept
         proc.process(frame, i / 30)
     proc.stopped()
-    assert proc.flush_history()
+    assert proc.journal.flush()
     [row] = h.sessions()
     assert row.reps == sum(proc.report().reps.values()) and row.ended
     proc.close()

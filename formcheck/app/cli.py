@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from formcheck.checking.report import Report
-from formcheck.errors import FormcheckError
+from formcheck.errors import FormcheckError, one_line
 from formcheck.values import FrameResult, Summary
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def print_frames(results: Sequence[FrameResult], out: TextIO) -> None:
 
 
 def print_summary(s: Summary, out: TextIO) -> None:
-    out.write(f"\nSummary for {Path(s.source).name}\n")
+    out.write(f"\nSummary for {one_line(Path(s.source).name)}\n")
     out.write(f"  frames:              {s.frames}\n")
     out.write(f"  frames with person:  {s.frames_with_person} ({s.person_fraction:.0%})\n")
     out.write(f"  landmarks per person: {s.landmarks}\n")
@@ -73,7 +73,7 @@ def print_summary(s: Summary, out: TextIO) -> None:
     )
     out.write(f"  processing speed:    {s.processing_fps:.1f} frames/s\n")
     for m in s.messages:
-        out.write(f"  note: {m}\n")
+        out.write(f"  note: {one_line(m)}\n")
 
 
 def print_report(r: Report, out: TextIO) -> None:
@@ -108,6 +108,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     from formcheck.app.recording import analyse_recording, render_annotated
     from formcheck.checking.session import ExerciseSession
     from formcheck.exercises import get
+    from formcheck.files import atomic_write
 
     auto = args.exercise == "auto"
     session = ExerciseSession(get(args.exercise)) if args.exercise and not auto else None
@@ -130,10 +131,10 @@ def cmd_analyse(args: argparse.Namespace) -> int:
         print_report(report, sys.stdout)
     if args.json:
         extra = {"report": export.report_dict(report)} if report is not None else None
-        Path(args.json).write_text(export.to_json(results, summary, extra))
+        atomic_write(args.json, export.to_json(results, summary, extra))
         LOG.info("wrote %s", args.json)
     if args.csv:
-        Path(args.csv).write_text(export.to_csv(results))
+        atomic_write(args.csv, export.to_csv(results))
         LOG.info("wrote %s", args.csv)
     if args.out:
         LOG.info("wrote %s", args.out)
@@ -263,9 +264,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("formcheck: error: --out must end in .mp4 (H.264) or .webm (VP9), formats browsers play", file=sys.stderr)
         return 2
     try:
+        if args.func is cmd_analyse:  # a bad output is one error now, not after the whole analysis
+            from formcheck.app.outputs import check_outputs
+
+            check_outputs(args.video, {"--out": args.out, "--json": args.json, "--csv": args.csv})
         return args.func(args)
     except FormcheckError as exc:
-        print(f"formcheck: error: {exc}", file=sys.stderr)
+        print(f"formcheck: error: {one_line(str(exc))}", file=sys.stderr)
         return 1
 
 

@@ -118,104 +118,35 @@ class History:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             raise HistoryError(_cannot_open(self.path, reason)) from None
         try:
-            self._retry(self._setup, SYNC_RETRY_S)
+            self.transact(_setup)
         except HistoryError as exc:
             self._db.close()
             raise HistoryError(_cannot_open(self.path, exc.reason)) from None
-
-    def _setup(self) -> None:
-        with self._lock:
-            self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self._db.execute("PRAGMA journal_mode = WAL")
-            with self._db:
-                self._db.executescript(SCHEMA)
-                have = {row[1] for row in self._db.execute("PRAGMA table_info(sessions)")}
-                for name, declaration in ADDED_COLUMNS:
-                    if name not in have:
-                        self._db.execute(f"ALTER TABLE sessions ADD COLUMN {name} {declaration}")
-            try:  # can it be written at all? (a read-only file opens, and reads, fine)
-                self._db.execute("INSERT INTO events (session_id, t_s, kind) VALUES (0, 0, 'probe')")
-            finally:
-                self._db.rollback()
         _private_file(self.path)
 
     # ---- writing (synchronous, retried while another process holds the lock) --------------------------------------
     def start(self, exercise: str, source: str, profile: str = DEFAULT_PROFILE, upload_key: str | None = None) -> int:
         if source not in ("live", "upload"):
             raise ValueError(f"source must be 'live' or 'upload', got {source!r}")
-        return self._retry(lambda: self._start(exercise, source, profile, upload_key), SYNC_RETRY_S)
-
-    def _start(self, exercise: str, source: str, profile: str, upload_key: str | None) -> int:
-        with self._lock, self._db:
-            cur = self._db.execute(
-                "INSERT INTO sessions (started_utc, exercise, source, profile, upload_key) VALUES (?, ?, ?, ?, ?)",
-                (_now(), exercise, source, profile, upload_key),
-            )
-            if cur.lastrowid is None:  # pragma: no cover - sqlite always sets it after an INSERT
-                raise RuntimeError("the history database did not return the new session's id")
-            return cur.lastrowid
+        return self.transact(_insert_session, exercise, source, profile, upload_key)
 
     def record(self, session_id: int, t_s: float, kind: str, side: str | None = None, detail: str = "") -> None:
-        self._retry(lambda: self._record(session_id, t_s, kind, side, detail), SYNC_RETRY_S)
-
-    def _record(self, session_id: int, t_s: float, kind: str, side: str | None, detail: str) -> None:
-        with self._lock, self._db:  # committed at once
-            self._db.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?)", (session_id, t_s, kind, side, detail))
+        self.transact(_insert_event, session_id, t_s, kind, side, detail)  # committed at once
 
     def finish(self, session_id: int, report: dict) -> None:
         """Store the report and the end time; calling it again (the camera restarted and stopped) updates both."""
-        self._retry(lambda: self._finish(session_id, report), SYNC_RETRY_S)
-
-    def _finish(self, session_id: int, report: dict) -> None:
-        with self._lock, self._db:
-            self._db.execute(
-                "UPDATE sessions SET report_json = ?, ended_utc = ? WHERE id = ?",
-                (json.dumps(report, allow_nan=False), _now(), session_id),
-            )
+        self.transact(_finish_session, session_id, report)
 
     def replace_upload(self, upload_key: str, profile: str, exercise: str, events: list[tuple], report: dict) -> int:
         """One transaction: the upload's session (found by ``upload_key`` and ``profile``; created if new) now holds
         ``exercise``, ``events`` (t_s, kind, side, detail) and ``report``. Re-checking an upload as another exercise
         updates its session instead of adding one."""
-        return self._retry(lambda: self._replace_upload(upload_key, profile, exercise, events, report), SYNC_RETRY_S)
-
-    def _replace_upload(self, key: str, profile: str, exercise: str, events: list[tuple], report: dict) -> int:
-        with self._lock, self._db:
-            row = self._db.execute(
-                "SELECT id FROM sessions WHERE upload_key = ? AND profile = ? ORDER BY id DESC LIMIT 1", (key, profile)
-            ).fetchone()
-            if row is None:
-                cur = self._db.execute(
-                    "INSERT INTO sessions (started_utc, exercise, source, profile, upload_key) "
-                    "VALUES (?, ?, 'upload', ?, ?)",
-                    (_now(), exercise, profile, key),
-                )
-                sid = int(cur.lastrowid or 0)
-            else:
-                sid = int(row[0])
-                self._db.execute("UPDATE sessions SET exercise = ? WHERE id = ?", (exercise, sid))
-                self._db.execute("DELETE FROM events WHERE session_id = ?", (sid,))
-            self._db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?)", [(sid, *e) for e in events])
-            self._db.execute(
-                "UPDATE sessions SET report_json = ?, ended_utc = ? WHERE id = ?",
-                (json.dumps(report, allow_nan=False), _now(), sid),
-            )
-            return sid
+        return self.transact(_replace_upload, upload_key, profile, exercise, events, report)
 
     # ---- reading ---------------------------------------------------------------------------------------------------
     def sessions(self, exercise: str | None = None, profile: str = DEFAULT_PROFILE) -> list[SessionRow]:
         """One profile's sessions, oldest first (optionally one exercise's)."""
-        query = """SELECT s.id, s.started_utc, s.exercise, s.source,
-                          SUM(e.kind = 'rep'), SUM(e.kind = 'hold_complete'), SUM(e.kind = 'fault'),
-                          s.report_json IS NOT NULL, s.ended_utc, s.profile
-                   FROM sessions s LEFT JOIN events e ON e.session_id = s.id
-                   WHERE (? IS NULL OR s.exercise = ?) AND s.profile = ? GROUP BY s.id ORDER BY s.id"""
-
-        def read() -> list[Any]:
-            with self._lock:
-                return self._db.execute(query, (exercise, exercise, profile)).fetchall()
-
-        rows = self._retry(read, SYNC_RETRY_S)
+        rows = self.transact(_read_sessions, exercise, profile)
         return [
             SessionRow(r[0], r[1], r[2], r[3], r[4] or 0, r[5] or 0, r[6] or 0, bool(r[7]), r[8], r[9]) for r in rows
         ]
@@ -236,13 +167,14 @@ class History:
         with self._lock:
             self._db.close()
 
-    def _retry(self, action: Callable[[], T], give_up_s: float) -> T:
-        """Run ``action``, retrying with backoff while the database is locked or busy (another process is writing),
-        for up to ``give_up_s``; then raise HistoryError."""
+    def transact(self, action: Callable[..., T], *args: Any, give_up_s: float = SYNC_RETRY_S) -> T:
+        """``action(connection, *args)`` in one transaction, retried with backoff while the database is locked or busy
+        (another process is writing) for up to ``give_up_s``; then, or on any other database error, HistoryError."""
         deadline = time.monotonic() + give_up_s
         for attempt in itertools.count():
             try:
-                return action()
+                with self._lock, self._db:
+                    return action(self._db, *args)
             except sqlite3.Error as exc:
                 if not _is_busy(exc):
                     raise HistoryError(
@@ -253,6 +185,69 @@ class History:
                     raise HistoryError(f"the history database {self.path} stayed {reason}", reason) from None
                 time.sleep(RETRY_DELAYS_S[min(attempt, len(RETRY_DELAYS_S) - 1)])
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _setup(db: sqlite3.Connection) -> None:
+    """WAL mode, the busy timeout, the tables (older databases gain the new columns); fails when it cannot write."""
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA journal_mode = WAL")
+    db.executescript(SCHEMA)
+    have = {row[1] for row in db.execute("PRAGMA table_info(sessions)")}
+    for name, declaration in ADDED_COLUMNS:
+        if name not in have:
+            db.execute(f"ALTER TABLE sessions ADD COLUMN {name} {declaration}")
+    db.commit()
+    try:  # can it be written at all? (a read-only file opens, and reads, fine)
+        db.execute("INSERT INTO events (session_id, t_s, kind) VALUES (0, 0, 'probe')")
+    finally:
+        db.rollback()
+
+
+def _insert_session(db: sqlite3.Connection, exercise: str, source: str, profile: str, key: str | None) -> int:
+    cur = db.execute(
+        "INSERT INTO sessions (started_utc, exercise, source, profile, upload_key) VALUES (?, ?, ?, ?, ?)",
+        (_now(), exercise, source, profile, key),
+    )
+    if cur.lastrowid is None:  # pragma: no cover - sqlite always sets it after an INSERT
+        raise RuntimeError("the history database did not return the new session's id")
+    return cur.lastrowid
+
+
+def _insert_event(db: sqlite3.Connection, sid: int, t_s: float, kind: str, side: str | None, detail: str) -> None:
+    db.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?)", (sid, t_s, kind, side, detail))
+
+
+def _finish_session(db: sqlite3.Connection, sid: int, report: dict) -> None:
+    db.execute(
+        "UPDATE sessions SET report_json = ?, ended_utc = ? WHERE id = ?",
+        (json.dumps(report, allow_nan=False), _now(), sid),
+    )
+
+
+def _replace_upload(
+    db: sqlite3.Connection, key: str, profile: str, exercise: str, events: list[tuple], report: dict
+) -> int:
+    row = db.execute(
+        "SELECT id FROM sessions WHERE upload_key = ? AND profile = ? ORDER BY id DESC LIMIT 1", (key, profile)
+    ).fetchone()
+    if row is None:
+        sid = _insert_session(db, exercise, "upload", profile, key)
+    else:
+        sid = int(row[0])
+        db.execute("UPDATE sessions SET exercise = ? WHERE id = ?", (exercise, sid))
+        db.execute("DELETE FROM events WHERE session_id = ?", (sid,))
+    db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?)", [(sid, *e) for e in events])
+    _finish_session(db, sid, report)
+    return sid
+
+
+def _read_sessions(db: sqlite3.Connection, exercise: str | None, profile: str) -> list[Any]:
+    query = """SELECT s.id, s.started_utc, s.exercise, s.source,
+                      SUM(e.kind = 'rep'), SUM(e.kind = 'hold_complete'), SUM(e.kind = 'fault'),
+                      s.report_json IS NOT NULL, s.ended_utc, s.profile
+               FROM sessions s LEFT JOIN events e ON e.session_id = s.id
+               WHERE (? IS NULL OR s.exercise = ?) AND s.profile = ? GROUP BY s.id ORDER BY s.id"""
+    return db.execute(query, (exercise, exercise, profile)).fetchall()
 
 
 def _prepare(path: Path) -> None:
@@ -374,17 +369,17 @@ class HistoryWriter:
                 return
 
     def _write(self, op: str, args: tuple) -> None:
-        h = self.history
+        h, window = self.history, RETRY_WINDOW_S
         if op == "start":
             handle, exercise, source, profile = args
             if handle not in self._ids:
-                self._ids[handle] = h._retry(lambda: h._start(exercise, source, profile, None), RETRY_WINDOW_S)
+                self._ids[handle] = h.transact(_insert_session, exercise, source, profile, None, give_up_s=window)
         elif op == "record":
             handle, *rest = args
-            h._retry(lambda: h._record(self._ids[handle], *rest), RETRY_WINDOW_S)
+            h.transact(_insert_event, self._ids[handle], *rest, give_up_s=window)
         elif op == "finish":
             handle, report = args
-            h._retry(lambda: h._finish(self._ids[handle], report), RETRY_WINDOW_S)
+            h.transact(_finish_session, self._ids[handle], report, give_up_s=window)
 
 
 def save_report(

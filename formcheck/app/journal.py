@@ -9,6 +9,8 @@ from __future__ import annotations
 from formcheck.app.export import report_dict
 from formcheck.app.history import DEFAULT_PROFILE, History, HistoryWriter
 from formcheck.checking.report import Report
+from formcheck.checking.routine import RoutineRunner
+from formcheck.checking.session import ExerciseSession
 from formcheck.values import Feedback
 
 
@@ -21,6 +23,18 @@ class Journal:
         self.profile = profile
         self._session: int | None = None  # the writer's handle for the open history session
         self._logged_faults: set[str] = set()  # faults already written, so a lasting fault is logged once
+
+    def log(self, fb: Feedback, checker: ExerciseSession | RoutineRunner | None) -> None:
+        """One frame's feedback from ``checker``: its events are written; a routine's finished exercise is closed."""
+        if checker is None:
+            return
+        routine = checker if isinstance(checker, RoutineRunner) else None
+        moved_on = "exercise_done" in fb.events and routine is not None
+        # the frame that finishes an exercise belongs to it, not to the routine's next one
+        key = routine.finished_reports[-1].exercise if moved_on and routine else checker.exercise.key
+        self.record(fb, key)
+        if moved_on and routine:
+            self.finish(routine.finished_reports[-1])
 
     def record(self, fb: Feedback, exercise: str) -> None:
         """Write this frame's reps, completed holds and newly begun faults."""

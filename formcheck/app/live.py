@@ -102,7 +102,7 @@ class LiveProcessor:
         self.model, self.max_side = model, max_side
         self.history = history
         self._estimator_factory = estimator_factory or (lambda: PoseEstimator(self.model, mode="video"))
-        self._journal = Journal(history, profile)
+        self.journal = Journal(history, profile)  # history writing; ``journal.flush()`` waits for it
         self._lock = threading.Lock()
         self.updates = UpdateQueue()
         self._state = LiveUpdate(exercise=exercise)  # the page's merged view (latest())
@@ -126,7 +126,7 @@ class LiveProcessor:
 
     def _set_checker(self, checker: Checker | None) -> None:
         with self._lock:
-            self._journal.finish(self._checker.report() if self._checker is not None else None)
+            self.journal.finish(self._checker.report() if self._checker is not None else None)
             self._checker = checker
             self._state = LiveUpdate(
                 exercise=checker.exercise.key if checker else None,
@@ -147,7 +147,7 @@ class LiveProcessor:
             report = self._checker.session.report()
             events = self._checker.skip() if command == "skip" else self._checker.back()
             if "exercise_done" in events:
-                self._journal.finish(report)
+                self.journal.finish(report)
             self._state.feedback, self._state.routine = None, self._checker.status()
             self._state.exercise = self._checker.exercise.key
             self.updates.drain()
@@ -190,20 +190,8 @@ class LiveProcessor:
             sound = self._sounds.pick(fb.events, fb.t)
             update.sounds = [sound] if sound else []
             update.routine = fb.routine if isinstance(fb, RoutineFeedback) else None
-            self._log(fb)
+            self.journal.log(fb, self._checker)  # reps, holds, faults: to the history as they happen
         self.updates.put(update)
-
-    def _log(self, fb: Feedback) -> None:
-        """Reps, holds and faults go to the history as they happen; a routine's finished exercise is closed there."""
-        if self._checker is None:
-            return
-        routine = self.routine
-        moved_on = "exercise_done" in fb.events and routine is not None
-        # the frame that finishes an exercise belongs to it, not to the routine's next one
-        key = routine.finished_reports[-1].exercise if moved_on and routine else self._checker.exercise.key
-        self._journal.record(fb, key)
-        if moved_on and routine:
-            self._journal.finish(routine.finished_reports[-1])
 
     # ---- reading (page thread) ---------------------------------------------------------------------------------
     def latest(self) -> LiveUpdate:
@@ -231,18 +219,14 @@ class LiveProcessor:
         """The camera stopped or the tab closed (streamlit-webrtc's ``on_video_ended``): the history session gets its
         end time and report now; counts are kept, and reps after a restart join the same session."""
         with self._lock:
-            self._journal.pause(self._checker.report() if self._checker is not None else None)
-
-    def flush_history(self, timeout_s: float = 10.0) -> bool:
-        """Wait until every history write so far is in the database (True), or ``timeout_s`` passed."""
-        return self._journal.flush(timeout_s)
+            self.journal.pause(self._checker.report() if self._checker is not None else None)
 
     def close(self, flush_s: float = 10.0) -> None:
         """Close the history session and the model; wait up to ``flush_s`` for the history writes to land."""
         with self._lock:
-            self._journal.finish(self._checker.report() if self._checker is not None else None)
+            self.journal.finish(self._checker.report() if self._checker is not None else None)
             close = getattr(self._estimator, "close", None)
             if close is not None:
                 close()
             self._pipeline = self._estimator = None
-        self._journal.flush(flush_s)
+        self.journal.flush(flush_s)

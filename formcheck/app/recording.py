@@ -107,6 +107,7 @@ def analyse_file(
     results: list[FrameResult] = []
     started = time.perf_counter()
     cut_at: float | None = None
+    kept = False
     try:
         for frame in source:
             if max_duration_s is not None and frame.timestamp_s >= max_duration_s:
@@ -118,9 +119,10 @@ def analyse_file(
                 writer.write(annotate(frame.image, result) if annotate else frame.image)
             if progress is not None:
                 progress(len(results), source.info.frame_count)
+        kept = True
     finally:
         if writer is not None:
-            writer.close()
+            writer.close(keep=kept)  # a failed analysis leaves no half video (and an old one intact)
     elapsed = time.perf_counter() - started
     summary = summarise(str(path), results, source.info.fps, elapsed)
     if len(results) == 1 and not source.info.is_image:

@@ -23,7 +23,8 @@ import av
 import cv2
 import numpy as np
 
-from formcheck.errors import InputError
+from formcheck.errors import InputError, OutputError
+from formcheck.files import AtomicTarget
 
 # OpenCV's own error lines (e.g. "Could not find decoder"); problems surface as InputError
 cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
@@ -245,12 +246,13 @@ class AnnotatedVideoWriter:
         self._error: BaseException | None = None
         self._size: tuple[int, int] | None = None
         self._thread: threading.Thread | None = None
+        self._target: AtomicTarget | None = None  # the temporary file, renamed to ``path`` by a clean close()
 
     def _open(self, w: int, h: int) -> tuple[av.container.OutputContainer, av.video.stream.VideoStream]:
         codec, options = self.CODECS[self.path.suffix.lower()]
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         container_opts = {k: v for k, v in options.items() if k == "movflags"}
-        container = av.open(str(self.path), "w", options=container_opts)
+        assert self._target is not None  # made by the first write(), before this thread starts
+        container = av.open(str(self._target.tmp), "w", options=container_opts)
         stream = container.add_stream(codec, rate=Fraction(self.fps).limit_denominator(1001))
         assert isinstance(stream, av.video.stream.VideoStream)  # a video codec always gives a video stream
         stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
@@ -278,6 +280,8 @@ class AnnotatedVideoWriter:
             h, w = image.shape[:2]
             scale = min(1.0, self.max_side / max(w, h))
             self._size = (max(2, int(w * scale) // 2 * 2), max(2, int(h * scale) // 2 * 2))  # yuv420p: even sizes
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._target = AtomicTarget(self.path)  # never a half-written file at ``path``
             self._thread = threading.Thread(target=self._run, args=self._size, name="video-writer", daemon=True)
             self._thread.start()
         if image.shape[1::-1] != self._size:
@@ -285,13 +289,22 @@ class AnnotatedVideoWriter:
         self._queue.put(np.ascontiguousarray(image))
         self.frames_written += 1
 
-    def close(self) -> None:
+    def close(self, keep: bool = True) -> None:
+        """Finish the video and move it into place; on an error, or with ``keep=False`` (the analysis failed), the
+        temporary file goes and ``path`` is untouched (an OutputError says why)."""
         if self._thread is not None:
             self._queue.put(None)
             self._thread.join()
             self._thread = None
-        if self._error is not None:
-            raise InputError(f"could not write {self.path.name}: {self._error}")
+        target, self._target = self._target, None
+        if self._error is not None or not keep:
+            if target is not None:
+                target.discard()
+            if not keep:
+                return
+            raise OutputError(f"could not write {self.path.name}: {self._error}")
+        if target is not None:
+            target.commit()
 
     def __enter__(self) -> AnnotatedVideoWriter:
         return self
