@@ -199,6 +199,22 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 3 if failures else 0
 
 
+def cmd_app(args: argparse.Namespace) -> int:
+    """``formcheck app``: the web app on this machine (127.0.0.1), or on the network with ``--lan`` and a passcode."""
+    import subprocess
+
+    from formcheck import settings
+    from formcheck.app.access import serve_command
+
+    script = Path(__file__).resolve().parents[1] / "ui" / "streamlit_app.py"
+    command = serve_command(args.lan, args.port, settings.passcode(), settings.max_upload_mb(), script)
+    LOG.info("formcheck app on %s", "the network (sign-in with the passcode)" if args.lan else "this machine only")
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:
+        return 0
+
+
 def _exercise_keys() -> list[str]:
     from formcheck.exercises import REGISTRY
 
@@ -250,6 +266,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="fail above this median joint-angle error (degrees)",
     )
     e.set_defaults(func=cmd_evaluate)
+    w = sub.add_parser("app", parents=[common], help="start the web app (this machine only unless --lan)")
+    w.add_argument(
+        "--lan", action="store_true", help="serve on the network: needs FORMCHECK_PASSCODE; everybody signs in"
+    )
+    w.add_argument("--port", type=int, default=8501, help="port to listen on (default: 8501)")
+    w.set_defaults(func=cmd_app)
     return parser
 
 
