@@ -318,3 +318,119 @@ def test_streamlit_run_app_py_is_private_through_the_project_config():
     assert config["server"]["maxUploadSize"] == settings.max_upload_mb({})
     readme = (ROOT / "README.md").read_text()
     assert "bash scripts/setup.sh && .venv/bin/formcheck app" in readme
+
+
+# ---- plausibility: frame rates, raw streams, resolution --------------------------------------------------------------
+def _encode(path: Path, n: int, rate: int, size=(160, 120), fmt: str | None = None) -> Path:
+    """``n`` frames of a moving bar, encoded at ``rate`` fps (its header and timestamps both say so)."""
+    from fractions import Fraction
+
+    import av
+    import numpy as np
+
+    with av.open(str(path), "w", format=fmt) as c:
+        s = c.add_stream("libx264", rate=rate)
+        s.width, s.height, s.pix_fmt = size[0], size[1], "yuv420p"
+        s.codec_context.time_base = Fraction(1, rate)
+        for i in range(n):
+            img = np.full((size[1], size[0], 3), 60, np.uint8)
+            img[:, (i * 3) % size[0] : (i * 3) % size[0] + 8] = 255
+            f = av.VideoFrame.from_ndarray(img, format="bgr24")
+            f.pts = i
+            for p in s.encode(f):
+                c.mux(p)
+        for p in s.encode():
+            c.mux(p)
+    return path
+
+
+def _march(path: Path):
+    from formcheck.app.recording import analyse_file
+    from formcheck.checking.session import ExerciseSession
+    from formcheck.exercises import get
+    from formcheck.pose.pipeline import FramePipeline
+    from formcheck.pose.smoothing import PoseSmoother
+    from tests.factory import MarchingEstimator
+
+    session = ExerciseSession(get("standing_march"))
+    results, summary = analyse_file(
+        path, lambda still: FramePipeline(MarchingEstimator(), PoseSmoother(), checker=session)
+    )
+    return results, summary, session.report()
+
+
+def test_a_5000_fps_header_is_not_believed_and_the_assumption_is_stated(tmp_path):
+    _results, summary, report = _march(_encode(tmp_path / "fast.mp4", 180, 5000))
+    assert 5.9 <= summary.duration_s <= 6.1 and summary.video_fps == 30.0  # not 0.036 s
+    assert sum(report.reps.values()) >= 4  # a 3-rep-per-leg march, not 0 reps
+    assert "no believable frame rate (header 5000 fps" in summary.messages[0]
+    assert "timed at 30 fps (assumed)" in summary.messages[0]
+
+
+def test_a_raw_stream_with_no_timing_says_what_it_assumed(tmp_path):
+    from formcheck.media.video import VideoSource
+
+    source = VideoSource(_encode(tmp_path / "raw.mp4", 30, 30, fmt="h264"))  # no container: no timestamps
+    assert source.timing_note is not None and "raw video stream with no timing" in source.timing_note
+    assert "(assumed)" in source.timing_note
+    stamps = [f.timestamp_s for f in source]
+    assert stamps == sorted(stamps) and len(stamps) == 30
+
+
+@pytest.mark.parametrize(
+    ("header", "stamps", "raw", "fps", "use_stamps", "says"),
+    [
+        (30.0, 30.0, False, 30.0, True, None),  # an ordinary file: nothing to say
+        (29.97, None, False, 29.97, True, None),
+        (0.0, 25.0, False, 25.0, True, "header gives 0 fps"),  # a 0-fps header: the timestamps are used
+        (0.0, None, False, 30.0, False, "no believable frame rate (header 0 fps)"),
+        (5000.0, 5000.0, False, 30.0, False, "timed at 30 fps (assumed)"),
+        (30.0, 5000.0, False, 30.0, False, "timestamps (5e+03 fps) are not believable"),
+        (15.0, 2.5, False, 2.5, True, "its frame timestamps say 2.5 fps"),  # timestamps contradict the header
+        (25.0, None, True, 25.0, False, "raw video stream"),
+    ],
+)
+def test_frame_rates_outside_1_to_240_fps_are_not_believed(header, stamps, raw, fps, use_stamps, says):
+    from formcheck.media.video import plan_timing
+
+    got_fps, got_stamps, note = plan_timing(header, stamps, raw)
+    assert (got_fps, got_stamps) == (fps, use_stamps)
+    assert (note is None) if says is None else (says in note)
+
+
+def test_a_real_file_whose_timestamps_contradict_its_header_is_timed_by_them():
+    from formcheck.media.video import VideoSource
+
+    source = VideoSource(ROOT / "sample_videos" / "no_person_tree_hand_at_end__opencv_tree.avi")
+    assert source.info.fps == pytest.approx(2.5, abs=0.01) and "timed by its timestamps" in source.timing_note
+
+
+def test_a_video_over_the_resolution_cap_is_refused_before_decoding(tmp_path):
+    from formcheck.errors import InputError
+    from formcheck.media.video import VideoSource
+
+    big = _encode(tmp_path / "huge.mp4", 2, 30, size=(4608, 64))
+    with pytest.raises(InputError, match=r"huge.mp4 is 4608x64 pixels; formcheck reads videos up to 4096 pixels"):
+        VideoSource(big)
+
+
+def test_a_huge_photo_is_scaled_down_on_reading(tmp_path):
+    import cv2
+    import numpy as np
+
+    from formcheck.media.video import VideoSource
+
+    cv2.imwrite(str(tmp_path / "big.png"), np.zeros((5000, 8000, 3), np.uint8))
+    [frame] = list(VideoSource(tmp_path / "big.png"))
+    assert frame.image.shape == (2560, 4096, 3)
+
+
+def test_frames_larger_than_the_model_needs_are_scaled_down_before_it():
+    import numpy as np
+
+    from formcheck.pose.estimator import MODEL_MAX_SIDE, PoseEstimator
+
+    image = PoseEstimator.preprocess(np.zeros((3000, 4000, 3), np.uint8))
+    assert (image.width, image.height) == (MODEL_MAX_SIDE, 960)
+    small = PoseEstimator.preprocess(np.zeros((480, 640, 3), np.uint8))
+    assert (small.width, small.height) == (640, 480)

@@ -127,6 +127,8 @@ def analyse_file(
     summary = summarise(str(path), results, source.info.fps, elapsed)
     if len(results) == 1 and not source.info.is_image:
         summary.messages.insert(0, MSG_ONE_FRAME)
+    elif source.timing_note:  # an unbelievable frame rate, or a raw stream: how it was timed instead
+        summary.messages.insert(0, source.timing_note)
     if cut_at is not None:
         total = source.info.duration_s
         summary.messages.insert(
