@@ -242,7 +242,7 @@ def plan_timing(header_fps: float, stamp_fps: float | None, raw: bool) -> tuple[
             stamp_fps,
             True,
             (
-                f"The file's header gives {header_fps:g} fps but its frame timestamps say {stamp_fps:.3g} fps: "
+                f"The file's header gives {_rate(header_fps)} fps but its frame timestamps say {_rate(stamp_fps)} fps: "
                 "it was timed by its timestamps."
             ),
         )
@@ -251,19 +251,23 @@ def plan_timing(header_fps: float, stamp_fps: float | None, raw: bool) -> tuple[
             header_fps,
             False,
             (
-                f"The file's frame timestamps ({stamp_fps:.3g} fps) are not believable: it was timed at the header's "
-                f"{header_fps:g} fps."
+                f"The file's frame timestamps ({_rate(stamp_fps)} fps) are not believable: it was timed at the "
+                f"header's {_rate(header_fps)} fps."
             ),
         )
     return (
         ASSUMED_FPS,
         False,
         (
-            f"The file gives no believable frame rate (header {header_fps:g} fps"
-            f"{f', timestamps {stamp_fps:.3g} fps' if stamp_fps is not None else ''}): it was timed at "
+            f"The file gives no believable frame rate (header {_rate(header_fps)} fps"
+            f"{f', timestamps {_rate(stamp_fps)} fps' if stamp_fps is not None else ''}): it was timed at "
             f"{ASSUMED_FPS:g} fps (assumed), so times and holds are right only if it was recorded at that rate."
         ),
     )
+
+
+def _rate(fps: float | None) -> str:
+    return "none" if fps is None else f"{fps:.3g}" if fps < 1000 else f"{fps:.0f}"
 
 
 def probe_timestamps(path: Path) -> tuple[float | None, bool]:
