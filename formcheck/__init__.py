@@ -11,7 +11,10 @@ under ``TYPE_CHECKING`` and inside functions, and fails on a cycle or an import 
 
 # (layer, the modules or packages it holds), lowest first
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("values", ("formcheck.errors", "formcheck.settings", "formcheck.landmarks", "formcheck.values")),
+    (
+        "values",
+        ("formcheck.errors", "formcheck.settings", "formcheck.landmarks", "formcheck.values", "formcheck.files"),
+    ),
     ("pose", ("formcheck.pose",)),
     ("exercises", ("formcheck.exercises",)),
     ("checking", ("formcheck.checking",)),

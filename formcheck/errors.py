@@ -15,3 +15,14 @@ class ModelError(FormcheckError):
 
 class SettingError(FormcheckError):
     """A ``FORMCHECK_*`` environment variable holds a value formcheck cannot use (the message names it)."""
+
+
+class OutputError(FormcheckError):
+    """An output file (``--out``, ``--json``, ``--csv``) cannot be written where asked: the input itself, a folder,
+    a missing or read-only folder, a full disk."""
+
+
+def one_line(text: str) -> str:
+    """``text`` as one printable line: control characters (a newline in a file name...) are shown escaped, so a
+    name cannot break a message or add a fake line to a summary."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

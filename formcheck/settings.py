@@ -19,6 +19,7 @@ from formcheck.errors import SettingError
 T = TypeVar("T")
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 MAX_UPLOAD_MB_RANGE = (1, 10_000)
+PASSCODE_MIN_CHARS = 8
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Variable:
     default: str  # as text, as a person would write it; "" = none
     accepts: str  # what the variable accepts, in words
     purpose: str
+    secret: bool = False  # its value is never repeated in a message
 
 
 VARIABLES: dict[str, Variable] = {
@@ -51,6 +53,14 @@ VARIABLES: dict[str, Variable] = {
             "STUN/TURN servers for the live page's WebRTC stream (none: the camera stays on this network)",
         ),
         Variable(
+            "FORMCHECK_PASSCODE",
+            "",
+            f"at least {PASSCODE_MIN_CHARS} characters, no spaces at either end",
+            "the passcode people sign in with (with their name) when the app is served on the network "
+            "(`formcheck app --lan`); needed for that",
+            secret=True,
+        ),
+        Variable(
             "FORMCHECK_MODELS_DIR",
             "the project's models/ folder",
             "an existing folder holding pose_landmarker_{lite,full}.task",
@@ -69,7 +79,8 @@ def _read(name: str, parse: Callable[[str], T], default: T, env: Mapping[str, st
     except (ValueError, TypeError) as exc:
         var = VARIABLES[name]
         detail = f" ({exc})" if str(exc) else ""
-        raise SettingError(f"{name}={raw!r} is not valid{detail}: it accepts {var.accepts}.") from None
+        shown = "(hidden)" if var.secret else repr(raw)
+        raise SettingError(f"{name}={shown} is not valid{detail}: it accepts {var.accepts}.") from None
 
 
 def _path(raw: str) -> Path:
@@ -96,6 +107,16 @@ def _ice(raw: str) -> list[dict[str, Any]]:
     return servers
 
 
+def _passcode(raw: str) -> str | None:
+    if raw == "":
+        return None  # set but empty: no passcode, like unset
+    if raw != raw.strip():
+        raise ValueError("it has spaces at an end")
+    if len(raw) < PASSCODE_MIN_CHARS:
+        raise ValueError(f"it has {len(raw)} characters")
+    return raw
+
+
 def _folder(raw: str) -> Path:
     path = _path(raw)
     if not path.is_dir():
@@ -118,6 +139,11 @@ def ice_servers(env: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     return _read("FORMCHECK_ICE_SERVERS", _ice, [], env)
 
 
+def passcode(env: Mapping[str, str] | None = None) -> str | None:
+    """``FORMCHECK_PASSCODE``: the sign-in passcode for network serving (None: not set)."""
+    return _read("FORMCHECK_PASSCODE", _passcode, None, env)
+
+
 def models_dir(env: Mapping[str, str] | None = None) -> Path:
     """``FORMCHECK_MODELS_DIR``: where the ``.task`` model bundles are."""
     return _read("FORMCHECK_MODELS_DIR", _folder, MODELS_DIR, env)
@@ -126,7 +152,7 @@ def models_dir(env: Mapping[str, str] | None = None) -> Path:
 def problems(env: Mapping[str, str] | None = None) -> list[str]:
     """One message per variable that is set to a bad value (empty when all are fine)."""
     out = []
-    for read in (db_path, max_upload_mb, ice_servers, models_dir):
+    for read in (db_path, max_upload_mb, ice_servers, passcode, models_dir):
         try:
             read(env)
         except SettingError as exc:
@@ -136,4 +162,4 @@ def problems(env: Mapping[str, str] | None = None) -> list[str]:
 
 def describe() -> list[dict[str, str]]:
     """The variables as rows (name, default, accepts, purpose), for documentation."""
-    return [vars(v) for v in VARIABLES.values()]
+    return [{k: v for k, v in vars(var).items() if k != "secret"} for var in VARIABLES.values()]

@@ -51,7 +51,8 @@ def test_upload_suggests_the_exercise_counts_reps_and_plots_angles(page, tmp_pat
     assert saved.exercise == "bridge" and saved.reps == 3
     at.selectbox[0].set_value("Knee-to-chest").run()  # re-checked from the same analysis, no new model run
     assert not at.exception and at.subheader[0].value.startswith("Knee-to-chest")
-    assert len(History(tmp_path / "h.sqlite").sessions()) == 2
+    [rechecked] = History(tmp_path / "h.sqlite").sessions()  # the same upload: its session is updated
+    assert rechecked.exercise == "knee_to_chest" and rechecked.id == saved.id
 
 
 @pytest.mark.parametrize(

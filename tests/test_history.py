@@ -1,8 +1,11 @@
+import os
 import sqlite3
+from pathlib import Path
 
+import numpy as np
 import pytest
 
-from formcheck.app.history import History, save_report
+from formcheck.app.history import History, open_history, save_report
 
 
 def test_events_are_committed_as_they_happen_and_survive_a_crash(tmp_path):
@@ -59,3 +62,217 @@ def test_save_report_of_an_upload(tmp_path):
     save_report(h, report)
     [row] = h.sessions()
     assert (row.source, row.reps, row.holds, row.faults, row.ended) == ("upload", 2, 1, 2, True)
+
+
+# ---- reliability: WAL, locks, concurrent writers, the background writer ------------------------------------------
+def _report(exercise="single_leg_raise", reps=2):
+    from formcheck.checking.counters import Rep
+    from formcheck.checking.report import Report
+
+    details = [Rep("left", 1.0 + i, 2.0, 80.0, True) for i in range(reps)]
+    return Report(exercise, "raise", 20.0, {"left": reps}, details, [], {}, {"Slow down": 1}, 500, 600)
+
+
+def test_database_is_wal_with_a_busy_timeout_and_private(tmp_path):
+    folder = tmp_path / "new"
+    h = History(folder / "h.sqlite")
+    assert h._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert h._db.execute("PRAGMA busy_timeout").fetchone()[0] > 0
+    h.record(h.start("bridge", "live"), 1.0, "rep")
+    assert folder.stat().st_mode & 0o777 == 0o700
+    for f in folder.iterdir():  # the database and its -wal / -shm files
+        assert f.stat().st_mode & 0o777 == 0o600, f
+
+
+def test_a_database_made_by_the_first_release_is_migrated(tmp_path):
+    db = tmp_path / "old.sqlite"
+    old = sqlite3.connect(db)
+    old.executescript(
+        "CREATE TABLE sessions (id INTEGER PRIMARY KEY AUTOINCREMENT, started_utc TEXT NOT NULL, exercise TEXT NOT "
+        "NULL, source TEXT NOT NULL, report_json TEXT); CREATE TABLE events (session_id INTEGER NOT NULL, t_s REAL NOT "
+        "NULL, kind TEXT NOT NULL, side TEXT, detail TEXT);"
+        "INSERT INTO sessions (started_utc, exercise, source) VALUES ('2024-01-01T00:00:00+00:00', 'bridge', 'live');"
+    )
+    old.commit()
+    old.close()
+    [row] = History(db).sessions()
+    assert (row.exercise, row.profile, row.ended_utc) == ("bridge", "local", None)
+
+
+def test_four_processes_writing_at_once_lose_nothing(tmp_path):
+    import multiprocessing
+
+    db = tmp_path / "h.sqlite"
+    History(db).close()
+    ctx = multiprocessing.get_context("fork")
+    procs = [ctx.Process(target=_write_rows, args=(db, 400)) for _ in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+    assert [p.exitcode for p in procs] == [0, 0, 0, 0]
+    assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM events").fetchone()[0] == 1600
+
+
+def _write_rows(db, n):
+    h = History(db)
+    sid = h.start("bridge", "live")
+    for i in range(n):
+        h.record(sid, float(i), "rep", "left")
+
+
+def test_a_ten_second_lock_during_a_live_session_stalls_no_frame_and_loses_nothing(tmp_path):
+    """Another program holds the database's write lock for 10 s while reps happen: each frame is still handled at
+    once (writes wait in the background writer), and every rep reaches the history when the lock goes."""
+    import subprocess
+    import sys
+    import time
+
+    from formcheck.app.live import LiveProcessor
+    from tests.factory import MarchingEstimator
+
+    db = tmp_path / "h.sqlite"
+    history = History(db)
+    proc = LiveProcessor("standing_march", history=history, estimator_factory=MarchingEstimator)
+    frame = np.zeros((120, 160, 3), np.uint8)
+    fps, t, slowest = 30.0, 0.0, 0.0
+    for _ in range(60):  # 2 s: the first reps land normally
+        proc.process(frame, t)
+        t += 1 / fps
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+            "c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True); time.sleep(10); c.execute('COMMIT')",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    locked_at = time.monotonic()
+    while time.monotonic() - locked_at < 10.5:  # frames at the camera's pace for the whole lock
+        began = time.perf_counter()
+        proc.process(frame, t)
+        slowest = max(slowest, time.perf_counter() - began)
+        t += 1 / fps
+        time.sleep(max(0.0, 1 / fps - (time.perf_counter() - began)))
+    assert holder.wait(30) == 0
+    shown = sum(proc.report().reps.values())
+    assert shown >= 10 and proc.journal.flush(30)
+    [row] = history.sessions()
+    assert row.reps == shown  # the screen and the history agree: nothing lost
+    assert slowest < 0.25, f"a frame waited {slowest:.2f} s"
+    proc.close()
+
+
+def test_the_writer_keeps_order_and_hands_out_handles_at_once(tmp_path):
+    h = History(tmp_path / "h.sqlite")
+    w = h.writer
+    a, b = w.start("bridge", "live"), w.start("knee_to_chest", "live", profile="sam")
+    assert a != b
+    for i in range(50):
+        w.record(a, float(i), "rep", "left")
+    w.record(b, 1.0, "hold_complete")
+    w.finish(a, {"reps": {"left": 50}})
+    assert w.flush(10) and w.pending() == 0
+    [bridge] = h.sessions()
+    [knee] = h.sessions(profile="sam")
+    assert (bridge.reps, bridge.ended, knee.holds, knee.ended) == (50, True, 1, False)
+    h.close()
+
+
+# ---- a database that cannot be opened: the app works without history and says how to fix it --------------------
+def _corrupt(tmp_path):
+    path = tmp_path / "h.sqlite"
+    path.write_bytes(b"this is not a database at all " * 100)
+    return path
+
+
+def _folder(tmp_path):
+    (tmp_path / "dir.sqlite").mkdir()
+    return tmp_path / "dir.sqlite"
+
+
+@pytest.mark.parametrize(
+    ("make", "expect"),
+    [
+        (_corrupt, "not a database"),
+        (_folder, "folder"),
+        (lambda tmp: Path("/proc/formcheck/h.sqlite"), "/proc/formcheck/h.sqlite"),  # a place nobody can write
+    ],
+    ids=["corrupt", "directory", "unwritable place"],
+)
+def test_a_database_that_cannot_be_opened_is_one_message_with_the_fix(tmp_path, make, expect):
+    history, message = open_history(make(tmp_path))
+    assert history is None and message is not None
+    assert message.startswith("History is off:") and expect in message and "FORMCHECK_DB" in message
+    assert "\n" not in message
+
+
+def test_a_read_only_database_is_one_message(tmp_path, monkeypatch):
+    db = tmp_path / "h.sqlite"
+    History(db).close()
+    real = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", lambda p, **kw: real(f"file:{p}?mode=ro", uri=True, **kw))
+    history, message = open_history(db)
+    assert history is None and "readonly" in message and "FORMCHECK_DB" in message
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes through file permissions")
+def test_a_read_only_file_is_one_message(tmp_path):
+    db = tmp_path / "h.sqlite"
+    History(db).close()
+    db.chmod(0o400)
+    history, message = open_history(db)
+    assert history is None and "FORMCHECK_DB" in message
+
+
+def test_an_empty_setting_is_one_message(monkeypatch):
+    monkeypatch.setenv("FORMCHECK_DB", "")
+    history, message = open_history()
+    assert history is None and message.startswith("FORMCHECK_DB='' is not valid") and "History is off" in message
+
+
+# ---- history quality: profiles, re-checked uploads, end times ---------------------------------------------------
+def test_each_profile_sees_only_its_own_sessions(tmp_path):
+    h = History(tmp_path / "h.sqlite")
+    h.start("bridge", "live", profile="sam")
+    h.start("bridge", "live", profile="alex")
+    h.start("bridge", "live")
+    assert [r.profile for r in h.sessions(profile="sam")] == ["sam"]
+    assert [r.profile for r in h.sessions()] == ["local"]
+
+
+def test_an_upload_rechecked_as_another_exercise_updates_its_session(tmp_path):
+    h = History(tmp_path / "h.sqlite")
+    save_report(h, _report("single_leg_raise", 2), upload_key="file-1")
+    save_report(h, _report("bridge", 3), upload_key="file-1")  # the same upload, re-checked
+    save_report(h, _report("bridge", 1), upload_key="file-1", profile="sam")  # another person's copy
+    [row] = h.sessions()
+    assert (row.exercise, row.reps, row.faults, row.ended) == ("bridge", 3, 1, True) and row.ended_utc
+    save_report(h, _report("bridge", 4), upload_key="file-2")
+    assert [r.reps for r in h.sessions()] == [3, 4]
+
+
+def test_a_live_session_gets_its_end_time_when_the_camera_stops(tmp_path):
+    from formcheck.app.live import LiveProcessor
+    from tests.factory import MarchingEstimator
+
+    h = History(tmp_path / "h.sqlite")
+    proc = LiveProcessor("standing_march", history=h, estimator_factory=MarchingEstimator)
+    frame = np.zeros((120, 160, 3), np.uint8)
+    for i in range(120):
+        proc.process(frame, i / 30)
+    proc.stopped()  # STOP pressed, or the tab closed (streamlit-webrtc's on_video_ended)
+    assert proc.journal.flush()
+    [row] = h.sessions()
+    assert row.ended and row.ended_utc is not None and row.reps == sum(proc.report().reps.values())
+    for i in range(120, 240):  # the camera starts again: same session, counts kept
+        proc.process(frame, i / 30)
+    proc.stopped()
+    assert proc.journal.flush()
+    [row] = h.sessions()
+    assert row.reps == sum(proc.report().reps.values()) and row.ended
+    proc.close()

@@ -45,6 +45,7 @@ def test_live_counts_reps_and_survives_a_camera_restart(tmp_path):
         assert sum(again.feedback.reps.values()) >= sum(first.feedback.reps.values())
         proc.set_exercise("kneeling_hip_flexor")  # a new exercise starts from zero
         assert proc.latest().feedback is None and proc.report().reps == {}
+        assert proc.journal.flush()  # history writes are the background writer's: wait for them
         [logged] = history.sessions()  # reps went to the history as they happened; the switch closed the session
         assert logged.exercise == "standing_march" and logged.ended
         assert logged.reps == sum(again.feedback.reps.values())
@@ -98,6 +99,7 @@ def test_routine_advances_live_and_each_exercise_goes_to_the_history(tmp_path):
     s = proc.latest()
     assert {"set_done", "exercise_done"} <= set(s.events) and "set_done" in s.sounds
     assert s.exercise == "bridge" and proc.routine.status().step.exercise == "bridge"
+    assert proc.journal.flush()
     [march] = history.sessions()
     assert march.exercise == "standing_march" and march.ended and march.reps == 6
     proc.routine_command("back")  # back to the march, from zero

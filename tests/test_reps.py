@@ -140,7 +140,7 @@ def test_reset_drops_the_rep_under_way_but_keeps_finished_ones():
     feed(det, signal((1, 125), (0.5, 170), (1, 125), (0.5, 170)))
     det.reset()
     det.update(125.0, 10.0)
-    assert det.counts() == (1, 0) and det.active_since is None
+    assert det.counts() == (1, 0) and det.under_way() is None
 
 
 def test_arguments_are_validated():

@@ -16,6 +16,7 @@ def test_defaults_when_nothing_is_set():
     assert settings.max_upload_mb({}) == 200
     assert settings.ice_servers({}) == []
     assert settings.models_dir({}) == settings.MODELS_DIR
+    assert settings.passcode({}) is None and settings.passcode({"FORMCHECK_PASSCODE": ""}) is None
     assert settings.problems({}) == []
 
 
@@ -25,7 +26,9 @@ def test_good_values_are_read(tmp_path):
         "FORMCHECK_MAX_UPLOAD_MB": " 500 ",
         "FORMCHECK_ICE_SERVERS": '[{"urls": ["stun:stun.example.org:3478"]}]',
         "FORMCHECK_MODELS_DIR": str(tmp_path),
+        "FORMCHECK_PASSCODE": "correct horse",
     }
+    assert settings.passcode(env) == "correct horse"
     assert settings.db_path(env) == tmp_path / "h.sqlite"
     assert settings.max_upload_mb(env) == 500
     assert settings.ice_servers(env) == [{"urls": ["stun:stun.example.org:3478"]}]
@@ -67,3 +70,12 @@ def test_no_other_module_reads_formcheck_variables():
     ]
     assert readers == []
     assert reads.search('os.environ.get("FORMCHECK_DB")') and reads.search("os.getenv('FORMCHECK_X')")
+
+
+@pytest.mark.parametrize("value", ["1234", " secret passcode"])
+def test_a_bad_passcode_is_named_but_never_repeated(value):
+    with pytest.raises(SettingError) as err:
+        settings.passcode({"FORMCHECK_PASSCODE": value})
+    message = str(err.value)
+    assert message.startswith("FORMCHECK_PASSCODE=(hidden) is not valid") and value.strip() not in message
+    assert f"it accepts {settings.VARIABLES['FORMCHECK_PASSCODE'].accepts}" in message

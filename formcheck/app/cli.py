@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from formcheck.checking.report import Report
-from formcheck.errors import FormcheckError
+from formcheck.errors import FormcheckError, one_line
 from formcheck.values import FrameResult, Summary
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def print_frames(results: Sequence[FrameResult], out: TextIO) -> None:
 
 
 def print_summary(s: Summary, out: TextIO) -> None:
-    out.write(f"\nSummary for {Path(s.source).name}\n")
+    out.write(f"\nSummary for {one_line(Path(s.source).name)}\n")
     out.write(f"  frames:              {s.frames}\n")
     out.write(f"  frames with person:  {s.frames_with_person} ({s.person_fraction:.0%})\n")
     out.write(f"  landmarks per person: {s.landmarks}\n")
@@ -74,7 +74,7 @@ def print_summary(s: Summary, out: TextIO) -> None:
     )
     out.write(f"  processing speed:    {s.processing_fps:.1f} frames/s\n")
     for m in s.messages:
-        out.write(f"  note: {m}\n")
+        out.write(f"  note: {one_line(m)}\n")
 
 
 def print_report(r: Report, out: TextIO) -> None:
@@ -111,6 +111,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     from formcheck.app.recording import analyse_recording, render_annotated
     from formcheck.checking.session import ExerciseSession
     from formcheck.exercises import get
+    from formcheck.files import atomic_write
 
     auto = args.exercise == "auto"
     session = ExerciseSession(get(args.exercise)) if args.exercise and not auto else None
@@ -133,10 +134,10 @@ def cmd_analyse(args: argparse.Namespace) -> int:
         print_report(report, sys.stdout)
     if args.json:
         extra = {"report": export.report_dict(report)} if report is not None else None
-        Path(args.json).write_text(export.to_json(results, summary, extra))
+        atomic_write(args.json, export.to_json(results, summary, extra))
         LOG.info("wrote %s", args.json)
     if args.csv:
-        Path(args.csv).write_text(export.to_csv(results))
+        atomic_write(args.csv, export.to_csv(results))
         LOG.info("wrote %s", args.csv)
     if args.out:
         LOG.info("wrote %s", args.out)
@@ -160,6 +161,7 @@ def _suggested_session(results: list[FrameResult]) -> ExerciseSession | None:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from formcheck.app.evaluate import EvaluationError, by_split, evaluate_all, load, to_json
+    from formcheck.files import atomic_write
 
     clips = load(Path(args.ground_truth))
     if args.split:
@@ -167,7 +169,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         if not clips:
             raise EvaluationError(f"{args.ground_truth}: no clip in split {args.split!r}")
     if args.json:
-        _check_writable(Path(args.json))
+        from formcheck.app.outputs import check_outputs
+
+        check_outputs(args.ground_truth, {"--json": args.json})
     results = evaluate_all(clips, Path(args.media), args.model, args.jobs)
     print(
         f"{'clip':50s} {'split':8s} {'exercise':18s} {'true':>10s} {'found':>10s} {'partial':>8s} {'hold err':>9s} "
@@ -192,7 +196,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             f"{t.suggest_items} recordings"
         )
     if args.json:
-        _write_text(Path(args.json), to_json(results))
+        atomic_write(args.json, to_json(results))
+        LOG.info("wrote %s", args.json)
     failures = _below_thresholds(parts["all"], args)
     for f in failures:
         print(f"BELOW THRESHOLD: {f}", file=sys.stderr)
@@ -221,19 +226,6 @@ def _below_thresholds(t: Totals, args: argparse.Namespace) -> list[str]:
     return [msg for failed, msg in checks if failed]
 
 
-def _check_writable(path: Path) -> None:
-    if path.is_dir() or not path.parent.is_dir():
-        raise FormcheckError(f"{path}: cannot write there (a folder, or its folder does not exist)")
-
-
-def _write_text(path: Path, text: str) -> None:
-    try:
-        path.write_text(text)
-    except OSError as exc:
-        raise FormcheckError(f"{path}: could not be written ({exc.strerror or exc})") from None
-    LOG.info("wrote %s", path)
-
-
 def _fraction(text: str) -> float:
     value = float(text)
     if not 0.0 <= value <= 1.0:
@@ -246,6 +238,22 @@ def _non_negative(text: str) -> float:
     if not value >= 0.0:
         raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
     return value
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    """``formcheck app``: the web app on this machine (127.0.0.1), or on the network with ``--lan`` and a passcode."""
+    import subprocess
+
+    from formcheck import settings
+    from formcheck.app.access import serve_command
+
+    script = Path(__file__).resolve().parents[1] / "ui" / "streamlit_app.py"
+    command = serve_command(args.lan, args.port, settings.passcode(), settings.max_upload_mb(), script)
+    LOG.info("formcheck app on %s", "the network (sign-in with the passcode)" if args.lan else "this machine only")
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:
+        return 0
 
 
 def _exercise_keys() -> list[str]:
@@ -311,6 +319,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="fail below this share of recordings whose exercise --exercise auto gets right (0-1)",
     )
     e.set_defaults(func=cmd_evaluate)
+    w = sub.add_parser("app", parents=[common], help="start the web app (this machine only unless --lan)")
+    w.add_argument(
+        "--lan", action="store_true", help="serve on the network: needs FORMCHECK_PASSCODE; everybody signs in"
+    )
+    w.add_argument("--port", type=int, default=8501, help="port to listen on (default: 8501)")
+    w.set_defaults(func=cmd_app)
     return parser
 
 
@@ -325,9 +339,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("formcheck: error: --out must end in .mp4 (H.264) or .webm (VP9), formats browsers play", file=sys.stderr)
         return 2
     try:
+        if args.func is cmd_analyse:  # a bad output is one error now, not after the whole analysis
+            from formcheck.app.outputs import check_outputs
+
+            check_outputs(args.video, {"--out": args.out, "--json": args.json, "--csv": args.csv})
         return args.func(args)
     except FormcheckError as exc:
-        print(f"formcheck: error: {exc}", file=sys.stderr)
+        print(f"formcheck: error: {one_line(str(exc))}", file=sys.stderr)
         return 1
 
 

@@ -1,40 +1,68 @@
 """The live session's journal: writes reps, completed holds and new faults to the history the moment they happen, and
-closes each exercise's history session with its report. A lasting fault is written once, when it begins."""
+closes each exercise's history session with its report. A lasting fault is written once, when it begins.
+
+Every write goes through the history's background writer (:class:`formcheck.app.history.HistoryWriter`), so the
+frame handler that calls ``record`` never waits on SQLite, even while another program holds the database's lock."""
 
 from __future__ import annotations
 
 from formcheck.app.export import report_dict
-from formcheck.app.history import History
+from formcheck.app.history import DEFAULT_PROFILE, History, HistoryWriter
 from formcheck.checking.report import Report
+from formcheck.checking.routine import RoutineRunner
+from formcheck.checking.session import ExerciseSession
 from formcheck.values import Feedback
 
 
 class Journal:
-    """History writing for one live stream. ``exercise`` names the exercise a frame's events belong to."""
+    """History writing for one live stream, as ``profile``. ``exercise`` names the exercise a frame's events
+    belong to."""
 
-    def __init__(self, history: History | None) -> None:
-        self.history = history
-        self._session_id: int | None = None
+    def __init__(self, history: History | None, profile: str = DEFAULT_PROFILE) -> None:
+        self.writer: HistoryWriter | None = history.writer if history is not None else None
+        self.profile = profile
+        self._session: int | None = None  # the writer's handle for the open history session
         self._logged_faults: set[str] = set()  # faults already written, so a lasting fault is logged once
+
+    def log(self, fb: Feedback, checker: ExerciseSession | RoutineRunner | None) -> None:
+        """One frame's feedback from ``checker``: its events are written; a routine's finished exercise is closed."""
+        if checker is None:
+            return
+        routine = checker if isinstance(checker, RoutineRunner) else None
+        moved_on = "exercise_done" in fb.events and routine is not None
+        # the frame that finishes an exercise belongs to it, not to the routine's next one
+        key = routine.finished_reports[-1].exercise if moved_on and routine else checker.exercise.key
+        self.record(fb, key)
+        if moved_on and routine:
+            self.finish(routine.finished_reports[-1])
 
     def record(self, fb: Feedback, exercise: str) -> None:
         """Write this frame's reps, completed holds and newly begun faults."""
-        if self.history is None or not (fb.events or fb.faults):
+        if self.writer is None or not (fb.events or fb.faults):
             return
-        if self._session_id is None:
-            self._session_id = self.history.start(exercise, "live")
+        if self._session is None:
+            self._session = self.writer.start(exercise, "live", self.profile)
         for event in fb.events:
             if event in ("rep", "partial_rep", "hold_complete"):
-                self.history.record(self._session_id, fb.t, event, fb.side)
+                self.writer.record(self._session, fb.t, event, fb.side)
         for fault in fb.faults:
             if fault not in self._logged_faults:
-                self.history.record(self._session_id, fb.t, "fault", fb.side, fault)
+                self.writer.record(self._session, fb.t, "fault", fb.side, fault)
         self._logged_faults = set(fb.faults)
+
+    def pause(self, report: Report | None) -> None:
+        """The camera stopped or the tab closed: give the open session its end time and report now. It stays open,
+        so if the camera starts again its reps join the same session (and its end time moves on)."""
+        if self.writer is not None and self._session is not None and report is not None:
+            self.writer.finish(self._session, report_dict(report))
 
     def finish(self, report: Report | None) -> None:
         """Close the exercise's history session (if anything was written) with its report; the next write opens a
         new one."""
-        if self.history is not None and self._session_id is not None and report is not None:
-            self.history.finish(self._session_id, report_dict(report))
-        self._session_id = None
+        self.pause(report)
+        self._session = None
         self._logged_faults = set()
+
+    def flush(self, timeout_s: float = 10.0) -> bool:
+        """Wait until everything written so far is in the database (True) or ``timeout_s`` passed."""
+        return self.writer is None or self.writer.flush(timeout_s)

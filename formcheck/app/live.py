@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from formcheck.app.history import History
+from formcheck.app.history import DEFAULT_PROFILE, History
 from formcheck.app.journal import Journal
 from formcheck.checking.report import Report
 from formcheck.checking.routine import RoutineFeedback, RoutineRunner, RoutineStatus
@@ -97,11 +97,12 @@ class LiveProcessor:
         history: History | None = None,
         routine: RoutineRunner | None = None,
         estimator_factory: Callable[[], Estimator] | None = None,
+        profile: str = DEFAULT_PROFILE,
     ) -> None:
         self.model, self.max_side = model, max_side
         self.history = history
         self._estimator_factory = estimator_factory or (lambda: PoseEstimator(self.model, mode="video"))
-        self._journal = Journal(history)
+        self.journal = Journal(history, profile)  # history writing; ``journal.flush()`` waits for it
         self._lock = threading.Lock()
         self.updates = UpdateQueue()
         self._state = LiveUpdate(exercise=exercise)  # the page's merged view (latest())
@@ -125,7 +126,7 @@ class LiveProcessor:
 
     def _set_checker(self, checker: Checker | None) -> None:
         with self._lock:
-            self._journal.finish(self._checker.report() if self._checker is not None else None)
+            self.journal.finish(self._checker.report() if self._checker is not None else None)
             self._checker = checker
             self._state = LiveUpdate(
                 exercise=checker.exercise.key if checker else None,
@@ -146,7 +147,7 @@ class LiveProcessor:
             report = self._checker.session.report()
             events = self._checker.skip() if command == "skip" else self._checker.back()
             if "exercise_done" in events:
-                self._journal.finish(report)
+                self.journal.finish(report)
             self._state.feedback, self._state.routine = None, self._checker.status()
             self._state.exercise = self._checker.exercise.key
             self.updates.drain()
@@ -189,20 +190,8 @@ class LiveProcessor:
             sound = self._sounds.pick(fb.events, fb.t)
             update.sounds = [sound] if sound else []
             update.routine = fb.routine if isinstance(fb, RoutineFeedback) else None
-            self._log(fb)
+            self.journal.log(fb, self._checker)  # reps, holds, faults: to the history as they happen
         self.updates.put(update)
-
-    def _log(self, fb: Feedback) -> None:
-        """Reps, holds and faults go to the history as they happen; a routine's finished exercise is closed there."""
-        if self._checker is None:
-            return
-        routine = self.routine
-        moved_on = "exercise_done" in fb.events and routine is not None
-        # the frame that finishes an exercise belongs to it, not to the routine's next one
-        key = routine.finished_reports[-1].exercise if moved_on and routine else self._checker.exercise.key
-        self._journal.record(fb, key)
-        if moved_on and routine:
-            self._journal.finish(routine.finished_reports[-1])
 
     # ---- reading (page thread) ---------------------------------------------------------------------------------
     def latest(self) -> LiveUpdate:
@@ -226,10 +215,18 @@ class LiveProcessor:
         with self._lock:
             return self._checker.report() if self._checker is not None else None
 
-    def close(self) -> None:
+    def stopped(self) -> None:
+        """The camera stopped or the tab closed (streamlit-webrtc's ``on_video_ended``): the history session gets its
+        end time and report now; counts are kept, and reps after a restart join the same session."""
         with self._lock:
-            self._journal.finish(self._checker.report() if self._checker is not None else None)
+            self.journal.pause(self._checker.report() if self._checker is not None else None)
+
+    def close(self, flush_s: float = 10.0) -> None:
+        """Close the history session and the model; wait up to ``flush_s`` for the history writes to land."""
+        with self._lock:
+            self.journal.finish(self._checker.report() if self._checker is not None else None)
             close = getattr(self._estimator, "close", None)
             if close is not None:
                 close()
             self._pipeline = self._estimator = None
+        self.journal.flush(flush_s)

@@ -107,6 +107,7 @@ def analyse_file(
     results: list[FrameResult] = []
     started = time.perf_counter()
     cut_at: float | None = None
+    kept = False
     try:
         for frame in source:
             if max_duration_s is not None and frame.timestamp_s >= max_duration_s:
@@ -118,13 +119,16 @@ def analyse_file(
                 writer.write(annotate(frame.image, result) if annotate else frame.image)
             if progress is not None:
                 progress(len(results), source.info.frame_count)
+        kept = True
     finally:
         if writer is not None:
-            writer.close()
+            writer.close(keep=kept)  # a failed analysis leaves no half video (and an old one intact)
     elapsed = time.perf_counter() - started
     summary = summarise(str(path), results, source.info.fps, elapsed)
     if len(results) == 1 and not source.info.is_image:
         summary.messages.insert(0, MSG_ONE_FRAME)
+    elif source.timing_note:  # an unbelievable frame rate, or a raw stream: how it was timed instead
+        summary.messages.insert(0, source.timing_note)
     if cut_at is not None:
         total = source.info.duration_s
         summary.messages.insert(

@@ -66,6 +66,37 @@ class Rep:
         return abs(self.peak - self.start_value)
 
 
+class RestLevel:
+    """Where a signal sits at rest: its extreme on the rest side (10th percentile) over the last ``REST_WINDOW_S``,
+    or its median when a movement may go either way."""
+
+    def __init__(self) -> None:
+        self.samples: deque[tuple[float, float]] = deque()  # (t, value) at rest
+
+    def add(self, t: float, value: float) -> None:
+        self.samples.append((t, value))
+        while self.samples and t - self.samples[0][0] > REST_WINDOW_S:
+            self.samples.popleft()
+
+    def level(self, sign: float, either: bool) -> float:
+        values = np.fromiter((v for _, v in self.samples), float)
+        return float(np.median(values)) if either else float(np.percentile(sign * values, 10)) * sign
+
+    def left_at(self, base: float, sign: float, tolerance: float) -> float:
+        """When the movement left the rest level: the last sample within ``tolerance`` degrees of it."""
+        near = [t for t, v in self.samples if sign * (v - base) <= tolerance]
+        return near[-1] if near else self.samples[-1][0]
+
+
+@dataclass(frozen=True)
+class UnderWay:
+    """The rep in progress: when it began, how far it has moved from rest so far, and whether it is still up."""
+
+    start_s: float
+    range_deg: float
+    still_up: bool
+
+
 class RepDetector:
     """Detects reps of one signal frame by frame: ``update(value, t)`` returns each rep as it completes."""
 
@@ -76,7 +107,7 @@ class RepDetector:
         self.reps: list[Rep] = []
         self.angle = ""  # the resolved angle name being fed (set by the session), recorded with each rep
         self._sign = 1.0 if spec.direction == "up" else -1.0
-        self._rest: deque[tuple[float, float]] = deque()  # (t, value) at rest, last REST_WINDOW_S
+        self._rest = RestLevel()
         self._samples: list[tuple[float, float]] = []  # (t, value) of the rep under way
         self._active = False
         self._started = False
@@ -94,7 +125,7 @@ class RepDetector:
             return None
         if not self._started:
             self._started = True
-            if at_recording_start and not self.spec.either_direction and self._beyond_target(value):
+            if at_recording_start and not self.spec.either_direction and self._sign * (value - self.spec.target) >= 0:
                 self._begin(t, value, math.nan, under_way=True)
                 return None
         if self._active:
@@ -103,10 +134,8 @@ class RepDetector:
         return None
 
     def _update_rest(self, value: float, t: float) -> None:
-        self._rest.append((t, value))
-        while self._rest and t - self._rest[0][0] > REST_WINDOW_S:
-            self._rest.popleft()
-        base = self._rest_level()
+        self._rest.add(t, value)
+        base = self._rest.level(self._sign, self.spec.either_direction)
         excursion = value - base
         if self.spec.either_direction:
             self._sign = 1.0 if excursion >= 0 else -1.0
@@ -116,7 +145,7 @@ class RepDetector:
         if self._candidate is None:
             self._candidate = t
         if t - self._candidate >= self.spec.min_phase_s:
-            self._begin(self._left_rest_at(base), value, base)
+            self._begin(self._rest.left_at(base, self._sign, self.spec.amplitude / 4), value, base)
 
     def _update_active(self, value: float, t: float) -> Rep | None:
         self._samples.append((t, value))
@@ -132,34 +161,21 @@ class RepDetector:
         rep = self._make_rep(self._candidate)
         self.reps.append(rep)
         self._active, self._samples, self._candidate = False, [], None
-        self._rest = deque([(t, value)])
+        self._rest = RestLevel()
+        self._rest.add(t, value)
         return rep
 
     def reset(self) -> None:
         """Forget the rep under way and the rest level (a camera cut or a gap): completed reps are kept."""
         self._active, self._started, self._samples, self._candidate = False, False, [], None
-        self._rest.clear()
+        self._rest = RestLevel()
 
-    @property
-    def active_since(self) -> float | None:
-        """When the rep under way began (None at rest)."""
-        return self._start_s if self._active else None
-
-    def active_range(self) -> float:
-        """How far the rep under way has moved from its rest level so far, degrees (0 at rest or when unknown)."""
-        if not self._active or not math.isfinite(self._base):
-            return 0.0
-        return abs(self._peak_value - self._base)
-
-    def still_up(self) -> bool:
-        """A rep is under way and the signal is still in its upper half (it has not started back down)."""
+    def under_way(self) -> UnderWay | None:
+        """The rep in progress, or None at rest (or when its rest level is unknown)."""
         if not self._active or not math.isfinite(self._base) or not self._samples:
-            return False
-        return abs(self._samples[-1][1] - self._base) >= 0.5 * self.active_range()
-
-    def discard(self, rep: Rep) -> None:
-        """Drop a completed rep that turned out not to be one (e.g. the other leg's movement read on this side)."""
-        self.reps.remove(rep)
+            return None
+        span = abs(self._peak_value - self._base)
+        return UnderWay(self._start_s, span, abs(self._samples[-1][1] - self._base) >= 0.5 * span)
 
     def pending(self) -> Rep | None:
         """The rep whose return began in the last frames (not yet confirmed): at the end of a recording it counts."""
@@ -168,31 +184,14 @@ class RepDetector:
         return None
 
     # ---- helpers ---------------------------------------------------------------------------------------------
-    def _beyond_target(self, value: float) -> bool:
-        return self._sign * (value - self.spec.target) >= 0
-
-    def _rest_level(self) -> float:
-        values = np.fromiter((v for _, v in self._rest), float)
-        if self.spec.either_direction:
-            return float(np.median(values))
-        return float(np.percentile(self._sign * values, 10)) * self._sign
-
-    def _left_rest_at(self, base: float) -> float:
-        """When the movement left the rest level: the last rest sample within a quarter amplitude of it."""
-        near = [t for t, v in self._rest if self._sign * (v - base) <= self.spec.amplitude / 4]
-        return near[-1] if near else self._rest[-1][0]
-
     def _begin(self, start_s: float, value: float, base: float, under_way: bool = False) -> None:
         self._active, self._base, self._start_s, self._under_way = True, base, start_s, under_way
-        self._samples = [(t, v) for t, v in self._rest if t >= start_s] or [(start_s, value)]
+        self._samples = [(t, v) for t, v in self._rest.samples if t >= start_s] or [(start_s, value)]
         self._peak_value = max((v for _, v in self._samples), key=lambda v: self._sign * v)
         self._candidate = None
 
-    def _peak(self) -> float:
-        return self._peak_value
-
     def _returned(self, value: float) -> bool:
-        peak = self._peak()
+        peak = self._peak_value
         back = self._sign * (peak - value)
         if not math.isfinite(self._base):  # a rep under way at the start: its return must leave the top zone
             below = self._sign * (self.spec.target - value)
@@ -202,14 +201,14 @@ class RepDetector:
 
     def _make_rep(self, end_s: float) -> Rep:
         samples = [(t, v) for t, v in self._samples if t <= end_s] or self._samples[:1]
-        peak = self._peak()
+        peak = self._peak_value
         low = self._base if math.isfinite(self._base) else min((v for _, v in samples), key=lambda v: self._sign * v)
         band = max(TOP_BAND_MIN_DEG, TOP_BAND_SHARE * abs(peak - low))
         top_start, top_end = _top_window(samples, peak, band, self._sign)
         if self.spec.either_direction:
             full = abs(peak - self._base) >= abs(self.spec.target - self.spec.rest)
         else:
-            full = self._beyond_target(peak)
+            full = self._sign * (peak - self.spec.target) >= 0
         held = self.hold_s > 0 and top_end - top_start >= self.hold_s - HOLD_TOLERANCE_S
         return Rep(
             self.side,
@@ -237,6 +236,14 @@ class RepDetector:
         reps = self.all_reps() if include_pending else self.reps
         full = sum(r.full for r in reps)
         return full, len(reps) - full
+
+
+def nested_in_other_leg(rep: Rep, other: RepDetector | None) -> bool:
+    """A rep on one leg that lies inside a larger rep of the other leg (started before it, still up when this one
+    is back down) is that leg's movement read on this side (legs crossing, occlusion): an alternating exercise
+    starts the next leg as the last comes down. Both legs moving together (a double-leg raise) both count."""
+    moving = other.under_way() if other is not None else None
+    return moving is not None and moving.start_s <= rep.start_s and moving.range_deg >= rep.rom and moving.still_up
 
 
 def verdict(rep: Rep, spec: RepSpec, hold_s: float = 0.0) -> str:

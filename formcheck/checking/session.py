@@ -13,7 +13,7 @@ from formcheck.checking.continuity import ContinuityWatch
 from formcheck.checking.counters import CircleCounter, HoldTimer
 from formcheck.checking.criteria import blocker, evaluate
 from formcheck.checking.report import Report, holds_by_side
-from formcheck.checking.reps import EDGE_S, Rep, RepDetector, verdict
+from formcheck.checking.reps import EDGE_S, Rep, RepDetector, nested_in_other_leg, verdict
 from formcheck.checking.safety import SafetyWatch
 from formcheck.checking.sides import SIDES, SideTracker
 from formcheck.exercises.base import Exercise, resolve_angle
@@ -37,6 +37,14 @@ def progress_line(fb: Feedback, sets: int) -> str:
     who = f"{fb.side} leg " if fb.side else ""
     current = min(done + (0 if fb.hold_s >= fb.hold_target_s else 1), sets)
     return f"{who}{current}/{sets} - {fb.hold_s:.0f} s / {fb.hold_target_s:.0f} s"
+
+
+def praise(exercise: Exercise, fb: Feedback) -> str:
+    """The cue while the form is right: the hold's progress for hold exercises."""
+    p = exercise.prescription
+    if p.hold_s > 0 and exercise.reps is None:
+        return f"Good form - hold it: {int(fb.hold_s)} s / {p.hold_s:.0f} s"
+    return "Good form"
 
 
 class ExerciseSession:
@@ -101,7 +109,7 @@ class ExerciseSession:
             first = failing[0]
             fb.cue, fb.level = first.message or f"Adjust your {first.name}", "fix"
         else:
-            fb.cue, fb.level = self._praise(fb), "ok"
+            fb.cue, fb.level = praise(self.exercise, fb), "ok"
         self._log_faults(t, [*safety, *(c.message for c in failing if c.passed is False)])
         if self._was_ok and not ok:
             fb.events.append("form_break")
@@ -154,21 +162,12 @@ class ExerciseSession:
             self.safety.reset()
         return state == "glitch"
 
-    def _cross_talk(self, rep: Rep, side: str) -> bool:
-        """A rep on one leg that lies inside a larger rep of the other leg (started before it, still up when this one
-        is back down) is that leg's movement read on this side (legs crossing, occlusion): an alternating exercise
-        starts the next leg as the last comes down. Both legs moving together (a double-leg raise) both count."""
-        other = self.counters.get("left" if side == "right" else "right")
-        since = other.active_since if other is not None else None
-        if other is None or since is None or since > rep.start_s:
-            return False
-        return other.active_range() >= rep.rom and other.still_up()
-
     def _rep_done(self, rep: Rep, t: float, fb: Feedback) -> None:
         """A rep has just ended: its event, and its verdict in words as the cue for the next ``NOTE_S``."""
         assert self.exercise.reps is not None
-        if rep.side is not None and self._cross_talk(rep, rep.side):
-            self.counters[rep.side].discard(rep)
+        other = self.counters.get("left" if rep.side == "right" else "right") if rep.side else None
+        if rep.side is not None and nested_in_other_leg(rep, other):
+            self.counters[rep.side].reps.remove(rep)
             return
         fb.events.append("rep" if rep.full else "partial_rep")
         words = verdict(rep, self.exercise.reps, self.exercise.prescription.hold_s)
@@ -186,12 +185,6 @@ class ExerciseSession:
         if self.hold.update(ok, t, side) is not None:
             fb.events.append("hold_complete")
         fb.hold_s = self.hold.seconds
-
-    def _praise(self, fb: Feedback) -> str:
-        p = self.exercise.prescription
-        if self.hold is not None and self.exercise.reps is None:
-            return f"Good form - hold it: {int(fb.hold_s)} s / {p.hold_s:.0f} s"
-        return "Good form"
 
     def _finish(self, fb: Feedback) -> Feedback:
         if self.hold is not None:

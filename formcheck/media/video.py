@@ -12,7 +12,7 @@ import os
 import queue
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import ClassVar
@@ -23,7 +23,8 @@ import av
 import cv2
 import numpy as np
 
-from formcheck.errors import InputError
+from formcheck.errors import InputError, OutputError
+from formcheck.files import AtomicTarget
 
 # OpenCV's own error lines (e.g. "Could not find decoder"); problems surface as InputError
 cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
@@ -33,6 +34,11 @@ LOG = logging.getLogger(__name__)
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"})
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi", ".gif", ".mpg", ".mpeg", ".wmv"})
 _TEXT_BYTES = bytes(range(32, 127)) + b"\n\r\t\f\b"
+FPS_RANGE = (1.0, 240.0)  # frame rates a camera records at; outside it a header or timestamps are not believed
+ASSUMED_FPS = 30.0  # the rate assumed (and said so) when neither the header nor the timestamps give a usable one
+MAX_VIDEO_SIDE = 4096  # pixels on a video's long side (4K); larger ones are refused, keeping memory bounded
+RAW_FORMATS = frozenset({"h264", "hevc", "mjpeg", "m4v", "mpegvideo", "rawvideo", "cavsvideo", "vc1"})
+PROBE_PACKETS = 120  # packets whose timestamps are compared with the header's rate
 
 
 @dataclass(frozen=True)
@@ -91,12 +97,17 @@ class VideoSource:
         self.decoded_until_s = 0.0
         _sniff(self.path)
         self._still: np.ndarray | None = None
+        self.use_stamps, self.timing_note = True, None  # see plan_timing
         if self.path.suffix.lower() in IMAGE_SUFFIXES:
             img = cv2.imread(str(self.path), cv2.IMREAD_COLOR)
             if img is None:
                 raise InputError(f"{self.path.name}: the image could not be decoded (corrupt or unsupported)")
-            self._still = img
             h, w = img.shape[:2]
+            if max(h, w) > MAX_VIDEO_SIDE:  # a 48-megapixel photo: keep what follows (drawing, the model) bounded
+                scale = MAX_VIDEO_SIDE / max(h, w)
+                img = cv2.resize(img, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+                h, w = img.shape[:2]
+            self._still = img
             self.info = VideoInfo(w, h, 0.0, 1, True)
             return
         cap = cv2.VideoCapture(str(self.path), cv2.CAP_FFMPEG)
@@ -113,12 +124,20 @@ class VideoSource:
             self.info = self._probe_pyav()
         if self.info.width <= 0 or self.info.height <= 0:
             raise InputError(f"{self.path.name}: the video has no picture (no video stream found)")
+        if max(self.info.width, self.info.height) > MAX_VIDEO_SIDE:
+            raise InputError(
+                f"{self.path.name} is {self.info.width}x{self.info.height} pixels; formcheck reads videos up to "
+                f"{MAX_VIDEO_SIDE} pixels on the long side (4K). Export it at 1080p: that is plenty for the pose model."
+            )
+        stamp_fps, raw = probe_timestamps(self.path)
+        fps, self.use_stamps, self.timing_note = plan_timing(self.info.fps, stamp_fps, raw)
+        self.info = replace(self.info, fps=fps)
 
     def __iter__(self) -> Iterator[Frame]:
         if self._still is not None:
             yield Frame(self._still, 0.0, 0)
             return
-        fps = self.info.fps if 0 < self.info.fps < 1000 else 30.0
+        fps = self.info.fps  # plausible: plan_timing made it so
         yield from self._timed(self._opencv_images(), fps)
         if self.frames_decoded == 0:  # OpenCV's FFmpeg lacks some decoders (e.g. AV1): try PyAV's
             LOG.info("%s: OpenCV decoded no frame; trying PyAV", self.path.name)
@@ -157,7 +176,7 @@ class VideoSource:
         """Frames with strictly increasing timestamps; a missing or repeated one becomes ``index / fps``."""
         last_t, index = -1.0, 0
         for image, stamp in images:
-            t = stamp
+            t = stamp if self.use_stamps else np.nan
             if not np.isfinite(t) or t <= last_t or (t == 0.0 and index > 0):
                 t = max(index / fps, last_t + 1e-3)
             last_t = t
@@ -196,6 +215,78 @@ class VideoSource:
             and self.frames_decoded > 0
             and self.decoded_until_s < 0.9 * expected - 0.1
         )
+
+
+def plan_timing(header_fps: float, stamp_fps: float | None, raw: bool) -> tuple[float, bool, str | None]:
+    """How to time a video's frames: (frame rate, whether to use the container's timestamps, a note for the person or
+    None). A rate outside ``FPS_RANGE`` is not believed; the timestamps win over the header when they disagree; with
+    neither usable (or a raw stream, which has no timing at all) a rate is assumed and the note says so."""
+    low, high = FPS_RANGE
+    header_ok = low <= header_fps <= high
+    stamps_ok = stamp_fps is not None and low <= stamp_fps <= high
+    if raw:
+        fps = header_fps if header_ok else ASSUMED_FPS
+        return (
+            fps,
+            False,
+            (
+                f"The file is a raw video stream with no timing: it was timed at {fps:g} fps (assumed), so times "
+                "and holds are right only if it was recorded at that rate."
+            ),
+        )
+    if header_ok and (stamp_fps is None or max(header_fps, stamp_fps) <= 1.5 * min(header_fps, stamp_fps)):
+        return header_fps, True, None
+    if stamps_ok:
+        assert stamp_fps is not None
+        return (
+            stamp_fps,
+            True,
+            (
+                f"The file's header gives {_rate(header_fps)} fps but its frame timestamps say {_rate(stamp_fps)} fps: "
+                "it was timed by its timestamps."
+            ),
+        )
+    if header_ok:
+        return (
+            header_fps,
+            False,
+            (
+                f"The file's frame timestamps ({_rate(stamp_fps)} fps) are not believable: it was timed at the "
+                f"header's {_rate(header_fps)} fps."
+            ),
+        )
+    return (
+        ASSUMED_FPS,
+        False,
+        (
+            f"The file gives no believable frame rate (header {_rate(header_fps)} fps"
+            f"{f', timestamps {_rate(stamp_fps)} fps' if stamp_fps is not None else ''}): it was timed at "
+            f"{ASSUMED_FPS:g} fps (assumed), so times and holds are right only if it was recorded at that rate."
+        ),
+    )
+
+
+def _rate(fps: float | None) -> str:
+    return "none" if fps is None else f"{fps:.3g}" if fps < 1000 else f"{fps:.0f}"
+
+
+def probe_timestamps(path: Path) -> tuple[float | None, bool]:
+    """(the frame rate the first packets' timestamps imply, or None; whether the file is a raw stream without a
+    container). Reads packets only, no decoding."""
+    try:
+        with av.open(str(path)) as container:
+            raw = bool(set(container.format.name.split(",")) & RAW_FORMATS)
+            stream = container.streams.video[0]
+            times = []
+            for packet in container.demux(stream):
+                if packet.pts is not None and packet.time_base is not None:
+                    times.append(float(packet.pts * packet.time_base))
+                if len(times) >= PROBE_PACKETS:
+                    break
+    except (av.FFmpegError, ValueError, IndexError):
+        return None, False
+    steps = np.diff(np.unique(times))
+    return (1.0 / float(np.median(steps)) if len(steps) else None), raw
 
 
 def _has_decoder(codec: str) -> bool:
@@ -245,12 +336,13 @@ class AnnotatedVideoWriter:
         self._error: BaseException | None = None
         self._size: tuple[int, int] | None = None
         self._thread: threading.Thread | None = None
+        self._target: AtomicTarget | None = None  # the temporary file, renamed to ``path`` by a clean close()
 
     def _open(self, w: int, h: int) -> tuple[av.container.OutputContainer, av.video.stream.VideoStream]:
         codec, options = self.CODECS[self.path.suffix.lower()]
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         container_opts = {k: v for k, v in options.items() if k == "movflags"}
-        container = av.open(str(self.path), "w", options=container_opts)
+        assert self._target is not None  # made by the first write(), before this thread starts
+        container = av.open(str(self._target.tmp), "w", options=container_opts)
         stream = container.add_stream(codec, rate=Fraction(self.fps).limit_denominator(1001))
         assert isinstance(stream, av.video.stream.VideoStream)  # a video codec always gives a video stream
         stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
@@ -278,6 +370,8 @@ class AnnotatedVideoWriter:
             h, w = image.shape[:2]
             scale = min(1.0, self.max_side / max(w, h))
             self._size = (max(2, int(w * scale) // 2 * 2), max(2, int(h * scale) // 2 * 2))  # yuv420p: even sizes
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._target = AtomicTarget(self.path)  # never a half-written file at ``path``
             self._thread = threading.Thread(target=self._run, args=self._size, name="video-writer", daemon=True)
             self._thread.start()
         if image.shape[1::-1] != self._size:
@@ -285,13 +379,22 @@ class AnnotatedVideoWriter:
         self._queue.put(np.ascontiguousarray(image))
         self.frames_written += 1
 
-    def close(self) -> None:
+    def close(self, keep: bool = True) -> None:
+        """Finish the video and move it into place; on an error, or with ``keep=False`` (the analysis failed), the
+        temporary file goes and ``path`` is untouched (an OutputError says why)."""
         if self._thread is not None:
             self._queue.put(None)
             self._thread.join()
             self._thread = None
-        if self._error is not None:
-            raise InputError(f"could not write {self.path.name}: {self._error}")
+        target, self._target = self._target, None
+        if self._error is not None or not keep:
+            if target is not None:
+                target.discard()
+            if not keep:
+                return
+            raise OutputError(f"could not write {self.path.name}: {self._error}")
+        if target is not None:
+            target.commit()
 
     def __enter__(self) -> AnnotatedVideoWriter:
         return self

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
+import cv2
 import numpy as np
 
 from formcheck import settings
@@ -32,6 +33,7 @@ Variant = Literal["lite", "full"]
 Mode = Literal["video", "image"]
 VARIANTS: tuple[str, ...] = ("lite", "full")
 _BUNDLE_ENTRIES = {"pose_detector.tflite", "pose_landmarks_detector.tflite"}
+MODEL_MAX_SIDE = 1280  # frames larger than this (long side) are scaled down before the model: it works at 256 px
 QUIET_CALLS = 3  # MediaPipe prints its start-up warnings while loading and on the first frames
 _native_logs = False  # MediaPipe / TFLite's own stderr lines: hidden unless show_native_logs(True) (CLI --verbose)
 
@@ -152,6 +154,10 @@ class PoseEstimator:
             raise ValueError(
                 f"frame_bgr must be a uint8 array of shape (H, W, 3), got {frame_bgr.dtype} {frame_bgr.shape}"
             )
+        h, w = frame_bgr.shape[:2]
+        if max(h, w) > MODEL_MAX_SIDE:  # landmarks come back normalised, so the original size is kept for free
+            scale = MODEL_MAX_SIDE / max(h, w)
+            frame_bgr = cv2.resize(frame_bgr, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
         rgb = np.ascontiguousarray(frame_bgr[:, :, ::-1])
         return mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
 

@@ -1,21 +1,24 @@
-"""History page: past sessions from the local SQLite database, and progress over time."""
+"""History page: the signed-in person's past sessions from the local SQLite database, and progress over time."""
 
 import streamlit as st
 
-from formcheck.app.history import History, default_path
-from formcheck.errors import SettingError
+from formcheck.app.history import open_history
 from formcheck.exercises import REGISTRY
+from formcheck.ui.signin import profile, signed_in
 
 st.title("formcheck: history")
-try:
-    st.caption(f"Stored on this machine only, in {default_path()} (set FORMCHECK_DB to change).")
-except SettingError as exc:
-    st.error(str(exc))
+history, problem = open_history()
+if history is None:  # a bad FORMCHECK_DB or a database that cannot be opened: one message with the fix
+    st.error(problem)
     st.stop()
-history = History()
+if signed_in():  # on the network: whose sessions these are; where the file is stays with whoever runs formcheck
+    st.caption(f"Sessions of {profile()}, stored on the machine running formcheck.")
+else:
+    st.caption(f"Stored on this machine only, in {history.path} (set FORMCHECK_DB to change).")
 names = {ex.name: key for key, ex in REGISTRY.items()}
 choice = st.selectbox("Exercise", ["(all)", *names])
-rows = history.sessions(names.get(choice))
+rows = history.sessions(names.get(choice), profile=profile())
+history.close()
 if not rows:
     st.info("No sessions yet: do an exercise on the live page or analyse a recording.")
 else:
@@ -28,6 +31,7 @@ else:
             "holds completed": r.holds,
             "faults": r.faults,
             "finished": r.ended,
+            "ended (UTC)": r.ended_utc or "",
         }
         for r in reversed(rows)
     ]

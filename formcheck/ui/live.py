@@ -10,7 +10,7 @@ from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from formcheck import settings
 from formcheck.app.camera import CameraWatch, StartRaceGuard
-from formcheck.app.history import History
+from formcheck.app.history import open_history
 from formcheck.app.live import LiveProcessor
 from formcheck.app.summary import MSG_MORE_PEOPLE
 from formcheck.checking.routine import RoutineRunner
@@ -18,6 +18,7 @@ from formcheck.checking.session import progress_line
 from formcheck.errors import SettingError
 from formcheck.exercises import REGISTRY
 from formcheck.media.sounds import most_important, tone_wav
+from formcheck.ui.signin import profile
 
 # No STUN/TURN by default: works offline and on one machine. Deployments behind NAT set FORMCHECK_ICE_SERVERS
 # (formcheck.settings).
@@ -34,8 +35,11 @@ top = st.columns([2, 3, 1])
 mode = top[0].radio("Mode", ["One exercise", "Guided routine"], horizontal=True, key="live_mode")
 names = {ex.name: key for key, ex in REGISTRY.items()}
 if "live_processor" not in state:
-    state.live_processor = LiveProcessor(history=History())  # reps/holds saved as they happen
+    history, state.history_problem = open_history()  # None (and a message) when the database cannot be used
+    state.live_processor = LiveProcessor(history=history, profile=profile())  # reps/holds saved as they happen
     state.camera_watch, state.start_guard = CameraWatch(), StartRaceGuard()
+if state.history_problem:
+    st.warning(state.history_problem)
 processor: LiveProcessor = state.live_processor
 if mode == "One exercise":
     key = names[top[1].selectbox("Exercise", list(names), key="live_exercise")]
@@ -69,6 +73,7 @@ ctx = webrtc_streamer(
     rtc_configuration=ICE,
     media_stream_constraints={"video": True, "audio": False},
     video_frame_callback=callback,
+    on_video_ended=processor.stopped,  # STOP or a closed tab: the history session gets its end time
     async_processing=True,
     desired_playing_state=state.start_guard.desired,
 )

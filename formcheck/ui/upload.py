@@ -17,8 +17,9 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from formcheck import settings
 from formcheck.app import export
+from formcheck.app.access import upload_cap
 from formcheck.app.charts import angle_traces
-from formcheck.app.history import History, save_report
+from formcheck.app.history import open_history, save_report
 from formcheck.app.recording import analyse_recording, apply_session, check_upload, render_annotated
 from formcheck.checking.suggest import not_recognised, suggest_exercise
 from formcheck.errors import FormcheckError, SettingError
@@ -26,9 +27,10 @@ from formcheck.exercises import REGISTRY
 from formcheck.media.draw import annotate
 from formcheck.media.video import IMAGE_SUFFIXES, VIDEO_SUFFIXES, VideoSource
 from formcheck.pose.estimator import Variant
+from formcheck.ui.signin import profile
 
-try:
-    MAX_UPLOAD_MB = settings.max_upload_mb()
+try:  # the same limit everywhere: the setting, unless Streamlit's own server.maxUploadSize is lower
+    MAX_UPLOAD_MB, cap_note = upload_cap(settings.max_upload_mb(), st.get_option("server.maxUploadSize"))
 except SettingError as exc:
     st.error(str(exc))
     st.stop()
@@ -45,6 +47,8 @@ upload = st.file_uploader(
     f"Upload a recording (side view, whole body in frame; up to {MAX_UPLOAD_MB} MB)",
     type=sorted(s.lstrip(".") for s in VIDEO_SUFFIXES | IMAGE_SUFFIXES),
 )
+if cap_note:
+    st.info(cap_note)
 model: Variant = (
     "lite"
     if st.radio("Pose model", ["full", "lite"], horizontal=True, help="lite is faster, full more accurate") == "lite"
@@ -142,9 +146,14 @@ elif results and summary.video_fps == 0:  # a still image: show it annotated
 
 report = session.report() if session is not None else None
 if report is not None:
-    if (key, exercise) not in state.setdefault("saved", set()):
-        save_report(History(), report)  # once per upload and exercise, not on every rerun
-        state.saved.add((key, exercise))
+    if state.setdefault("saved_as", {}).get(key) != exercise:  # once per upload and exercise, not every rerun
+        history, state.history_problem = open_history()
+        if history is not None:  # re-checked as another exercise: the upload's one session is updated
+            save_report(history, report, profile=profile(), upload_key=f"{upload.file_id}:{model}")
+            history.close()
+        state.saved_as[key] = exercise
+    if state.get("history_problem"):
+        st.warning(state.history_problem)  # the results below are complete; only saving them is off
     st.subheader(f"{REGISTRY[report.exercise].name} - {report.prescription}")
     if report.reps:
         st.write(
