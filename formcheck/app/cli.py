@@ -198,6 +198,57 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 3 if failures else 0
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    """``formcheck batch DIR|GLOB``: every recording, one task each, with a progress bar and ``results.csv``."""
+    from tqdm import tqdm
+
+    from formcheck.app.batch import find_recordings, run_batch
+
+    total = len(find_recordings(args.recordings))
+    bar = tqdm(total=total, unit="rec", desc="batch", file=sys.stderr, disable=args.quiet or None)
+
+    def on_row(row: dict, skipped: bool) -> None:
+        status = "skip" if skipped else ("ok" if row.get("status") == "done" else "ERROR")
+        what = row.get("error") if row.get("status") != "done" else _row_line(row)
+        bar.write(f"{status:5s} {Path(row['file']).name}: {what}", file=sys.stdout)
+        bar.set_postfix_str(Path(row["file"]).name[:30], refresh=False)
+        bar.update(1)
+
+    try:
+        outcome = run_batch(
+            args.recordings,
+            args.out,
+            exercise=args.exercise,
+            model=args.model,
+            engine=args.engine,
+            jobs=args.jobs,
+            address=args.address,
+            retry_errors=args.retry_errors,
+            on_row=on_row,
+        )
+    finally:
+        bar.close()
+    frames = sum(int(r.get("frames") or 0) for r in outcome.rows)
+    print(
+        f"{len(outcome.rows)} recordings: {outcome.analysed} analysed, {outcome.skipped} already done, "
+        f"{outcome.failed} with an error; {outcome.seconds:.1f} s ({frames} frames in all). Wrote {outcome.csv_path}"
+    )
+    return 0
+
+
+def _row_line(row: dict) -> str:
+    reps = ", ".join(
+        f"{side} {row.get(f'reps_full_{side}')}" for side in ("left", "right", "both") if row.get(f"reps_full_{side}")
+    )
+    holds = sum(int(row.get(f"holds_{side}") or 0) for side in ("left", "right", "both"))
+    parts = [
+        row.get("exercise") or "exercise unknown",
+        f"reps {reps}" if reps else "",
+        f"holds {holds}" if holds else "",
+    ]
+    return ", ".join(p for p in parts if p) + f" ({row.get('processing_s', 0)} s)"
+
+
 def _exercise_keys() -> list[str]:
     from formcheck.exercises import REGISTRY
 
@@ -249,6 +300,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="fail above this median joint-angle error (degrees)",
     )
     e.set_defaults(func=cmd_evaluate)
+    b = sub.add_parser("batch", parents=[common], help="analyse many recordings at once into OUT/results.csv")
+    b.add_argument("recordings", help="a folder of recordings (searched recursively) or a glob such as 'clips/*.mp4'")
+    b.add_argument("--out", required=True, help="folder for results.csv (and what lets a re-run skip finished files)")
+    b.add_argument(
+        "--exercise",
+        choices=["auto", *sorted(_exercise_keys())],
+        default="auto",
+        help="the exercise every recording shows, or 'auto' to pick it per recording (default)",
+    )
+    b.add_argument("--model", choices=("full", "lite"), default="full", help="pose model (default: full)")
+    b.add_argument(
+        "--engine",
+        choices=("local", "serial", "dask"),
+        default="local",
+        help="local: a process pool on this machine (default); serial: one process; dask: a Dask cluster",
+    )
+    b.add_argument("-j", "--jobs", type=int, help="worker processes (default: every core); dask: local workers")
+    b.add_argument("--address", help="with --engine dask: join the running cluster at this scheduler address")
+    b.add_argument("--retry-errors", action="store_true", help="analyse again the recordings that failed before")
+    b.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    b.set_defaults(func=cmd_batch)
     return parser
 
 
@@ -259,7 +331,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from formcheck.pose.estimator import show_native_logs
 
         show_native_logs(True)
-    if getattr(args, "out", None) and not str(args.out).lower().endswith((".mp4", ".webm")):
+    if args.command == "batch" and args.address and args.engine != "dask":
+        print("formcheck: error: --address needs --engine dask", file=sys.stderr)
+        return 2
+    if args.command != "batch" and getattr(args, "out", None) and not str(args.out).lower().endswith((".mp4", ".webm")):
         print("formcheck: error: --out must end in .mp4 (H.264) or .webm (VP9), formats browsers play", file=sys.stderr)
         return 2
     try:
