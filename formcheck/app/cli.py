@@ -249,6 +249,39 @@ def _row_line(row: dict) -> str:
     return ", ".join(p for p in parts if p) + f" ({row.get('processing_s', 0)} s)"
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """``formcheck report SESSION_ID``: the clinician report of a stored session as one HTML file."""
+    from formcheck.app.clinician import history_report_html
+    from formcheck.app.history import History
+
+    history = History(args.db) if args.db else History()
+    try:
+        doc = history_report_html(history, args.session_id)
+    finally:
+        history.close()
+    out = Path(args.out or f"formcheck_session_{args.session_id}.html")
+    out.write_text(doc, encoding="utf-8")
+    print(f"Wrote {out} (open it in a browser; print it to PDF from there)")
+    return 0
+
+
+def cmd_sessions(args: argparse.Namespace) -> int:
+    from formcheck.app.history import History
+
+    history = History(args.db) if args.db else History()
+    try:
+        rows = history.sessions()
+    finally:
+        history.close()
+    print(f"{'id':>5} {'started (UTC)':25s} {'exercise':22s} {'from':7s} {'reps':>5} {'holds':>5} {'faults':>6} report")
+    for s in rows:
+        print(
+            f"{s.id:5d} {s.started_utc:25s} {s.exercise:22s} {s.source:7s} {s.reps:5d} {s.holds:5d} {s.faults:6d} "
+            f"{'yes' if s.ended else 'no'}"
+        )
+    return 0
+
+
 def _exercise_keys() -> list[str]:
     from formcheck.exercises import REGISTRY
 
@@ -321,6 +354,14 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--retry-errors", action="store_true", help="analyse again the recordings that failed before")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     b.set_defaults(func=cmd_batch)
+    r = sub.add_parser("report", parents=[common], help="a stored session's report for a physiotherapist (HTML)")
+    r.add_argument("session_id", type=int, help="the session's number (the History page and `formcheck sessions`)")
+    r.add_argument("-o", "--out", help="the HTML file to write (default: formcheck_session_ID.html)")
+    r.add_argument("--db", help="the history database (default: FORMCHECK_DB or ~/.formcheck/history.sqlite)")
+    r.set_defaults(func=cmd_report)
+    ls = sub.add_parser("sessions", parents=[common], help="list the stored sessions (for formcheck report)")
+    ls.add_argument("--db", help="the history database (default: FORMCHECK_DB or ~/.formcheck/history.sqlite)")
+    ls.set_defaults(func=cmd_sessions)
     return parser
 
 
@@ -334,7 +375,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "batch" and args.address and args.engine != "dask":
         print("formcheck: error: --address needs --engine dask", file=sys.stderr)
         return 2
-    if args.command != "batch" and getattr(args, "out", None) and not str(args.out).lower().endswith((".mp4", ".webm")):
+    if args.command in ("analyse", "analyze") and args.out and not str(args.out).lower().endswith((".mp4", ".webm")):
         print("formcheck: error: --out must end in .mp4 (H.264) or .webm (VP9), formats browsers play", file=sys.stderr)
         return 2
     try:

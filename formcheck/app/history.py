@@ -50,6 +50,17 @@ class SessionRow:
     ended: bool
 
 
+@dataclass(frozen=True)
+class StoredSession:
+    """A session as stored, with its final report (None when it did not end cleanly)."""
+
+    id: int
+    started_utc: str
+    exercise: str
+    source: str
+    report: dict | None
+
+
 class History:
     """Thread-safe (one connection guarded by a lock): the webcam callback thread and the page both use it."""
 
@@ -93,13 +104,36 @@ class History:
             rows = self._db.execute(query, (exercise, exercise)).fetchall()
         return [SessionRow(r[0], r[1], r[2], r[3], r[4] or 0, r[5] or 0, r[6] or 0, bool(r[7])) for r in rows]
 
+    def session(self, session_id: int) -> StoredSession | None:
+        """One session with its stored report, or None when there is no such session (read-only)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id, started_utc, exercise, source, report_json FROM sessions WHERE id = ?", (session_id,)
+            ).fetchone()
+        return _stored(row) if row is not None else None
+
+    def finished(self, exercise: str, up_to: int | None = None) -> list[StoredSession]:
+        """The sessions of ``exercise`` that ended with a report (ids up to ``up_to``), oldest first (read-only)."""
+        with self._lock:
+            rows = self._db.execute(
+                """SELECT id, started_utc, exercise, source, report_json FROM sessions
+                   WHERE exercise = ? AND report_json IS NOT NULL AND (? IS NULL OR id <= ?) ORDER BY id""",
+                (exercise, up_to, up_to),
+            ).fetchall()
+        return [_stored(r) for r in rows]
+
     def close(self) -> None:
         with self._lock:
             self._db.close()
 
 
-def save_report(history: History, report, source: str = "upload") -> int:
-    """Store a finished session (e.g. an analysed upload) with its reps, completed holds and faults."""
+def _stored(row: tuple) -> StoredSession:
+    return StoredSession(row[0], row[1], row[2], row[3], json.loads(row[4]) if row[4] else None)
+
+
+def save_report(history: History, report, source: str = "upload", extra: dict | None = None) -> int:
+    """Store a finished session (e.g. an analysed upload) with its reps, completed holds and faults; ``extra`` is kept
+    beside the report (e.g. the key angles over time, for the clinician report)."""
     from formcheck.app.export import report_dict
 
     sid = history.start(report.exercise, source)
@@ -111,5 +145,5 @@ def save_report(history: History, report, source: str = "upload") -> int:
     for fault, n in report.faults.items():
         for _ in range(n):
             history.record(sid, report.duration_s, "fault", None, fault)
-    history.finish(sid, report_dict(report))
+    history.finish(sid, report_dict(report) | (extra or {}))
     return sid
