@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from formcheck.app.clinician import history_report_html
 from formcheck.app.history import History, default_path
 from formcheck.errors import SettingError
 from formcheck.exercises import REGISTRY
@@ -34,3 +35,19 @@ else:
     st.dataframe(table, width="stretch")
     if choice in names:
         st.line_chart({"reps": [r.reps for r in rows], "holds completed": [r.holds for r in rows]})
+    finished = [r for r in reversed(rows) if r.ended]
+    if finished:
+        picked = st.selectbox(
+            "Report for your physiotherapist",
+            finished,
+            format_func=lambda r: (
+                f"#{r.id} {r.started_utc} "
+                f"{REGISTRY[r.exercise].name if r.exercise in REGISTRY else r.exercise} ({r.source})"
+            ),
+        )
+        st.download_button(
+            "Download the report (HTML, prints to PDF)",
+            history_report_html(history, picked.id),
+            file_name=f"formcheck_report_{picked.id}.html",
+            mime="text/html",
+        )

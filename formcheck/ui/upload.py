@@ -18,6 +18,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from formcheck import settings
 from formcheck.app import export
 from formcheck.app.charts import angle_traces
+from formcheck.app.clinician import history_report_html, traces_data
 from formcheck.app.history import History, save_report
 from formcheck.app.recording import analyse_recording, apply_session, check_upload, render_annotated
 from formcheck.checking.suggest import suggest_exercise
@@ -146,9 +147,9 @@ elif results and summary.video_fps == 0:  # a still image: show it annotated
 
 report = session.report() if session is not None else None
 if report is not None:
-    if (key, exercise) not in state.setdefault("saved", set()):
-        save_report(History(), report)  # once per upload and exercise, not on every rerun
-        state.saved.add((key, exercise))
+    if (key, exercise) not in state.setdefault("saved", {}):  # once per upload and exercise, not on every rerun
+        traces = traces_data(angle_traces(results, REGISTRY[report.exercise]))  # kept for the clinician report
+        state.saved[(key, exercise)] = save_report(History(), report, extra={"traces": traces})
     st.subheader(f"{REGISTRY[report.exercise].name} - {report.prescription}")
     if report.reps:
         st.write(
@@ -185,6 +186,16 @@ if report is not None:
         )
         charts[i % 2].altair_chart((line + rules).properties(title=trace.name, height=220), width="stretch")
 
+if report is not None:
+    session_id = state.saved[(key, exercise)]
+    st.download_button(
+        "Report for your physiotherapist (HTML, prints to PDF)",
+        history_report_html(History(), session_id),
+        file_name=f"formcheck_report_{session_id}.html",
+        mime="text/html",
+        help="This session: prescription against what was done, every rep, the key angles, left/right symmetry and "
+        "your trend over past sessions. One file: open it in any browser, print it to PDF.",
+    )
 st.download_button("Angles per frame (CSV)", export.to_csv(results), file_name="formcheck_angles.csv")
 st.download_button(
     "Angles and summary (JSON)",
