@@ -283,6 +283,9 @@ def run_dask(
     except ImportError as exc:
         raise FormcheckError("--engine dask needs Dask: pip install 'dask[distributed]'") from exc
 
+    for name in ("distributed", "bokeh"):  # Dask's INFO lines (workers starting, closing) would bury the per-file lines
+        if logging.getLogger(name).level == logging.NOTSET:
+            logging.getLogger(name).setLevel(logging.WARNING)
     cluster = None
     if address:
         try:
