@@ -48,6 +48,7 @@ def test_find_recordings_folder_glob_and_none(folder, tmp_path):
     assert [p.name for p in find_recordings(str(folder))] == ["a.mp4", "bad.mp4", "b.webm"]
     assert [p.name for p in find_recordings(str(folder / "*.mp4"))] == ["a.mp4", "bad.mp4"]
     assert [p.name for p in find_recordings(str(folder / "**" / "*.webm"))] == ["b.webm"]
+    assert [p.name for p in find_recordings([str(folder / "a.mp4"), str(folder / "*.mp4")])] == ["a.mp4", "bad.mp4"]
     with pytest.raises(InputError, match="no recordings found"):
         find_recordings(str(tmp_path / "nothing*.mp4"))
 
@@ -111,6 +112,15 @@ def test_a_worker_that_dies_costs_only_its_file(folder, tmp_path):
     assert rows["crash.mp4"]["status"] == "error" and "worker process died" in rows["crash.mp4"]["error"]
     assert rows["a.mp4"]["status"] == rows["b.webm"]["status"] == "done"
     assert outcome.failed == 2  # crash.mp4 and bad.mp4
+
+
+def test_dask_local_cluster_survives_a_worker_that_dies(folder, tmp_path):
+    (folder / "crash.mp4").write_bytes(b"boom")
+    outcome = run_batch(str(folder), tmp_path / "out", engine="dask", jobs=1, fn=fake_task)
+    rows = {Path(r["file"]).name: r for r in read_rows(tmp_path / "out")}
+    assert rows["crash.mp4"]["status"] == "error" and "KilledWorker" in rows["crash.mp4"]["error"]
+    assert rows["a.mp4"]["status"] == rows["b.webm"]["status"] == "done"
+    assert (outcome.analysed, outcome.failed) == (4, 2)
 
 
 def test_reused_landmarker_gives_the_same_landmarks():

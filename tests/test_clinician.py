@@ -78,6 +78,8 @@ def test_report_cli_writes_the_html(history, tmp_path, capsys):
         and "<script" not in doc
         and "http" not in doc.replace('xmlns="http://www.w3.org/2000/svg"', "")
     )
+    assert main(["report", str(sid), "--db", str(db), "-o", str(out), "--pdf"]) == 0
+    assert out.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
     assert main(["report", "999", "--db", str(db)]) == 1
     assert "there is no session 999" in capsys.readouterr().err
     assert main(["sessions", "--db", str(db)]) == 0

@@ -89,10 +89,19 @@ class BatchOutcome:
 # ---- finding recordings ----------------------------------------------------------------------------------------
 
 
-def find_recordings(spec: str) -> list[Path]:
+def find_recordings(spec: str | Sequence[str]) -> list[Path]:
     """The recordings a batch covers: a folder's videos and images (and its sub-folders'), or the files a glob
-    pattern matches (whatever their type: a file that is not a video becomes an error row). Sorted; raises
-    InputError when there are none."""
+    pattern matches (whatever their type: a file that is not a video becomes an error row), or several of these (a
+    shell-expanded glob). Sorted, each once; raises InputError when there are none."""
+    if not isinstance(spec, str):
+        found = sorted({p for one in spec for p in _find(one)})
+        if not found:
+            raise InputError(f"{' '.join(spec)}: no recordings found")
+        return found
+    return _find(spec)
+
+
+def _find(spec: str) -> list[Path]:
     path = Path(spec)
     if path.is_dir():
         found = [p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in VIDEO_SUFFIXES | IMAGE_SUFFIXES]
@@ -344,7 +353,7 @@ def make_tasks(paths: Iterable[Path], exercise: str, model: str) -> list[Task]:
 
 
 def run_batch(
-    spec: str,
+    spec: str | Sequence[str],
     out: str | Path,
     exercise: str = "auto",
     model: str = "full",

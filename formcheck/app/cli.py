@@ -262,6 +262,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     out = Path(args.out or f"formcheck_session_{args.session_id}.html")
     out.write_text(doc, encoding="utf-8")
     print(f"Wrote {out} (open it in a browser; print it to PDF from there)")
+    if args.pdf:
+        from formcheck.app.clinician import html_to_pdf
+
+        print(f"Wrote {html_to_pdf(out, out.with_suffix('.pdf'))}")
     return 0
 
 
@@ -334,7 +338,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     e.set_defaults(func=cmd_evaluate)
     b = sub.add_parser("batch", parents=[common], help="analyse many recordings at once into OUT/results.csv")
-    b.add_argument("recordings", help="a folder of recordings (searched recursively) or a glob such as 'clips/*.mp4'")
+    b.add_argument(
+        "recordings", nargs="+", help="folders of recordings (searched recursively), files, or globs ('clips/*.mp4')"
+    )
     b.add_argument("--out", required=True, help="folder for results.csv (and what lets a re-run skip finished files)")
     b.add_argument(
         "--exercise",
@@ -358,6 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("session_id", type=int, help="the session's number (the History page and `formcheck sessions`)")
     r.add_argument("-o", "--out", help="the HTML file to write (default: formcheck_session_ID.html)")
     r.add_argument("--db", help="the history database (default: FORMCHECK_DB or ~/.formcheck/history.sqlite)")
+    r.add_argument("--pdf", action="store_true", help="also print it to a PDF beside it (needs Chromium installed)")
     r.set_defaults(func=cmd_report)
     ls = sub.add_parser("sessions", parents=[common], help="list the stored sessions (for formcheck report)")
     ls.add_argument("--db", help="the history database (default: FORMCHECK_DB or ~/.formcheck/history.sqlite)")

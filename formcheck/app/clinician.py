@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import html
 import math
+import shutil
 import statistics
+import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from formcheck.app.charts import Trace
@@ -166,6 +169,32 @@ def history_report_html(history: History, session_id: int) -> str:
     return session_html(stored.report, stored.started_utc, stored.source, session_id, past)
 
 
+def html_to_pdf(html_path: Path, pdf_path: Path, timeout_s: float = 60.0) -> Path:
+    """Print the report to PDF with a headless Chromium (``chromium`` or ``google-chrome`` on PATH)."""
+    browser = next((shutil.which(b) for b in CHROMIUMS if shutil.which(b)), None)
+    if browser is None:
+        raise FormcheckError(
+            f"--pdf needs Chromium ({' or '.join(CHROMIUMS)}); open the HTML file and print it instead"
+        )
+    cmd = [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={pdf_path.resolve()}",
+        html_path.resolve().as_uri(),
+    ]
+    try:
+        subprocess.run(cmd, capture_output=True, timeout=timeout_s, check=True)
+    except (subprocess.SubprocessError, OSError) as exc:
+        raise FormcheckError(f"Chromium could not print {html_path} to PDF: {exc}") from exc
+    if not pdf_path.is_file():
+        raise FormcheckError(f"Chromium did not write {pdf_path}")
+    return pdf_path
+
+
+CHROMIUMS = ("chromium", "chromium-browser", "google-chrome")
 CSS = """
 body { font: 14px/1.4 -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif; color: #222; max-width: 900px;
        margin: 24px auto; padding: 0 16px; }
