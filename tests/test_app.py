@@ -46,9 +46,12 @@ def test_upload_suggests_the_exercise_counts_reps_and_plots_angles(page, tmp_pat
     assert len(table) == 3 and {"rom_deg", "target_deg", "faults"} <= set(table.columns)
     assert (table["peak_deg"] >= table["target_deg"]).all() and (table["rom_deg"] > 20).all()
     assert at.subheader[1].value == "Key angles over time" and len(at.get("vega_lite_chart")) >= 2
-    assert len(at.get("video")) == 1 and len(at.get("download_button")) == 2
+    assert len(at.get("video")) == 1 and len(at.get("download_button")) == 3
     [saved] = History(tmp_path / "h.sqlite").sessions()
     assert saved.exercise == "bridge" and saved.reps == 3
+    stored = History(tmp_path / "h.sqlite").session(saved.id)
+    assert stored is not None and stored.report is not None and len(stored.report["traces"]) >= 2  # angles kept
+    assert at.get("download_button")[0].proto.label.startswith("Report for your physiotherapist")
     at.selectbox[0].set_value("Knee-to-chest").run()  # re-checked from the same analysis, no new model run
     assert not at.exception and at.subheader[0].value.startswith("Knee-to-chest")
     [rechecked] = History(tmp_path / "h.sqlite").sessions()  # the same upload: its session is updated
@@ -102,6 +105,24 @@ def test_history_page_lists_sessions(tmp_path, monkeypatch):
     h.record(sid, 2.0, "rep")
     at = AppTest.from_file(str(ROOT / "formcheck" / "ui" / "history.py"), default_timeout=30).run()
     assert not at.exception and len(at.dataframe) == 1
+    assert not at.get("download_button")  # no finished session yet: no report to download
+    h.finish(
+        sid,
+        {
+            "exercise": "bridge",
+            "prescription": "",
+            "duration_s": 3.0,
+            "reps": {"both": 1},
+            "rep_details": [],
+            "holds": [],
+            "holds_completed": {},
+            "faults": {},
+            "frames_judged": 90,
+            "frames_total": 90,
+        },
+    )
+    at = AppTest.from_file(str(ROOT / "formcheck" / "ui" / "history.py"), default_timeout=30).run()
+    assert not at.exception and at.get("download_button")[0].proto.label.startswith("Download the report")
 
 
 @pytest.mark.parametrize(

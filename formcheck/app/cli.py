@@ -256,6 +256,94 @@ def cmd_app(args: argparse.Namespace) -> int:
         return 0
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    """``formcheck batch DIR|GLOB``: every recording, one task each, with a progress bar and ``results.csv``."""
+    from tqdm import tqdm
+
+    from formcheck.app.batch import find_recordings, run_batch
+
+    total = len(find_recordings(args.recordings))
+    bar = tqdm(total=total, unit="rec", desc="batch", file=sys.stderr, disable=args.quiet or None)
+
+    def on_row(row: dict, skipped: bool) -> None:
+        status = "skip" if skipped else ("ok" if row.get("status") == "done" else "ERROR")
+        what = row.get("error") if row.get("status") != "done" else _row_line(row)
+        bar.write(f"{status:5s} {Path(row['file']).name}: {what}", file=sys.stdout)
+        bar.set_postfix_str(Path(row["file"]).name[:30], refresh=False)
+        bar.update(1)
+
+    try:
+        outcome = run_batch(
+            args.recordings,
+            args.out,
+            exercise=args.exercise,
+            model=args.model,
+            engine=args.engine,
+            jobs=args.jobs,
+            address=args.address,
+            retry_errors=args.retry_errors,
+            on_row=on_row,
+        )
+    finally:
+        bar.close()
+    frames = sum(int(r.get("frames") or 0) for r in outcome.rows)
+    print(
+        f"{len(outcome.rows)} recordings: {outcome.analysed} analysed, {outcome.skipped} already done, "
+        f"{outcome.failed} with an error; {outcome.seconds:.1f} s ({frames} frames in all). Wrote {outcome.csv_path}"
+    )
+    return 0
+
+
+def _row_line(row: dict) -> str:
+    reps = ", ".join(
+        f"{side} {row.get(f'reps_full_{side}')}" for side in ("left", "right", "both") if row.get(f"reps_full_{side}")
+    )
+    holds = sum(int(row.get(f"holds_{side}") or 0) for side in ("left", "right", "both"))
+    parts = [
+        row.get("exercise") or "exercise unknown",
+        f"reps {reps}" if reps else "",
+        f"holds {holds}" if holds else "",
+    ]
+    return ", ".join(p for p in parts if p) + f" ({row.get('processing_s', 0)} s)"
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """``formcheck report SESSION_ID``: the clinician report of a stored session as one HTML file."""
+    from formcheck.app.clinician import history_report_html
+    from formcheck.app.history import History
+
+    history = History(args.db) if args.db else History()
+    try:
+        doc = history_report_html(history, args.session_id)
+    finally:
+        history.close()
+    out = Path(args.out or f"formcheck_session_{args.session_id}.html")
+    out.write_text(doc, encoding="utf-8")
+    print(f"Wrote {out} (open it in a browser; print it to PDF from there)")
+    if args.pdf:
+        from formcheck.app.clinician import html_to_pdf
+
+        print(f"Wrote {html_to_pdf(out, out.with_suffix('.pdf'))}")
+    return 0
+
+
+def cmd_sessions(args: argparse.Namespace) -> int:
+    from formcheck.app.history import History
+
+    history = History(args.db) if args.db else History()
+    try:
+        rows = history.sessions()
+    finally:
+        history.close()
+    print(f"{'id':>5} {'started (UTC)':25s} {'exercise':22s} {'from':7s} {'reps':>5} {'holds':>5} {'faults':>6} report")
+    for s in rows:
+        print(
+            f"{s.id:5d} {s.started_utc:25s} {s.exercise:22s} {s.source:7s} {s.reps:5d} {s.holds:5d} {s.faults:6d} "
+            f"{'yes' if s.ended else 'no'}"
+        )
+    return 0
+
+
 def _exercise_keys() -> list[str]:
     from formcheck.exercises import REGISTRY
 
@@ -325,6 +413,38 @@ def build_parser() -> argparse.ArgumentParser:
     )
     w.add_argument("--port", type=int, default=8501, help="port to listen on (default: 8501)")
     w.set_defaults(func=cmd_app)
+    b = sub.add_parser("batch", parents=[common], help="analyse many recordings at once into OUT/results.csv")
+    b.add_argument(
+        "recordings", nargs="+", help="folders of recordings (searched recursively), files, or globs ('clips/*.mp4')"
+    )
+    b.add_argument("--out", required=True, help="folder for results.csv (and what lets a re-run skip finished files)")
+    b.add_argument(
+        "--exercise",
+        choices=["auto", *sorted(_exercise_keys())],
+        default="auto",
+        help="the exercise every recording shows, or 'auto' to pick it per recording (default)",
+    )
+    b.add_argument("--model", choices=("full", "lite"), default="full", help="pose model (default: full)")
+    b.add_argument(
+        "--engine",
+        choices=("local", "serial", "dask"),
+        default="local",
+        help="local: a process pool on this machine (default); serial: one process; dask: a Dask cluster",
+    )
+    b.add_argument("-j", "--jobs", type=int, help="worker processes (default: every core); dask: local workers")
+    b.add_argument("--address", help="with --engine dask: join the running cluster at this scheduler address")
+    b.add_argument("--retry-errors", action="store_true", help="analyse again the recordings that failed before")
+    b.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    b.set_defaults(func=cmd_batch)
+    r = sub.add_parser("report", parents=[common], help="a stored session's report for a physiotherapist (HTML)")
+    r.add_argument("session_id", type=int, help="the session's number (the History page and `formcheck sessions`)")
+    r.add_argument("-o", "--out", help="the HTML file to write (default: formcheck_session_ID.html)")
+    r.add_argument("--db", help="the history database (default: FORMCHECK_DB or ~/.formcheck/history.sqlite)")
+    r.add_argument("--pdf", action="store_true", help="also print it to a PDF beside it (needs Chromium installed)")
+    r.set_defaults(func=cmd_report)
+    ls = sub.add_parser("sessions", parents=[common], help="list the stored sessions (for formcheck report)")
+    ls.add_argument("--db", help="the history database (default: FORMCHECK_DB or ~/.formcheck/history.sqlite)")
+    ls.set_defaults(func=cmd_sessions)
     return parser
 
 
@@ -335,7 +455,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from formcheck.pose.estimator import show_native_logs
 
         show_native_logs(True)
-    if getattr(args, "out", None) and not str(args.out).lower().endswith((".mp4", ".webm")):
+    if args.command == "batch" and args.address and args.engine != "dask":
+        print("formcheck: error: --address needs --engine dask", file=sys.stderr)
+        return 2
+    if args.command in ("analyse", "analyze") and args.out and not str(args.out).lower().endswith((".mp4", ".webm")):
         print("formcheck: error: --out must end in .mp4 (H.264) or .webm (VP9), formats browsers play", file=sys.stderr)
         return 2
     try:

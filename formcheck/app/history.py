@@ -101,6 +101,17 @@ class SessionRow:
     profile: str = DEFAULT_PROFILE
 
 
+@dataclass(frozen=True)
+class StoredSession:
+    """A session as stored, with its final report (None when it did not end cleanly)."""
+
+    id: int
+    started_utc: str
+    exercise: str
+    source: str
+    report: dict | None
+
+
 class History:
     """Thread-safe (one connection guarded by a lock): the webcam writer thread and the page both use it.
 
@@ -159,6 +170,24 @@ class History:
             if self._writer is None:
                 self._writer = HistoryWriter(self)
             return self._writer
+
+    def session(self, session_id: int) -> StoredSession | None:
+        """One session with its stored report, or None when there is no such session (read-only)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id, started_utc, exercise, source, report_json FROM sessions WHERE id = ?", (session_id,)
+            ).fetchone()
+        return _stored(row) if row is not None else None
+
+    def finished(self, exercise: str, up_to: int | None = None) -> list[StoredSession]:
+        """The sessions of ``exercise`` that ended with a report (ids up to ``up_to``), oldest first (read-only)."""
+        with self._lock:
+            rows = self._db.execute(
+                """SELECT id, started_utc, exercise, source, report_json FROM sessions
+                   WHERE exercise = ? AND report_json IS NOT NULL AND (? IS NULL OR id <= ?) ORDER BY id""",
+                (exercise, up_to, up_to),
+            ).fetchall()
+        return [_stored(r) for r in rows]
 
     def close(self, timeout_s: float = 10.0) -> None:
         """Wait (up to ``timeout_s``) for queued writes, then close the connection."""
@@ -383,19 +412,30 @@ class HistoryWriter:
 
 
 def save_report(
-    history: History, report, source: str = "upload", profile: str = DEFAULT_PROFILE, upload_key: str | None = None
+    history: History,
+    report,
+    source: str = "upload",
+    profile: str = DEFAULT_PROFILE,
+    upload_key: str | None = None,
+    extra: dict | None = None,
 ) -> int:
-    """Store a finished session (e.g. an analysed upload) with its reps, completed holds and faults. With
-    ``upload_key``, an upload already saved (as any exercise) is updated instead of added again."""
+    """Store a finished session (e.g. an analysed upload) with its reps (full and partial), completed holds and
+    faults. With ``upload_key``, an upload already saved (as any exercise) is updated instead of added again;
+    ``extra`` is kept beside the report (e.g. the key angles over time, for the clinician report)."""
     from formcheck.app.export import report_dict
 
-    events: list[tuple] = [(rep.start_s, "rep", rep.side, "") for rep in report.rep_details]
+    events: list[tuple] = [(r.start_s, "rep" if r.full else "partial_rep", r.side, "") for r in report.rep_details]
     events += [(hold.start_s, "hold_complete", hold.side, "") for hold in report.holds if hold.completed]
     events += [(report.duration_s, "fault", None, fault) for fault, n in report.faults.items() for _ in range(n)]
+    stored = report_dict(report) | (extra or {})
     if upload_key is not None:
-        return history.replace_upload(upload_key, profile, report.exercise, events, report_dict(report))
+        return history.replace_upload(upload_key, profile, report.exercise, events, stored)
     sid = history.start(report.exercise, source, profile)
     for event in events:
         history.record(sid, *event)
-    history.finish(sid, report_dict(report))
+    history.finish(sid, stored)
     return sid
+
+
+def _stored(row: tuple) -> StoredSession:
+    return StoredSession(row[0], row[1], row[2], row[3], json.loads(row[4]) if row[4] else None)

@@ -124,6 +124,7 @@ class PoseEstimator:
         self.mode: Mode = mode
         self.variant = variant
         self._last_ms = -1
+        self._offset_ms = 0  # added to a stream's timestamps, so one landmarker can serve recording after recording
         options = vision.PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(path)),
             running_mode=vision.RunningMode.VIDEO if mode == "video" else vision.RunningMode.IMAGE,
@@ -164,9 +165,15 @@ class PoseEstimator:
     def inference(self, image: mp.Image, timestamp_s: float) -> vision.PoseLandmarkerResult:
         if self.mode == "image":
             return self._landmarker.detect(image)
-        ts_ms = max(int(round(timestamp_s * 1000.0)), self._last_ms + 1)  # MediaPipe needs strictly increasing
+        ts_ms = max(self._offset_ms + int(round(timestamp_s * 1000.0)), self._last_ms + 1)  # strictly increasing
         self._last_ms = ts_ms
         return self._landmarker.detect_for_video(image, ts_ms)
+
+    def new_stream(self, gap_s: float = 1.0) -> None:
+        """Start another recording on the same landmarker (the model stays loaded): its timestamps, which start
+        again from 0, are shifted to ``gap_s`` after the last frame seen, as VIDEO mode needs increasing time. Measured
+        on real clips: the landmarks of a recording are then the same as with a fresh landmarker."""
+        self._offset_ms = self._last_ms + 1 + int(round(gap_s * 1000.0))
 
     @staticmethod
     def postprocess(

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from formcheck.app.clinician import history_report_html
 from formcheck.app.history import open_history
 from formcheck.exercises import REGISTRY
 from formcheck.ui.signin import profile, signed_in
@@ -18,7 +19,6 @@ else:
 names = {ex.name: key for key, ex in REGISTRY.items()}
 choice = st.selectbox("Exercise", ["(all)", *names])
 rows = history.sessions(names.get(choice), profile=profile())
-history.close()
 if not rows:
     st.info("No sessions yet: do an exercise on the live page or analyse a recording.")
 else:
@@ -38,3 +38,36 @@ else:
     st.dataframe(table, width="stretch")
     if choice in names:
         st.line_chart({"reps": [r.reps for r in rows], "holds completed": [r.holds for r in rows]})
+    finished = [r for r in reversed(rows) if r.ended]
+    if finished:
+        picked = st.selectbox(
+            "Report for your physiotherapist",
+            finished,
+            format_func=lambda r: (
+                f"#{r.id} {r.started_utc} "
+                f"{REGISTRY[r.exercise].name if r.exercise in REGISTRY else r.exercise} ({r.source})"
+            ),
+        )
+        st.download_button(
+            "Download the report (HTML, prints to PDF)",
+            history_report_html(history, picked.id),
+            file_name=f"formcheck_report_{picked.id}.html",
+            mime="text/html",
+        )
+    finished = [r for r in reversed(rows) if r.ended]
+    if finished:
+        picked = st.selectbox(
+            "Report for your physiotherapist",
+            finished,
+            format_func=lambda r: (
+                f"#{r.id} {r.started_utc} "
+                f"{REGISTRY[r.exercise].name if r.exercise in REGISTRY else r.exercise} ({r.source})"
+            ),
+        )
+        st.download_button(
+            "Download the report (HTML, prints to PDF)",
+            history_report_html(history, picked.id),
+            file_name=f"formcheck_report_{picked.id}.html",
+            mime="text/html",
+        )
+history.close()

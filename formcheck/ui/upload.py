@@ -19,6 +19,7 @@ from formcheck import settings
 from formcheck.app import export
 from formcheck.app.access import upload_cap
 from formcheck.app.charts import angle_traces
+from formcheck.app.clinician import history_report_html, traces_data
 from formcheck.app.history import open_history, save_report
 from formcheck.app.recording import analyse_recording, apply_session, check_upload, render_annotated
 from formcheck.checking.suggest import not_recognised, suggest_exercise
@@ -149,7 +150,10 @@ if report is not None:
     if state.setdefault("saved_as", {}).get(key) != exercise:  # once per upload and exercise, not every rerun
         history, state.history_problem = open_history()
         if history is not None:  # re-checked as another exercise: the upload's one session is updated
-            save_report(history, report, profile=profile(), upload_key=f"{upload.file_id}:{model}")
+            traces = traces_data(angle_traces(results, REGISTRY[report.exercise]))  # kept for the clinician report
+            state.saved_id = save_report(
+                history, report, profile=profile(), upload_key=f"{upload.file_id}:{model}", extra={"traces": traces}
+            )
             history.close()
         state.saved_as[key] = exercise
     if state.get("history_problem"):
@@ -195,6 +199,19 @@ if report is not None:
         )
         charts[i % 2].altair_chart((line + rules).properties(title=trace.name, height=220), width="stretch")
 
+report_history, _ = open_history() if report is not None and state.get("saved_id") else (None, None)
+if report_history is not None:
+    session_id = state.saved_id
+    report_html = history_report_html(report_history, session_id)
+    report_history.close()
+    st.download_button(
+        "Report for your physiotherapist (HTML, prints to PDF)",
+        report_html,
+        file_name=f"formcheck_report_{session_id}.html",
+        mime="text/html",
+        help="This session: prescription against what was done, every rep, the key angles, left/right symmetry and "
+        "your trend over past sessions. One file: open it in any browser, print it to PDF.",
+    )
 st.download_button("Angles per frame (CSV)", export.to_csv(results), file_name="formcheck_angles.csv")
 st.download_button(
     "Angles and summary (JSON)",
