@@ -46,7 +46,7 @@ def history(tmp_path_factory) -> tuple[Path, int, int]:
     for i in range(12 * 30):
         live.process(BLANK, i / 30)
     live.close()
-    results, report = analysed_march(21)
+    results, report = analysed_march(19)  # 10 left and 9 right: 19 of 20, 1 short
     traces = traces_data(angle_traces(results, get("standing_march")))
     sid = save_report(h, report, extra={"traces": traces})
     live_id = max(s.id for s in h.sessions() if s.source == "live")
@@ -124,10 +124,10 @@ def test_report_renders_in_chromium_with_everything_a_physio_reads(history, tmp_
     assert fetched == [path.as_uri()]  # self-contained: nothing else is loaded
     assert "formcheck session report: Standing march" in text and f"#{sid}" in text
     assert "Prescribed against done" in text  # 20 alternating reps: per side, then against the 20 in all
-    assert "left\tpart of 20 in all\t9\t0" in text and "right\tpart of 20 in all\t10\t0" in text
+    assert "left\tpart of 20 in all\t10\t0" in text and "right\tpart of 20 in all\t9\t0" in text
     assert "all\t20 reps in all\t19\t0" in text and "1 short" in text
     assert "range of motion" in text and "verdict" in text and text.count("\tfull\t") >= 10  # per-rep table
-    assert "full reps\t9\t10\t90%" in text and "mean range of motion\t85°\t85°\t100%" in text  # symmetry
+    assert "full reps\t10\t9\t90%" in text and "mean range of motion\t85°\t85°\t100%" in text  # symmetry
     labels = [label for label, width in svgs if width > 100]
     assert "rep: left hip flexion" in labels and "rep: right hip flexion" in labels  # key angles over time
     assert {"range of motion per rep", "reps per session", "mean range of motion per session"} <= set(labels)

@@ -43,15 +43,19 @@ def test_path_from_environment(tmp_path, monkeypatch):
 
 
 def test_save_report_of_an_upload(tmp_path):
-    from formcheck.checking.counters import Hold, Rep
+    from formcheck.checking.counters import Hold
     from formcheck.checking.report import Report
+    from formcheck.checking.reps import Rep
 
     report = Report(
         "single_leg_raise",
         "raise, hold 5 s",
         20.0,
         {"left": 1, "right": 1},
-        [Rep("left", 1.0, 5.2, 80.0, True), Rep("right", 8.0, 2.0, 75.0, False)],
+        [
+            Rep("left", 1.0, 1.5, 6.7, 7.0, 80.0, 10.0, True, True),
+            Rep("right", 8.0, 8.5, 10.5, 11.0, 75.0, 10.0, True, False),
+        ],
         [Hold("left", 1.0, 5.2, True)],
         {"left": 1},
         {"Slow down": 2},
@@ -66,10 +70,10 @@ def test_save_report_of_an_upload(tmp_path):
 
 # ---- reliability: WAL, locks, concurrent writers, the background writer ------------------------------------------
 def _report(exercise="single_leg_raise", reps=2):
-    from formcheck.checking.counters import Rep
     from formcheck.checking.report import Report
+    from formcheck.checking.reps import Rep
 
-    details = [Rep("left", 1.0 + i, 2.0, 80.0, True) for i in range(reps)]
+    details = [Rep("left", 1.0 + i, 1.2 + i, 1.8 + i, 2.0 + i, 80.0, 10.0, True, False) for i in range(reps)]
     return Report(exercise, "raise", 20.0, {"left": reps}, details, [], {}, {"Slow down": 1}, 500, 600)
 
 

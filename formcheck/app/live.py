@@ -126,7 +126,7 @@ class LiveProcessor:
 
     def _set_checker(self, checker: Checker | None) -> None:
         with self._lock:
-            self.journal.finish(self._checker.report() if self._checker is not None else None)
+            self.journal.finish(self._checker.report(include_pending=False) if self._checker is not None else None)
             self._checker = checker
             self._state = LiveUpdate(
                 exercise=checker.exercise.key if checker else None,
@@ -144,7 +144,7 @@ class LiveProcessor:
         with self._lock:
             if not isinstance(self._checker, RoutineRunner):
                 raise ValueError("routine_command needs a guided routine: call set_routine first")
-            report = self._checker.session.report()
+            report = self._checker.session.report(include_pending=False)
             events = self._checker.skip() if command == "skip" else self._checker.back()
             if "exercise_done" in events:
                 self.journal.finish(report)
@@ -213,18 +213,18 @@ class LiveProcessor:
 
     def report(self) -> Report | None:
         with self._lock:
-            return self._checker.report() if self._checker is not None else None
+            return self._checker.report(include_pending=False) if self._checker is not None else None
 
     def stopped(self) -> None:
         """The camera stopped or the tab closed (streamlit-webrtc's ``on_video_ended``): the history session gets its
         end time and report now; counts are kept, and reps after a restart join the same session."""
         with self._lock:
-            self.journal.pause(self._checker.report() if self._checker is not None else None)
+            self.journal.pause(self._checker.report(include_pending=False) if self._checker is not None else None)
 
     def close(self, flush_s: float = 10.0) -> None:
         """Close the history session and the model; wait up to ``flush_s`` for the history writes to land."""
         with self._lock:
-            self.journal.finish(self._checker.report() if self._checker is not None else None)
+            self.journal.finish(self._checker.report(include_pending=False) if self._checker is not None else None)
             close = getattr(self._estimator, "close", None)
             if close is not None:
                 close()

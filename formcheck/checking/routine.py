@@ -188,5 +188,5 @@ class RoutineRunner:
             events.append("routine_done")
         return events
 
-    def report(self) -> Report:
-        return self.session.report()
+    def report(self, include_pending: bool = True) -> Report:
+        return self.session.report(include_pending)

@@ -200,16 +200,21 @@ class ExerciseSession:
         return fb
 
     # ---- session ---------------------------------------------------------------------------------------------
-    def report(self) -> Report:
+    def report(self, include_pending: bool = True) -> Report:
+        """The session so far. ``include_pending``: count the rep whose return began in the last frames (the end of
+        a recording); a live stream that goes on reports confirmed reps only, as its history holds them."""
         holds = [] if self.hold is None else self.hold.holds
-        reps = sorted((r for c in self.counters.values() for r in c.all_reps()), key=lambda r: r.start_s)
+        reps = sorted(
+            (r for c in self.counters.values() for r in (c.all_reps() if include_pending else c.reps)),
+            key=lambda r: r.start_s,
+        )
         spec = self.exercise.reps
         hold_s = self.exercise.prescription.hold_s
         return Report(
             self.exercise.key,
             self.exercise.prescription.text,
             (self._t - self._t0) if self._t0 is not None else 0.0,
-            {k: c.counts()[0] for k, c in self.counters.items()} | self._circle_counts(),
+            {k: c.counts(include_pending)[0] for k, c in self.counters.items()} | self._circle_counts(),
             reps,
             [h for h in holds if h.duration_s > 0],
             holds_by_side([h for h in holds if h.completed]),
@@ -219,7 +224,7 @@ class ExerciseSession:
             spec.signal if spec else "",
             spec.target if spec else None,
             list(self.fault_log),
-            {k: c.counts()[1] for k, c in self.counters.items()},
+            {k: c.counts(include_pending)[1] for k, c in self.counters.items()},
             [verdict(r, spec, hold_s) for r in reps] if spec else [],
             hold_s if spec else 0.0,
         )

@@ -43,22 +43,7 @@ else:
         picked = st.selectbox(
             "Report for your physiotherapist",
             finished,
-            format_func=lambda r: (
-                f"#{r.id} {r.started_utc} "
-                f"{REGISTRY[r.exercise].name if r.exercise in REGISTRY else r.exercise} ({r.source})"
-            ),
-        )
-        st.download_button(
-            "Download the report (HTML, prints to PDF)",
-            history_report_html(history, picked.id),
-            file_name=f"formcheck_report_{picked.id}.html",
-            mime="text/html",
-        )
-    finished = [r for r in reversed(rows) if r.ended]
-    if finished:
-        picked = st.selectbox(
-            "Report for your physiotherapist",
-            finished,
+            key="report_session",
             format_func=lambda r: (
                 f"#{r.id} {r.started_utc} "
                 f"{REGISTRY[r.exercise].name if r.exercise in REGISTRY else r.exercise} ({r.source})"
