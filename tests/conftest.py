@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,15 @@ from formcheck.media.video import AnnotatedVideoWriter
 ROOT = Path(__file__).resolve().parent.parent
 MEDIA = ROOT.parent / "shared" / "media"
 logging.getLogger("formcheck").setLevel(logging.INFO)
+
+
+@pytest.fixture(autouse=True)
+def _keep_main_module():
+    """Streamlit's AppTest runs a page as ``__main__`` and leaves it there; a process pool started later (formcheck
+    batch, evaluate --jobs) would then re-run that page in every spawned worker. Put pytest's own back."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 def media(name: str) -> Path:
