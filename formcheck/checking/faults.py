@@ -1,0 +1,142 @@
+"""Fault events: the one record of what went wrong, when, on which side and in which rep.
+
+Every form rule (an exercise's :class:`~formcheck.exercises.base.Criterion`) and every safety rule (speed, bouncing:
+:mod:`formcheck.checking.safety`) is judged frame by frame as a :class:`Check`. :class:`FaultWatch` turns a run of
+failing frames into a :class:`FaultEvent` once the run has lasted the rule's ``min_fail_s`` (so jitter and a moment of
+transition are never faults), and ends it when the rule passes again, stops applying (its phase is over, the working
+side changed) or has not been measurable for ``GAP_S``. Frames where a rule cannot be measured neither break nor
+extend a run.
+
+The live cue, the per-rep table, the summary, exports and the history all read these events (``Feedback.new_faults``
+and ``Report.fault_events``), so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+GAP_S = 0.5  # a rule not measured for this long ends its run (a tracking gap)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One rule on one frame. ``failing``: True / False, or None when it cannot be measured."""
+
+    criterion: str  # the rule's name: a criterion's name in the exercise file, or a safety rule's
+    failing: bool | None
+    message: str  # the cue: how to fix it
+    seen: str  # what happened, in words for a rep's verdict ("the raised knee bent")
+    angle: str = ""  # the angle it was measured on ("right_knee"); "" when none
+    value: float | None = None  # degrees (or deg/s for speed)
+    limit: float | None = None  # the bound it broke
+    min_fail_s: float = 0.3
+
+
+@dataclass
+class FaultEvent:
+    """A fault: rule ``criterion`` failed from ``start_s`` to ``end_s`` (None while it lasts), seconds of the
+    recording. ``worst`` is the value furthest past ``limit`` (degrees); ``rep`` the 1-based rep it belongs to (None
+    in a hold or between reps), set by the report."""
+
+    criterion: str
+    message: str
+    seen: str
+    start_s: float
+    end_s: float | None
+    side: str | None
+    angle: str = ""
+    worst: float | None = None
+    limit: float | None = None
+    rep: int | None = None
+
+    @property
+    def duration_s(self) -> float:
+        return 0.0 if self.end_s is None else max(0.0, self.end_s - self.start_s)
+
+    def words(self) -> str:
+        """The fault in words for people: "the raised knee bent for 0.8 s (130 deg; keep it at or above 145)"."""
+        text = self.seen
+        if self.duration_s >= 0.05:
+            text += f" for {self.duration_s:.1f} s"
+        if self.worst is not None and self.limit is not None and math.isfinite(self.worst):
+            unit = " deg/s" if self.criterion == "controlled speed" else " deg"
+            bound = "at or above" if self.worst < self.limit else "at or below"
+            text += f" ({self.worst:.0f}{unit}; keep it {bound} {self.limit:.0f})"
+        return text
+
+
+@dataclass
+class _Run:
+    """A run of failing frames of one rule that is not over yet."""
+
+    start_s: float
+    last_fail_s: float
+    last_seen_s: float
+    angle: str
+    worst: float | None
+    limit: float | None
+    event: FaultEvent | None = None  # set once the run has lasted long enough to be a fault
+
+
+class FaultWatch:
+    """``update(t, checks, side)`` once per judged frame: returns the fault events that began on this frame. Every
+    event so far is in ``events``; ``active()`` are those still lasting."""
+
+    def __init__(self) -> None:
+        self.events: list[FaultEvent] = []
+        self._runs: dict[str, _Run] = {}
+
+    def update(self, t: float, checks: list[Check], side: str | None) -> list[FaultEvent]:
+        begun: list[FaultEvent] = []
+        applying = {c.criterion for c in checks}
+        for name in [n for n in self._runs if n not in applying]:
+            self._end(name)  # the rule no longer applies (phase over, not in position)
+        for check in checks:
+            run = self._runs.get(check.criterion)
+            if run is not None and (run.angle != check.angle or t - run.last_seen_s > GAP_S):
+                self._end(check.criterion)  # another side's angle, or not measured for a while
+                run = None
+            if check.failing is None:
+                continue
+            if not check.failing:
+                if run is not None:
+                    self._end(check.criterion)
+                continue
+            if run is None:
+                run = self._runs[check.criterion] = _Run(t, t, t, check.angle, check.value, check.limit)
+            run.last_fail_s = run.last_seen_s = t
+            run.worst = _worse(run.worst, check.value, check.limit)
+            if run.event is None and t - run.start_s >= check.min_fail_s - 1e-9:
+                run.event = FaultEvent(
+                    check.criterion, check.message, check.seen, run.start_s, None, side, check.angle, None, check.limit
+                )
+                self.events.append(run.event)
+                begun.append(run.event)
+            if run.event is not None:
+                run.event.worst = run.worst
+        return begun
+
+    def close(self) -> None:
+        """End every run (the session is over, or the stream starts afresh after a cut)."""
+        for name in list(self._runs):
+            self._end(name)
+
+    def active(self) -> list[FaultEvent]:
+        """The faults lasting now, oldest first."""
+        return [r.event for r in self._runs.values() if r.event is not None]
+
+    def _end(self, name: str) -> None:
+        run = self._runs.pop(name)
+        if run.event is not None:
+            run.event.end_s = run.last_fail_s
+            run.event.worst = run.worst
+
+
+def _worse(worst: float | None, value: float | None, limit: float | None) -> float | None:
+    """The value further past ``limit`` of the two (the run's worst so far)."""
+    if value is None or not math.isfinite(value):
+        return worst
+    if worst is None or limit is None:
+        return value if worst is None else worst
+    return value if abs(value - limit) > abs(worst - limit) else worst
