@@ -58,6 +58,7 @@ class Feedback:
     events: list[str] = field(default_factory=list)  # "hold_complete", "rep", "partial_rep", "form_break"
     faults: list[str] = field(default_factory=list)  # the messages of the faults lasting now (oldest first)
     new_faults: list[Any] = field(default_factory=list)  # fault events that began on this frame (checking.faults)
+    final_faults: list[Any] = field(default_factory=list)  # fault events that stand from this frame (for history)
 
     def criterion_value(self, name: str) -> float | None:
         """The measured value of the criterion called ``name`` on this frame, or None."""

@@ -71,15 +71,47 @@ def to_check(c: Criterion, r: CriterionResult) -> Check:
     failing = None if r.passed is None else not r.passed
     limit = c.low if (r.value is not None and c.low is not None and r.value < c.low) else c.high
     seen = c.seen(r.value) if r.value is not None else c.name
-    return Check(c.name, failing, r.message, seen, r.angle, r.value, limit, c.min_fail_s)
+    bound = c.when in ("working", "top")
+    return Check(c.name, failing, r.message, seen, r.angle, r.value, limit, c.min_fail_s, bound, c.mostly)
 
 
 def judge_top(rep: Rep, frames: list[tuple[float, list[Check]]], side: str | None) -> list[FaultEvent]:
     """The faults of ``"top"`` criteria over ``rep``'s top / hold window (from the first to the last time it was
     within the top band of its peak), from the checks recorded on each frame of the rep."""
+    inside = [(t, checks) for t, checks in frames if rep.window_start_s <= t <= rep.window_end_s]
     watch = FaultWatch()
-    for t, checks in frames:
-        if rep.window_start_s <= t <= rep.window_end_s:
-            watch.update(t, checks, side)
+    for t, checks in inside:
+        watch.update(t, [c for c in checks if not c.mostly], side)
     watch.close()
-    return watch.events
+    return watch.events + _mostly_failing(inside, side)
+
+
+def _mostly_failing(frames: list[tuple[float, list[Check]]], side: str | None) -> list[FaultEvent]:
+    """``mostly`` rules (noisy measures): a fault over the whole window when they fail on most measured frames."""
+    by_rule: dict[str, list[tuple[float, Check]]] = {}
+    for t, checks in frames:
+        for c in checks:
+            if c.mostly and c.failing is not None:
+                by_rule.setdefault(c.criterion, []).append((t, c))
+    out = []
+    for name, seen in by_rule.items():
+        failing = [c for _, c in seen if c.failing]
+        if 2 * len(failing) > len(seen) and seen[-1][0] - seen[0][0] >= failing[0].min_fail_s:
+            values = sorted(c.value for c in failing if c.value is not None)
+            worst = values[len(values) // 2] if values else None
+            first = failing[0]
+            out.append(
+                FaultEvent(
+                    name,
+                    first.message,
+                    first.seen,
+                    seen[0][0],
+                    seen[-1][0],
+                    side,
+                    first.angle,
+                    worst,
+                    first.limit,
+                    rep_bound=True,
+                )
+            )
+    return out

@@ -7,8 +7,10 @@ transition are never faults), and ends it when the rule passes again, stops appl
 side changed) or has not been measurable for ``GAP_S``. Frames where a rule cannot be measured neither break nor
 extend a run.
 
-The live cue, the per-rep table, the summary, exports and the history all read these events (``Feedback.new_faults``
-and ``Report.fault_events``), so they cannot disagree.
+A fault judged during a rep (``rep_bound``) is a fault of that rep: it stands only if the rep is counted (a rep that
+is never finished, e.g. the person sits up and stays there, takes its faults with it). The live cue shows faults as
+they last; the history and the report take them once they stand (``Feedback.final_faults``,
+``Report.fault_events``), so the table, the summary, exports and the history cannot disagree.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ class Check:
     value: float | None = None  # degrees (or deg/s for speed)
     limit: float | None = None  # the bound it broke
     min_fail_s: float = 0.3
+    rep_bound: bool = False  # judged during a rep: a fault of that rep, reported only if the rep is counted
+    mostly: bool = False  # a noisy measure: over a rep's top it is a fault when it fails on most of the frames
 
 
 @dataclass
@@ -49,6 +53,7 @@ class FaultEvent:
     worst: float | None = None
     limit: float | None = None
     rep: int | None = None
+    rep_bound: bool = False  # a fault of the rep under way: it stands only if that rep is counted
 
     @property
     def duration_s(self) -> float:
@@ -60,9 +65,12 @@ class FaultEvent:
         if self.duration_s >= 0.05:
             text += f" for {self.duration_s:.1f} s"
         if self.worst is not None and self.limit is not None and math.isfinite(self.worst):
-            unit = " deg/s" if self.criterion == "controlled speed" else " deg"
             bound = "at or above" if self.worst < self.limit else "at or below"
-            text += f" ({self.worst:.0f}{unit}; keep it {bound} {self.limit:.0f})"
+            if self.angle.endswith("_width"):
+                text += f" ({self.worst:.1f} x hip width; keep it {bound} {self.limit:.1f})"
+            else:
+                unit = " deg/s" if self.criterion == "controlled speed" else " deg"
+                text += f" ({self.worst:.0f}{unit}; keep it {bound} {self.limit:.0f})"
         return text
 
 
@@ -81,14 +89,17 @@ class _Run:
 
 class FaultWatch:
     """``update(t, checks, side)`` once per judged frame: returns the fault events that began on this frame. Every
-    event so far is in ``events``; ``active()`` are those still lasting."""
+    event so far is in ``events``; ``active()`` are those still lasting; ``ended`` those that ended on the last
+    update (or close)."""
 
     def __init__(self) -> None:
         self.events: list[FaultEvent] = []
+        self.ended: list[FaultEvent] = []
         self._runs: dict[str, _Run] = {}
 
     def update(self, t: float, checks: list[Check], side: str | None) -> list[FaultEvent]:
         begun: list[FaultEvent] = []
+        self.ended = []
         applying = {c.criterion for c in checks}
         for name in [n for n in self._runs if n not in applying]:
             self._end(name)  # the rule no longer applies (phase over, not in position)
@@ -109,7 +120,16 @@ class FaultWatch:
             run.worst = _worse(run.worst, check.value, check.limit)
             if run.event is None and t - run.start_s >= check.min_fail_s - 1e-9:
                 run.event = FaultEvent(
-                    check.criterion, check.message, check.seen, run.start_s, None, side, check.angle, None, check.limit
+                    check.criterion,
+                    check.message,
+                    check.seen,
+                    run.start_s,
+                    None,
+                    side,
+                    check.angle,
+                    None,
+                    check.limit,
+                    rep_bound=check.rep_bound,
                 )
                 self.events.append(run.event)
                 begun.append(run.event)
@@ -117,8 +137,18 @@ class FaultWatch:
                 run.event.worst = run.worst
         return begun
 
+    def discard_lasting(self, t: float, began_within_s: float) -> None:
+        """Forget the faults still lasting at ``t`` that began less than ``began_within_s`` before: the person is
+        leaving the position, and a rule that broke on the way out is the movement out, not a fault."""
+        for name, run in list(self._runs.items()):
+            if run.event is not None and t - run.event.start_s < began_within_s:
+                self.events.remove(run.event)
+                run.event = None
+            del self._runs[name]
+
     def close(self) -> None:
         """End every run (the session is over, or the stream starts afresh after a cut)."""
+        self.ended = []
         for name in list(self._runs):
             self._end(name)
 
@@ -131,6 +161,7 @@ class FaultWatch:
         if run.event is not None:
             run.event.end_s = run.last_fail_s
             run.event.worst = run.worst
+            self.ended.append(run.event)
 
 
 def _worse(worst: float | None, value: float | None, limit: float | None) -> float | None:

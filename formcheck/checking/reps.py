@@ -119,6 +119,7 @@ class RepDetector:
         self.angle = ""  # the resolved angle name being fed (set by the session), recorded with each rep
         self._sign = 1.0 if spec.direction == "up" else -1.0
         self.prescribed_way = True  # the rep under way (or the last) goes from the prescribed rest to the target
+        self.rep_start_s = math.nan  # when the rep under way (or the last) left its rest level
         self._rest = RestLevel()
         self._samples: list[tuple[float, float]] = []  # (t, value) of the rep under way
         self._active = False
@@ -224,6 +225,7 @@ class RepDetector:
     # ---- helpers ---------------------------------------------------------------------------------------------
     def _begin(self, start_s: float, value: float, base: float, under_way: bool = False) -> None:
         self._active, self._base, self._start_s, self._under_way = True, base, start_s, under_way
+        self.rep_start_s = start_s
         self._samples = [(t, v) for t, v in self._rest.samples if t >= start_s] or [(start_s, value)]
         self._peak_value = max((v for _, v in self._samples), key=lambda v: self._sign * v)
         self._peak_times, self._peak_values = [self._samples[-1][0]], [self._peak_value]

@@ -108,6 +108,7 @@ class ExerciseSession:
         spec = self.exercise.reps
         detector = self.counters.get(work if spec is not None and spec.per_side else "both")
         fb.new_faults += self.form.frame(t, fb.criteria, work, detector, safety)
+        fb.final_faults += self.form.final
         active = self.form.watch.active()
         fb.faults = [e.message for e in active]
         if fb.new_faults:
@@ -136,7 +137,7 @@ class ExerciseSession:
         if self.hold is not None:
             self.hold.update(None, t, self.sides.side)
             fb.hold_s = self.hold.seconds
-        self.form.out_of_position(t, self.sides.side)  # nothing can be judged: lasting faults end
+        self.form.not_judged(t, self.sides.side)  # nothing can be judged: lasting faults end
         self._last_pose = None
         return self._finish(fb)
 
@@ -186,7 +187,9 @@ class ExerciseSession:
             self.counters[rep.side].reps.remove(rep)
             return
         fb.events.append("rep" if rep.full else "partial_rep")
-        fb.new_faults.extend(self.form.rep_done(rep))
+        faults = self.form.rep_done(rep)
+        fb.final_faults.extend(faults)
+        fb.new_faults.extend(e for e in faults if e.start_s >= rep.window_start_s and e not in fb.new_faults)
         faults = [e for e in self.form.watch.events if during(e, rep)]
         words = verdict(rep, self.exercise.reps, self.exercise.prescription.hold_s, faults)
         who = f"{rep.side} " if rep.side else ""
@@ -229,10 +232,12 @@ class ExerciseSession:
         spec = self.exercise.reps
         hold_s = self.exercise.prescription.hold_s
         pending = [r for c in self.counters.values() for r in c.all_reps()[len(c.reps) :]] if include_pending else []
-        events = [
-            replace(e, end_s=self._t if e.end_s is None else e.end_s)
+        standing = [  # a fault of a rep stands only if the rep is counted
+            e
             for e in [*self.form.watch.events, *(f for r in pending for f in self.form.top_faults(r))]
+            if not e.rep_bound or any(during(e, r) for r in reps)
         ]
+        events = [replace(e, end_s=self._t if e.end_s is None else e.end_s) for e in standing]
         return Report.build(
             self.exercise.key,
             self.exercise.prescription.text,

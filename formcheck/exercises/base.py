@@ -63,6 +63,7 @@ class Criterion:
     only_prescribed_start: bool = False
     full_reps_only: bool = False
     relative: bool = False  # low / high are changes from the person's own value at rest just before the rep
+    mostly: bool = False  # "top" only: a fault when it fails on most of the top window's frames (a noisy measure)
 
     def __post_init__(self) -> None:
         if self.when not in PHASES:

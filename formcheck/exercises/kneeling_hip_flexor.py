@@ -13,6 +13,7 @@ EXERCISE = Exercise(
         C("front thigh forward", "{work}_hip_flexion", low=45),
         C("back knee down", "{other}_knee", high=135),
         C("trunk roughly upright", "trunk_vs_vertical", high=40),
+        C("front knee bent", "{work}_knee", high=150),  # straighter: stepping in or out, not kneeling
     ),
     criteria=(
         C(

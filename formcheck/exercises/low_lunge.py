@@ -13,6 +13,7 @@ EXERCISE = Exercise(
         C("front thigh forward", "{work}_hip_flexion", low=40),
         C("trunk up", "trunk_vs_vertical", high=45),
         C("back knee down", "{other}_knee", high=135),  # the back knee rests on the mat
+        C("front knee bent", "{work}_knee", high=150),  # a lunge bends the front knee: straighter is still setting up
     ),
     criteria=(
         C(

@@ -13,6 +13,7 @@ EXERCISE = Exercise(
         C("front thigh forward", "{work}_hip_flexion", low=35),
         C("standing", "trunk_vs_vertical", high=35),
         C("back leg long", "{other}_knee", low=140),  # a standing lunge, not a kneeling one
+        C("front knee bent", "{work}_knee", high=150),  # straight legs in a wide stance: still setting up
     ),
     criteria=(
         C(
