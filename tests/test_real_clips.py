@@ -81,3 +81,40 @@ def test_rep_table_shows_range_of_motion_against_target(clip):
             )
         assert r["rom_deg"] >= 15 and r["start_s"] < r["end_s"] and r["verdict"]
         assert r["angle"].split()[0] in ("left", "right") or r["angle"].startswith("trunk")
+
+
+@pytest.mark.parametrize("clip", [c for c in TRUTH if c.get("clean")], ids=lambda c: c["exercise"])
+def test_a_clean_recording_gets_no_fault(clip):
+    """Correct demonstrations of other people's exercises: any fault is a false alarm."""
+    report = _run(clip)
+    assert report.fault_events == [], [e.words() for e in report.fault_events]
+    assert all(v.startswith(("good", "held")) for v in report.verdicts), report.verdicts
+
+
+def test_the_bent_knee_of_a_real_leg_raise_is_found_in_its_reps():
+    from formcheck.app.evaluate import parse
+    from formcheck.app.faultscore import score
+
+    [clip] = [c for c in TRUTH if c["file"].startswith("straight_leg_raise")]
+    [parsed] = parse({"clips": [clip]})
+    report = _run(clip)
+    result = score(report.fault_events, parsed.clean, parsed.faults, 6)
+    assert result.found == result.labelled == {"raised knee straight": 4}
+    rows = report.rep_table()
+    assert {r["side"] for r in rows} == {"left leg", "right leg"}
+    assert all(r["angle"].startswith(r["side"].split()[0]) for r in rows)  # the angle of that side, in words
+    assert [r["rep"] for r in rows if "the raised knee bent" in r["verdict"]] == [e.rep for e in report.fault_events]
+
+
+@pytest.mark.parametrize("name", ["glute_bridge", "kneeling_hip_flexor"])
+def test_semi_synthetic_faults_in_real_traces_are_found(name):
+    """A fault put into a real, correct recording's own landmarks (a knee bent, the back arched, a bounce) for each
+    of the exercise's rules: formcheck names that rule at that time."""
+    from formcheck.app.synthetic import Truth, trials
+
+    [clip] = [c for c in TRUTH if c["file"].startswith(name)]
+    reps = tuple((e["side"], e["start"], e["top"], e["top_end"], e["end"]) for e in clip.get("rep_events", []))
+    holds = tuple((s, *clip["hold_window_s"]) for s in clip.get("hold_s", {})) if "hold_window_s" in clip else ()
+    done = trials(_results(clip), clip["exercise"], Truth(reps, holds))
+    assert len({t.criterion for t in done}) >= 2
+    assert sum(t.found for t in done) >= 0.8 * len(done), [(t.criterion, t.found) for t in done]  # 0.9 over all

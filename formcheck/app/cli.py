@@ -86,10 +86,10 @@ def print_report(r: Report, out: TextIO) -> None:
             out.write("  partial reps:        " + ", ".join(f"{k} {v}" for k, v in r.partial_reps.items()) + "\n")
         for row in r.rep_table():
             rom = f", range {row['rom_deg']:.0f} deg" if row["rom_deg"] is not None else ""
+            angle = row["angle"].split(" (")[0]
             out.write(
-                f"    rep {row['rep']:2d}: {row['side']:5s} at {row['start_s']:6.2f} s, top "
-                f"{row['time_at_top_s']:4.1f} s, {row['angle']} peak {row['peak_deg']} deg{rom}: {row['verdict']}"
-                f"{'; ' + row['faults'] if row['faults'] else ''}\n"
+                f"    rep {row['rep']:2d}: {row['side'] or 'both':9s} at {row['start_s']:6.2f} s, top "
+                f"{row['time_at_top_s']:4.1f} s, {angle} peak {row['peak_deg']} deg{rom}: {row['verdict']}\n"
             )
         if r.symmetry is not None:
             out.write(f"  left/right symmetry: {r.symmetry:.0%}\n")
@@ -102,8 +102,9 @@ def print_report(r: Report, out: TextIO) -> None:
                 f"    hold: {h.side or '':5s} from {h.start_s:6.2f} s for {h.duration_s:5.1f} s"
                 f"{' (target reached)' if h.completed else ''}\n"
             )
-    for fault, n in r.faults.items():
-        out.write(f"  fault x{n}: {fault}\n")
+    for e in r.fault_events:
+        where = ", ".join(x for x in (e.side or "", f"rep {e.rep}" if e.rep is not None else "") if x)
+        out.write(f"  fault at {e.start_s:6.2f} s{f' ({where})' if where else ''}: {e.words()}. {e.message}\n")
 
 
 def cmd_analyse(args: argparse.Namespace) -> int:
