@@ -118,3 +118,33 @@ def test_semi_synthetic_faults_in_real_traces_are_found(name):
     done = trials(_results(clip), clip["exercise"], Truth(reps, holds))
     assert len({t.criterion for t in done}) >= 2
     assert sum(t.found for t in done) >= 0.8 * len(done), [(t.criterion, t.found) for t in done]  # 0.9 over all
+
+
+def test_a_real_lunge_trace_gets_each_low_lunge_fault_put_into_it():
+    """The kneeling stretch clip is a half-kneeling lunge: checked as a low lunge it is in position, and each of the
+    low lunge's rules put into its own landmarks (the front knee past the toes, the back thigh forward, ...) is
+    found."""
+    from formcheck.app.synthetic import Truth, trials
+
+    [clip] = [c for c in TRUTH if c["file"].startswith("kneeling_hip_flexor")]
+    done = trials(_results(clip), "low_lunge", Truth((), (("right", *clip["hold_window_s"]),)))
+    names = {c.name for c in __import__("formcheck.exercises", fromlist=["get"]).get("low_lunge").criteria}
+    assert {t.criterion for t in done} >= names
+    assert all(t.found for t in done), [(t.criterion, t.found) for t in done]
+
+
+def test_the_wrong_way_bridge_has_wide_feet_and_the_right_way_does_not():
+    import math
+    import statistics
+
+    frames = analyse_recording(media("bridge_pose_wrong_vs_right__side__wellandgood.mp4"), "full")[0]
+
+    def median_width(a: float, b: float) -> float:
+        values = [f.angles.get("feet_width", float("nan")) for f in frames if a <= f.timestamp_s <= b]
+        return statistics.median(v for v in values if math.isfinite(v))
+
+    assert median_width(15.6, 24.2) > 1.4  # THE WRONG WAY (the video's own label: wide feet)
+    assert median_width(34.3, 41.7) <= 1.4 and median_width(43.9, 57.8) <= 1.4  # THE RIGHT WAY, both holds
+    report = apply_session(frames, "bridge").report()
+    assert [(e.criterion, e.rep) for e in report.fault_events] == [("feet hip-width apart", 1)]
+    assert 15.0 <= report.rep_details[0].start_s <= 16.0

@@ -244,7 +244,7 @@ def _truth(where: str, raw: dict[str, Any]) -> Truth:
         if not (isinstance(w, list) and len(w) == 2) or _seconds(where, w[0]) > _seconds(where, w[1]):
             raise _fail(where, f"'hold_window_s' must be [start_s, end_s] with start <= end, got {w!r}")
         holds = [(side, float(w[0]), float(w[1])) for side in raw.get("hold_s", {"both": 0})]
-    return Truth(tuple(reps), tuple(holds))  # type: ignore[arg-type]
+    return Truth(tuple(reps), tuple(holds))
 
 
 def parse(doc: Any) -> list[Clip]:
