@@ -298,12 +298,19 @@ def _remeasure(f: FrameResult, pose: Pose) -> FrameResult:
 
 
 def trials(frames: Sequence[FrameResult], exercise: str, truth: Truth) -> list[Trial]:
-    """Every rule of ``exercise`` that the clip's truth has a place for, put in and looked for."""
+    """Every rule of ``exercise`` that the clip's truth has a place for, put in and looked for. The fault goes on the
+    leg the checker sees working there: the truth's sides are the person's own, which the model may label the other
+    way round (a person lying down, a mirrored video)."""
     ex = get(exercise)
     near = _near_side(frames)
+    working = _working_side([replace(f) for f in frames], exercise)
     out = []
     for rule in [*(c.name for c in ex.criteria), SPEED, *([BOUNCE] if ex.prescription.hold_s and not ex.reps else [])]:
-        for w in windows_for(ex, rule, truth, near):
+        for marked in windows_for(ex, rule, truth, near):
+            w = replace(marked, side=working(marked) or marked.side)
+            c = next((c for c in ex.criteria if c.name == rule), None)
+            if c is not None and c.only_prescribed_start and not _prescribed_way(frames, ex, w):
+                continue  # the variant done here has no such rule (a lying march from flat has no table-top)
             altered = inject(frames, ex, rule, w)
             report = apply_session(altered, exercise).report()
             found = any(
@@ -312,6 +319,31 @@ def trials(frames: Sequence[FrameResult], exercise: str, truth: Truth) -> list[T
             )
             out.append(Trial(rule, w, found))
     return out
+
+
+def _prescribed_way(frames: Sequence[FrameResult], ex: Exercise, w: Window) -> bool:
+    """The rep in ``w`` moves from the prescribed rest towards the target (judged on the frames' rep signal: where
+    it is at the window's start against its extreme in the window)."""
+    spec = ex.reps
+    if spec is None:
+        return True
+    values = [f.angles.get(resolve_angle(spec.signal, w.side), math.nan) for f in _within(frames, w)]
+    values = [v for v in values if math.isfinite(v)]
+    if len(values) < 2:
+        return True
+    far = max(values, key=lambda v: abs(v - values[0]))
+    return (far - values[0]) * (spec.target - spec.rest) > 0
+
+
+def _working_side(frames: list[FrameResult], exercise: str) -> Callable[[Window], str | None]:
+    """The working side the checker gives over a window (by majority), on an unaltered copy of the frames."""
+    apply_session(frames, exercise)
+
+    def side(w: Window) -> str | None:
+        sides = [f.feedback.side for f in _within(frames, w) if f.feedback is not None and f.feedback.side]
+        return max(set(sides), key=sides.count) if sides else None
+
+    return side
 
 
 def _near_side(frames: Sequence[FrameResult]) -> Callable[[float], str]:

@@ -97,7 +97,11 @@ class FaultWatch:
         self.ended: list[FaultEvent] = []
         self._runs: dict[str, _Run] = {}
 
-    def update(self, t: float, checks: list[Check], side: str | None) -> list[FaultEvent]:
+    def update(
+        self, t: float, checks: list[Check], side: str | None, since: dict[str, float] | None = None
+    ) -> list[FaultEvent]:
+        """``since``: for a rule that starts a run on this frame, when it really began failing (a phase that is
+        recognised a little after it began, e.g. a rep is seen once it has moved far enough)."""
         begun: list[FaultEvent] = []
         self.ended = []
         applying = {c.criterion for c in checks}
@@ -115,7 +119,8 @@ class FaultWatch:
                     self._end(check.criterion)
                 continue
             if run is None:
-                run = self._runs[check.criterion] = _Run(t, t, t, check.angle, check.value, check.limit)
+                start = min(t, (since or {}).get(check.criterion, t))
+                run = self._runs[check.criterion] = _Run(start, t, t, check.angle, check.value, check.limit)
             run.last_fail_s = run.last_seen_s = t
             run.worst = _worse(run.worst, check.value, check.limit)
             if run.event is None and t - run.start_s >= check.min_fail_s - 1e-9:

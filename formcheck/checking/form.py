@@ -40,26 +40,43 @@ class FormJudge:
         self._rest: dict[str, deque[tuple[float, float]]] = {}  # relative criteria: their values at rest
         self._since: float | None = None  # in position since
         self._last = 0.0  # the last frame judged
+        self._out_since: float | None = None  # out of position since (None: in position)
+        self.exiting: list[FaultEvent] = []  # faults that began just before the person left the position
+        self._phase: str | None = "rest"  # the working side's rep phase on the last frame
+        self._recent: deque[tuple[float, list[Check]]] = deque()  # the working rules on recent frames
         self.final: list[FaultEvent] = []  # faults not bound to a rep that ended (and so stand) on the last frame
 
     def out_of_position(self, t: float, side: str | None) -> None:
-        """The person is out of position: lasting faults end; one that began in the last ``EXIT_S`` was the movement
-        out of the position and is dropped."""
-        if self._since is not None:
-            self.watch.discard_lasting(t, EXIT_S)
-        self.watch.update(t, [], side)
-        self._since = None
+        """The person is out of position: lasting faults end. A fault that began in the ``EXIT_S`` before was the
+        movement out of the position: once the person has been out for ``GAP_S`` it is dropped (back in position
+        sooner, it was a flicker of the position rules and it stands). The time in position then starts afresh."""
+        self.final = []
+        if self._out_since is None:
+            self._out_since = t
+            self.exiting = [e for e in self.watch.active() if t - e.start_s < EXIT_S]
+            self.watch.update(t, [], side)
+            self.final = [e for e in self.watch.ended if not e.rep_bound and e not in self.exiting]
+        elif t - self._out_since >= GAP_S:
+            self.watch.events = [e for e in self.watch.events if e not in self.exiting]
+            self.exiting, self._since = [], None
 
     def not_judged(self, t: float, side: str | None) -> None:
         """This frame cannot be judged (nobody, body parts out of view): lasting faults end; the time in position
         goes on unless nothing is judged for ``GAP_S``."""
         self.watch.update(t, [], side)
+        self.final = [e for e in self.watch.ended if not e.rep_bound]
 
     def frame(
         self, t: float, results: list[CriterionResult], work: str, detector: RepDetector | None, safety: list[Check]
     ) -> list[FaultEvent]:
         """Judge one frame in position (``results``: each criterion's, in the exercise's order; ``detector``: the
         working side's rep detector, if any); returns the faults that began on it."""
+        if self._out_since is not None:  # back in position: a flicker if it was short, and its faults stand
+            flicker = t - self._out_since < GAP_S
+            back = [e for e in self.exiting if not e.rep_bound] if flicker else []
+            self.exiting, self._out_since = [], None
+        else:
+            back = []
         if self._since is None or t - self._last > GAP_S:
             self._since = t
         self._last = t
@@ -76,9 +93,33 @@ class FormJudge:
         phases = phases_now(self.exercise, phase)
         if self.exercise.reps is not None:  # speed matters while a rep is under way, as a fault of that rep
             safety = [replace(c, rep_bound=True) for c in safety] if phase != "rest" else []
-        begun = self.watch.update(t, [to_check(c, r) for c, r in wanted if c.when in phases] + safety, work)
-        self.final = [e for e in self.watch.ended if not e.rep_bound]
+        checks = [to_check(c, r) for c, r in wanted if c.when in phases] + safety
+        since = self._rep_began(t, detector, phase, [to_check(c, r) for c, r in wanted if c.when == "working"])
+        begun = self.watch.update(t, checks, work, since)
+        self.final = back + [e for e in self.watch.ended if not e.rep_bound]
         return begun
+
+    def _rep_began(
+        self, t: float, detector: RepDetector | None, phase: str | None, working: list[Check]
+    ) -> dict[str, float]:
+        """A rep is recognised once it has moved far enough, a little after it began: on the frame it is, the
+        working rules that have failed since its (dated back) start have failed since then."""
+        was, self._phase = self._phase, phase
+        self._recent.append((t, working))
+        while self._recent and t - self._recent[0][0] > REST_KEPT_S:
+            self._recent.popleft()
+        if detector is None or was != "rest" or phase == "rest":
+            return {}
+        since: dict[str, float] = {}
+        for check in working:
+            if not check.failing:
+                continue
+            for ts, past in reversed(self._recent):
+                same = next((c for c in past if c.criterion == check.criterion), None)
+                if ts < detector.rep_start_s or same is None or same.failing is False:
+                    break
+                since[check.criterion] = ts
+        return since
 
     def rep_done(self, rep: Rep) -> list[FaultEvent]:
         """A rep is counted: its ``"top"`` faults (over its top window) join the events, and all its faults now

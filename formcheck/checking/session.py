@@ -235,7 +235,7 @@ class ExerciseSession:
         standing = [  # a fault of a rep stands only if the rep is counted
             e
             for e in [*self.form.watch.events, *(f for r in pending for f in self.form.top_faults(r))]
-            if not e.rep_bound or any(during(e, r) for r in reps)
+            if (not e.rep_bound or any(during(e, r) for r in reps)) and e not in self.form.exiting
         ]
         events = [replace(e, end_s=self._t if e.end_s is None else e.end_s) for e in standing]
         return Report.build(
