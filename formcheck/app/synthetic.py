@@ -207,8 +207,9 @@ def _goal(ex: Exercise, c: Criterion, angle: str, value: float, reference: float
     return goal
 
 
-def inject(frames: Sequence[FrameResult], ex: Exercise, rule: str, w: Window) -> list[FrameResult]:
-    """A copy of ``frames`` with ``rule`` failing over window ``w``."""
+def inject(frames: Sequence[FrameResult], ex: Exercise, rule: str, w: Window) -> list[FrameResult] | None:
+    """A copy of ``frames`` with ``rule`` failing over window ``w``; None when the fault cannot be put there (the
+    angle is not measured there, or the joint's range does not reach it): then there is nothing to look for."""
     if rule in (SPEED, BOUNCE):
         return _swing(frames, ex, rule, w)
     c = _criterion(ex, rule)
@@ -218,16 +219,19 @@ def inject(frames: Sequence[FrameResult], ex: Exercise, rule: str, w: Window) ->
     before = [f.angles.get(angle, math.nan) for f in frames if w.start_s - 1.0 <= f.timestamp_s < w.start_s]
     before = [v for v in before if math.isfinite(v)]
     reference = float(np.median(before)) if before else math.nan
-    out = []
+    out, failing = [], 0
     for f in frames:
         r = _ramp(f.timestamp_s, w)
         value = f.angles.get(angle, math.nan)
         goal = _goal(ex, c, angle, value, reference) if r > 0 and f.pose is not None else None
         if goal is None or not math.isfinite(value) or not math.isfinite(goal) or _past(c, value, goal, reference):
+            failing += goal is not None and math.isfinite(value) and r == 1.0
             out.append(f)
             continue
-        out.append(_remeasure(f, set_angle(f.pose, angle, value + r * (goal - value))))  # type: ignore[arg-type]
-    return out
+        moved = _remeasure(f, set_angle(f.pose, angle, value + r * (goal - value)))  # type: ignore[arg-type]
+        failing += r == 1.0 and abs(moved.angles.get(angle, math.nan) - goal) <= 3.0
+        out.append(moved)
+    return out if failing >= 3 else None  # at least a few frames fail as meant
 
 
 def _within(frames: Sequence[FrameResult], w: Window) -> list[FrameResult]:
@@ -239,7 +243,7 @@ def _past(c: Criterion, value: float, goal: float, reference: float) -> bool:
     return value <= goal if c.low is not None else value >= goal
 
 
-def _swing(frames: Sequence[FrameResult], ex: Exercise, rule: str, w: Window) -> list[FrameResult]:
+def _swing(frames: Sequence[FrameResult], ex: Exercise, rule: str, w: Window) -> list[FrameResult] | None:
     """Bouncing: the key angle swings by more than the exercise's bounce amplitude at ``BOUNCE_HZ``. A jerk: one
     swing there and back faster than the exercise's speed limit."""
     angle = resolve_angle(ex.key_angle, w.side)
@@ -250,9 +254,9 @@ def _swing(frames: Sequence[FrameResult], ex: Exercise, rule: str, w: Window) ->
     half = 1.0 if rule == BOUNCE else 0.25
     span = _steady_span(frames, angle, w, half)
     if span is None:
-        return list(frames)
+        return None
     direction = _room(frames, angle, span, amp)
-    out = []
+    out, reached = [], 0.0
     for f in frames:
         t = f.timestamp_s
         value = f.angles.get(angle, math.nan)
@@ -261,8 +265,10 @@ def _swing(frames: Sequence[FrameResult], ex: Exercise, rule: str, w: Window) ->
             continue
         phase = (t - span.start_s) * hz * 2 * math.pi
         offset = amp * math.sin(phase) if rule == BOUNCE else amp * (1 - math.cos(phase))
-        out.append(_remeasure(f, _reach(f.pose, angle, value, offset * direction)))
-    return out
+        moved = _remeasure(f, _reach(f.pose, angle, value, offset * direction))
+        reached = max(reached, abs(moved.angles.get(angle, value) - value))
+        out.append(moved)
+    return out if reached >= 0.8 * (amp if rule == BOUNCE else 2 * amp) else None  # else the joint's range stops it
 
 
 def _steady_span(frames: Sequence[FrameResult], angle: str, w: Window, half: float) -> Window | None:
@@ -312,6 +318,8 @@ def trials(frames: Sequence[FrameResult], exercise: str, truth: Truth) -> list[T
             if c is not None and c.only_prescribed_start and not _prescribed_way(frames, ex, w):
                 continue  # the variant done here has no such rule (a lying march from flat has no table-top)
             altered = inject(frames, ex, rule, w)
+            if altered is None:
+                continue
             report = apply_session(altered, exercise).report()
             found = any(
                 e.criterion == rule and e.start_s <= w.end_s + 0.5 and (e.end_s or e.start_s) >= w.start_s - 0.5
