@@ -22,6 +22,7 @@ geometry is degenerate (zero-length segment). Left/right are the person's own si
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -29,6 +30,7 @@ import numpy as np
 
 from formcheck.landmarks import DEFAULT_MIN_VISIBILITY, Pose
 from formcheck.landmarks import Landmark as L
+from formcheck.pose.view import body_yaw
 
 Point = tuple[L, ...]  # one landmark, or several averaged (e.g. mid-hip)
 SIDES: tuple[str, str] = ("left", "right")
@@ -152,6 +154,20 @@ ANGLE_NAMES: tuple[str, ...] = (
     *(a.name for a in SEGMENT_ANGLES),
     *(a.name for a in SAGITTAL_ANGLES),
 )
+
+
+def angle_range(name: str) -> tuple[float, float]:
+    """(low, high) degrees an angle of this name can take, by the convention above; ValueError for an unknown name."""
+    if any(j.name == name for j in JOINT_ANGLES):
+        return (0.0, 180.0)
+    for g in SEGMENT_ANGLES:
+        if g.name == name:
+            return (-90.0, 90.0) if g.kind == "elevation" else (0.0, 180.0)
+    if any(a.name == name for a in SAGITTAL_ANGLES):
+        return (-180.0, 180.0)
+    raise ValueError(f"unknown angle {name!r}")
+
+
 _UP = np.array([0.0, -1.0])
 _DOWN = np.array([0.0, 1.0])
 
@@ -221,12 +237,191 @@ def sagittal_angle(ref: np.ndarray, seg: np.ndarray, anterior: np.ndarray) -> fl
     return theta if towards > 0 else (-theta if theta != -180.0 else 180.0)
 
 
-def compute_angles(pose: Pose, min_visibility: float = DEFAULT_MIN_VISIBILITY) -> dict[str, float]:
-    """Every angle in the tables for one pose, by name (see the module docstring for the convention)."""
+# ---- 3-D: the same table on MediaPipe's world landmarks -------------------------------------------------------------
+_UP3 = np.array([0.0, -1.0, 0.0])  # world y points down like the image's, so "up" is -y (camera held upright)
+_DOWN3 = -_UP3
+_MIN_SAGITTAL_SPREAD = 0.259  # sin(15 deg): the front direction must be >= 15 deg off the reference (as in 2-D)
+_SCALE_SEGMENTS = tuple(
+    (L[f"{side}_{a}"], L[f"{side}_{b}"])
+    for side in ("LEFT", "RIGHT")
+    for a, b in (("SHOULDER", "HIP"), ("HIP", "KNEE"), ("KNEE", "ANKLE"))
+)
+# The choice between the picture's angle and the 3-D one, by body yaw (degrees; 90 = side-on). See the docstring.
+IMAGE_ONLY_MIN_YAW = 60.0
+DEPTH_ONLY_MAX_YAW = 30.0
+
+
+def _between3(u: np.ndarray, v: np.ndarray) -> float:
+    nu, nv = float(np.linalg.norm(u)), float(np.linalg.norm(v))
+    if not (np.isfinite(nu) and np.isfinite(nv)) or nu < 1e-9 or nv < 1e-9:
+        return float("nan")
+    cos = float(np.dot(u / nu, v / nv))
+    return float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
+
+
+def segment_angle_3d(start: np.ndarray, end: np.ndarray, kind: str) -> float:
+    """``segment_angle`` in 3-D world coordinates: against the vertical (world -y up), or the elevation above the
+    horizontal plane (signed, [-90, 90])."""
+    d = end - start
+    if kind == "vs_vertical_up":
+        return _between3(d, _UP3)
+    if kind == "vs_vertical_down":
+        return _between3(d, _DOWN3)
+    if kind == "elevation":
+        n = float(np.linalg.norm(d))
+        if not np.isfinite(n) or n < 1e-9:
+            return float("nan")
+        return float(np.degrees(np.arctan2(float(np.dot(d, _UP3)), float(np.hypot(d[0], d[2])))))
+    raise ValueError(f"kind must be vs_vertical_up, vs_vertical_down or elevation, got {kind!r}")
+
+
+def sagittal_angle_3d(ref: np.ndarray, seg: np.ndarray, anterior: np.ndarray) -> float:
+    """Signed angle from ``ref`` to ``seg`` in the plane spanned by ``ref`` and ``anterior`` (the body's sagittal
+    plane): ``seg`` is projected onto it, so a sideways (lateral) component does not count. Positive towards
+    ``anterior``; NaN when ``anterior`` is within 15 deg of ``ref`` or a vector is degenerate."""
+    nr = float(np.linalg.norm(ref))
+    if not np.isfinite(nr) or nr < 1e-9 or not np.all(np.isfinite(seg)) or not np.all(np.isfinite(anterior)):
+        return float("nan")
+    r = ref / nr
+    a = anterior - float(np.dot(anterior, r)) * r
+    na, nseg = float(np.linalg.norm(a)), float(np.linalg.norm(seg))
+    if na < _MIN_SAGITTAL_SPREAD * float(np.linalg.norm(anterior)) or nseg < 1e-9:
+        return float("nan")
+    x, y = float(np.dot(seg, r)), float(np.dot(seg, a / na))
+    if abs(x) < 1e-12 * nseg and abs(y) < 1e-12 * nseg:
+        return float("nan")  # the segment is perpendicular to the sagittal plane: no angle in it
+    return float(np.degrees(np.arctan2(y, x)))
+
+
+def anterior_direction_3d(world: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """(3,) unit vector, the person's front in world coordinates: perpendicular to the pelvis (left -> right hip;
+    shoulders if the hips are missing) and to the trunk, on the side the face (ear -> nose) points to, or the feet
+    (heel -> toe) if the face is hidden. The pelvis axis comes from the model's 3-D estimate whatever the far hip's
+    visibility (it is always given); the face and feet only pick the sign, so a left/right label swap cannot flip
+    it. NaN when nothing gives a front."""
+    sign_from = _face_or_feet_3d(world, ok)
+    lateral = world[L.LEFT_HIP] - world[L.RIGHT_HIP]
+    if not np.all(np.isfinite(lateral)) or np.linalg.norm(lateral) < 1e-6:
+        lateral = world[L.LEFT_SHOULDER] - world[L.RIGHT_SHOULDER]
+    trunk = world[list(MID_SHOULDER)].mean(axis=0) - world[list(MID_HIP)].mean(axis=0)
+    front = np.cross(lateral, trunk)
+    n = float(np.linalg.norm(front))
+    if not np.isfinite(n) or n < 1e-9:
+        return sign_from  # no pelvis axis: the face (or feet) direction itself
+    front = front / n
+    if not np.all(np.isfinite(sign_from)):
+        return np.full(3, np.nan)
+    return front if float(np.dot(front, sign_from)) >= 0 else -front
+
+
+def _face_or_feet_3d(world: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    ears = [world[e] for e in (L.LEFT_EAR, L.RIGHT_EAR) if ok[e]]
+    if ears and ok[L.NOSE]:
+        d = world[L.NOSE] - np.mean(ears, axis=0)
+    else:
+        feet = [world[t] - world[h] for h, t in ((L.LEFT_HEEL, L.LEFT_FOOT_INDEX), (L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX))]
+        feet = [f for f, h in zip(feet, (L.LEFT_HEEL, L.RIGHT_HEEL), strict=True) if ok[h] and ok[h + 2]]
+        if not feet:
+            return np.full(3, np.nan)
+        d = np.mean(feet, axis=0)
+    n = float(np.linalg.norm(d))
+    return d / n if np.isfinite(n) and n > 1e-9 else np.full(3, np.nan)
+
+
+def lifted_points(pose: Pose) -> np.ndarray | None:
+    """(33, 3) metres: the picture's landmarks lifted into 3-D. x and y are the pixel positions (relative to the hips'
+    centre) scaled to metres by the median ratio of world to pixel length over the trunk and leg segments; z is the
+    model's world depth. So the precise in-picture positions are kept and only the depth comes from the model's 3-D
+    estimate. None without world landmarks or without a usable scale."""
+    if pose.world is None:
+        return None
+    with np.errstate(all="ignore"):
+        ratios = []
+        for a, b in _SCALE_SEGMENTS:
+            px = float(np.hypot(*(pose.xy[b] - pose.xy[a])))
+            m = float(np.hypot(*(pose.world[b, :2] - pose.world[a, :2])))
+            if np.isfinite(px) and np.isfinite(m) and px > 1e-6:
+                ratios.append(m / px)
+        if not ratios:
+            return None
+        scale = float(np.median(ratios))
+        xy = (pose.xy - pose.xy[list(MID_HIP)].mean(axis=0)) * scale
+        z = pose.world[:, 2] - pose.world[list(MID_HIP), 2].mean()
+    return np.column_stack([xy, z])
+
+
+def world_angles(
+    pose: Pose, min_visibility: float = DEFAULT_MIN_VISIBILITY, points: Literal["lifted", "model"] = "lifted"
+) -> dict[str, float]:
+    """Every angle in the tables measured in 3-D (same names, same convention): on ``lifted_points`` (default), or on
+    the model's own world landmarks (``points="model"``). All NaN when the pose has no world landmarks."""
+    if not 0.0 <= min_visibility <= 1.0:
+        raise ValueError(f"min_visibility must be in [0, 1], got {min_visibility}")
+    if points not in ("lifted", "model"):
+        raise ValueError(f"points must be 'lifted' or 'model', got {points!r}")
+    world = lifted_points(pose) if points == "lifted" else pose.world
+    if world is None:
+        return dict.fromkeys(ANGLE_NAMES, float("nan"))
+    with np.errstate(all="ignore"):
+        return _compute_world(world.astype(float), pose.visibility, min_visibility)
+
+
+def _compute_world(world: np.ndarray, visibility: np.ndarray, min_visibility: float) -> dict[str, float]:
+    ok = (visibility >= min_visibility) & np.all(np.isfinite(world), axis=1)
+    w = np.where(ok[:, None], world, np.nan)
+
+    def at(p: Point) -> np.ndarray:
+        return w[p[0]] if len(p) == 1 else w[list(p)].mean(axis=0)
+
+    out: dict[str, float] = {}
+    for j in JOINT_ANGLES:
+        out[j.name] = _between3(at(j.a) - at(j.vertex), at(j.c) - at(j.vertex))
+    for g in SEGMENT_ANGLES:
+        out[g.name] = segment_angle_3d(at(g.start), at(g.end), g.kind)
+    anterior = anterior_direction_3d(world, ok)
+    for s in SAGITTAL_ANGLES:
+        ref = _UP3 if not s.ref_start else at(s.ref_end) - at(s.ref_start)
+        out[s.name] = sagittal_angle_3d(ref, at(s.end) - at(s.start), anterior)
+    return out
+
+
+def image_angles(pose: Pose, min_visibility: float = DEFAULT_MIN_VISIBILITY) -> dict[str, float]:
+    """Every angle in the tables measured on the picture (pixel coordinates): the 2-D angle a person marking the
+    frame would draw."""
     if not 0.0 <= min_visibility <= 1.0:
         raise ValueError(f"min_visibility must be in [0, 1], got {min_visibility}")
     with np.errstate(all="ignore"):  # inf/NaN landmarks become NaN angles; no warnings on the way
         return _compute(pose, min_visibility)
+
+
+def compute_angles(pose: Pose, min_visibility: float = DEFAULT_MIN_VISIBILITY) -> dict[str, float]:
+    """The angles formcheck judges with, by name: the picture's angle where the camera looks at the body from the side,
+    the lifted 3-D angle where it does not, and a mix in between (``depth_weight``; the module docstring gives the
+    measured reasons). Same names, same convention either way."""
+    flat = image_angles(pose, min_visibility)
+    w = depth_weight(pose)
+    if w <= 0.0:
+        return flat
+    deep = world_angles(pose, min_visibility)
+    return {name: _mix(flat[name], deep[name], w) for name in flat}
+
+
+def _mix(flat: float, deep: float, w: float) -> float:
+    if w >= 1.0 or not math.isfinite(flat):
+        return deep if math.isfinite(deep) or w >= 1.0 else flat
+    if not math.isfinite(deep):
+        return flat
+    return (1.0 - w) * flat + w * deep
+
+
+def depth_weight(pose: Pose) -> float:
+    """How much of the 3-D angle to use, in [0, 1], from the body's yaw against the camera (``view.body_yaw``): 0 at
+    or above ``IMAGE_ONLY_MIN_YAW`` (seen from the side), 1 at or below ``DEPTH_ONLY_MAX_YAW`` (from the front or
+    back), linear in between; 0 without world landmarks."""
+    yaw = body_yaw(pose)
+    if not math.isfinite(yaw):
+        return 0.0
+    return float(np.clip((IMAGE_ONLY_MIN_YAW - yaw) / (IMAGE_ONLY_MIN_YAW - DEPTH_ONLY_MAX_YAW), 0.0, 1.0))
 
 
 def _compute(pose: Pose, min_visibility: float) -> dict[str, float]:
