@@ -246,9 +246,20 @@ _SCALE_SEGMENTS = tuple(
     for side in ("LEFT", "RIGHT")
     for a, b in (("SHOULDER", "HIP"), ("HIP", "KNEE"), ("KNEE", "ANKLE"))
 )
-# The choice between the picture's angle and the 3-D one, by body yaw (degrees; 90 = side-on). See the docstring.
-IMAGE_ONLY_MIN_YAW = 60.0
-DEPTH_ONLY_MAX_YAW = 30.0
+# The choice between the picture's angle and the 3-D one, per angle (without its side), by body yaw in degrees (90 =
+# side-on, 0 = facing or back to the camera): the picture's angle at or above the first yaw, the 3-D angle at or below
+# the second, a linear mix in between; None = always the picture's. Measured, not fitted: see the module docstring.
+SIDE_RAMP = (60.0, 40.0)
+DEPTH_RAMPS: dict[str, tuple[float, float] | None] = {
+    **{base: SIDE_RAMP for base in ("hip", "knee", "ankle", "shoulder", "elbow", "hip_flexion")},
+    **{base: SIDE_RAMP for base in ("leg_elevation", "thigh_elevation", "thigh_vs_vertical")},
+    **{base: SIDE_RAMP for base in ("trunk_vs_vertical", "trunk_elevation")},
+    # 3-D not used: in side views it disagrees with the picture by a median 8 deg (shin vs vertical: the model's
+    # shin depth) or flips sign (shin forward, trunk lean: front direction near the reference when lying)
+    "shin_vs_vertical": None,
+    "shin_forward": None,
+    "trunk_forward_lean": None,
+}
 
 
 def _between3(u: np.ndarray, v: np.ndarray) -> float:
@@ -395,33 +406,43 @@ def image_angles(pose: Pose, min_visibility: float = DEFAULT_MIN_VISIBILITY) -> 
 
 
 def compute_angles(pose: Pose, min_visibility: float = DEFAULT_MIN_VISIBILITY) -> dict[str, float]:
-    """The angles formcheck judges with, by name: the picture's angle where the camera looks at the body from the side,
-    the lifted 3-D angle where it does not, and a mix in between (``depth_weight``; the module docstring gives the
-    measured reasons). Same names, same convention either way."""
+    """The angles formcheck judges with, by name: per angle, the picture's angle where the camera sees the body from
+    the side, the 3-D angle (``world_angles`` on lifted points) where it does not, and a linear mix in between
+    (``depth_weight``; the module docstring gives the measured reasons). Same names, same convention either way."""
     flat = image_angles(pose, min_visibility)
-    w = depth_weight(pose)
-    if w <= 0.0:
+    yaw = body_yaw(pose)
+    weights = {name: depth_weight(name, yaw) for name in flat}
+    if not any(w > 0.0 for w in weights.values()):
         return flat
     deep = world_angles(pose, min_visibility)
-    return {name: _mix(flat[name], deep[name], w) for name in flat}
+    return {name: _mix(flat[name], deep[name], weights[name]) for name in flat}
 
 
 def _mix(flat: float, deep: float, w: float) -> float:
-    if w >= 1.0 or not math.isfinite(flat):
-        return deep if math.isfinite(deep) or w >= 1.0 else flat
-    if not math.isfinite(deep):
+    """(1 - w) * flat + w * deep; where one is NaN the other (a hidden landmark is NaN in both)."""
+    if w <= 0.0 or not math.isfinite(deep):
         return flat
+    if w >= 1.0 or not math.isfinite(flat):
+        return deep
     return (1.0 - w) * flat + w * deep
 
 
-def depth_weight(pose: Pose) -> float:
-    """How much of the 3-D angle to use, in [0, 1], from the body's yaw against the camera (``view.body_yaw``): 0 at
-    or above ``IMAGE_ONLY_MIN_YAW`` (seen from the side), 1 at or below ``DEPTH_ONLY_MAX_YAW`` (from the front or
-    back), linear in between; 0 without world landmarks."""
-    yaw = body_yaw(pose)
-    if not math.isfinite(yaw):
+def depth_weight(name: str, yaw: float) -> float:
+    """How much of the 3-D angle ``name`` takes at body yaw ``yaw`` (degrees, ``view.body_yaw``), in [0, 1]: 0 at or
+    above the first yaw of its ``DEPTH_RAMPS`` row, 1 at or below the second, linear in between; 0 for a NaN yaw (no
+    world landmarks) and for angles that always use the picture."""
+    ramp = DEPTH_RAMPS.get(_base(name))
+    if ramp is None or not math.isfinite(yaw):
         return 0.0
-    return float(np.clip((IMAGE_ONLY_MIN_YAW - yaw) / (IMAGE_ONLY_MIN_YAW - DEPTH_ONLY_MAX_YAW), 0.0, 1.0))
+    image_from, depth_from = ramp
+    return float(np.clip((image_from - yaw) / (image_from - depth_from), 0.0, 1.0))
+
+
+def _base(name: str) -> str:
+    for side in SIDES:
+        if name.startswith(side + "_"):
+            return name[len(side) + 1 :]
+    return name
 
 
 def _compute(pose: Pose, min_visibility: float) -> dict[str, float]:
