@@ -13,6 +13,7 @@ from formcheck.app.evaluate import (
     EvaluationError,
     Mark,
     _angle_error,
+    angle_breakdown,
     angle_errors,
     by_split,
     evaluate_clip,
@@ -98,6 +99,9 @@ def test_totals_split_angle_errors_by_kind_and_view():
     assert t.angle_items == 3 and t.median_angle_error_deg == 4.0
     assert t.angle_median_by_kind == {"body": 7.0, "picture": 2.0}
     assert t.angle_median_by_view == {"front": 10.0, "side": 3.0} and t.angle_items_by_view == {"front": 1, "side": 2}
+    assert angle_breakdown(t) == (
+        "angle error by mark: body 7.0 (2), picture 2.0 (1); by view: front 10.0 (1), side 3.0 (2) (median deg, items)"
+    )
     assert json.loads(to_json([ClipResult("a", "bridge", angle_details=errs)]))["clips"][0]["angle_details"][2] == {
         "t": 1,
         "angle": "left_knee",

@@ -160,7 +160,7 @@ def _suggested_session(results: list[FrameResult]) -> ExerciseSession | None:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from formcheck.app.evaluate import EvaluationError, by_split, evaluate_all, load, to_json
+    from formcheck.app.evaluate import EvaluationError, angle_breakdown, by_split, evaluate_all, load, to_json
     from formcheck.files import atomic_write
 
     clips = load(Path(args.ground_truth))
@@ -195,6 +195,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             f"max {t.max_angle_error_deg:.1f} deg; suggestion right on {t.suggest_accuracy:.0%} of "
             f"{t.suggest_items} recordings"
         )
+        if t.angle_items:
+            print(f"  {angle_breakdown(t)}")
     if args.json:
         atomic_write(args.json, to_json(results))
         LOG.info("wrote %s", args.json)

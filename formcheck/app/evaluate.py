@@ -146,6 +146,7 @@ class Totals:
     suggest_items: int = 0
     suggest_accuracy: float = 1.0
     angle_median_by_kind: dict[str, float] = field(default_factory=dict)  # "picture" / "body" -> median error
+    angle_items_by_kind: dict[str, int] = field(default_factory=dict)
     angle_median_by_view: dict[str, float] = field(default_factory=dict)  # "side" / "oblique" / "front" / ...
     angle_items_by_view: dict[str, int] = field(default_factory=dict)
 
@@ -383,7 +384,9 @@ def totals(results: Sequence[ClipResult]) -> Totals:
         len(judged),
         sum(judged) / len(judged) if judged else 1.0,
     )
-    t.angle_median_by_kind = {k: _median(v) for k, v in _group(details, lambda e: e.kind).items()}
+    by_kind = _group(details, lambda e: e.kind)
+    t.angle_median_by_kind = {k: _median(v) for k, v in by_kind.items()}
+    t.angle_items_by_kind = {k: len(v) for k, v in by_kind.items()}
     t.angle_median_by_view = {k: _median(v) for k, v in by_view.items()}
     t.angle_items_by_view = {k: len(v) for k, v in by_view.items()}
     return t
@@ -398,6 +401,17 @@ def _group(details: Sequence[AngleError], key: Callable[[AngleError], str]) -> d
 
 def _median(errors: Sequence[float]) -> float:
     return float(np.median(errors)) if errors else 0.0
+
+
+def angle_breakdown(t: Totals) -> str:
+    """One line: median angle error per kind of mark and per camera view, with the number of items."""
+    kinds = ", ".join(
+        f"{k} {t.angle_median_by_kind[k]:.1f} ({t.angle_items_by_kind[k]})" for k in t.angle_median_by_kind
+    )
+    views = ", ".join(
+        f"{v} {t.angle_median_by_view[v]:.1f} ({t.angle_items_by_view[v]})" for v in t.angle_median_by_view
+    )
+    return f"angle error by mark: {kinds or '-'}; by view: {views or '-'} (median deg, items)"
 
 
 def by_split(results: Sequence[ClipResult]) -> dict[str, Totals]:

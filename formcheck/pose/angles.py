@@ -18,6 +18,43 @@ Convention (all angles in degrees, computed on pixel coordinates so the image's 
 
 Every angle is NaN when one of its landmarks has visibility below ``min_visibility`` (default 0.5) or when the
 geometry is degenerate (zero-length segment). Left/right are the person's own sides, as BlazePose labels them.
+
+**Three ways to measure the same table** (same names, same convention, so the exercises' thresholds keep their
+meaning):
+
+* ``image_angles``: on the picture (pixels), as above. Exact for the body when the limbs move in the image plane
+  (a true side view); a projection otherwise, which bends angles as the body turns (a thigh pointing at the camera
+  has no length at all).
+* ``world_angles(points="lifted")`` (the default 3-D): on ``lifted_points`` = the picture's x, y scaled to metres plus
+  MediaPipe's world depth z. In 3-D, "vertical" is the world's -y (the image's up: the camera is assumed upright and
+  not tilted; a camera looking down at a mat tilts it); elevations are against the horizontal plane; sagittal
+  angles are measured in the body's sagittal plane (the plane of the reference and the front direction; a lateral
+  component, e.g. an abducted leg, does not count), with the front perpendicular to the pelvis (left -> right hip)
+  and the trunk, its sign from the face (ear -> nose; feet heel -> toe if the face is hidden), so a left/right label
+  swap does not flip a hip flexion.
+* ``world_angles(points="model")``: on MediaPipe's own world landmarks (``Pose.world``).
+
+**The choice** (``compute_angles``, what ``FrameResult.angles`` and every checker use): per angle, by the body's
+yaw against the camera (``view.body_yaw`` from the world hips and shoulders, smoothed with the landmarks; 90 =
+side-on): the picture's angle at yaw >= 60, the lifted 3-D angle at yaw <= 40, linear in between
+(``DEPTH_RAMPS``, ``SIDE_RAMP``); shin vs vertical, shin forward and trunk lean always use the picture. Measured
+2026-12-01 (commands and full tables in README, "Angles"):
+
+* semi-synthetic yaw sweep (world landmarks of every frame of the five tune side-view videos, turned about the
+  vertical from side-on and projected; 2-D angle of the projection against the 3-D angle, which a turn keeps): the
+  median 2-D error of hip, knee and hip flexion reaches 4 deg at 22-29 deg off side-on (yaw 61-68) and 8 deg at
+  41-49 deg off (yaw 41-49); trunk 39 / 51 deg off, leg elevation 42 / 55, thigh elevation 13 / 25. Front-on
+  (yaw 0) the 2-D median errors are 13-38 deg.
+* in side views the lifted 3-D angle differs from the picture's by a median 0.2-1.8 deg (hip, knee, hip flexion,
+  elevations, trunk; 3.3 ankle), the model's own world landmarks by 0.9-7.9 (knee 5.4, hip flexion 7.9): the model's
+  world skeleton is the less precise, so the lifted points are the 3-D source.
+* hand-marked frames (tune + negative clips; view = formcheck's view on the frame), median error against the body's
+  angle judged from the frames (``deg`` marks, 20): picture 6.9, lifted 5.5, model 10.3, chosen 5.6; on oblique
+  frames (12) 9.9 / 5.4 / 9.1 / 4.7; against the picture's angle in side views (30 ``points`` marks) the picture
+  6.3, lifted 7.7, model 10.6: the picture's angle is the more precise where it does not lie.
+* a wider 3-D share (picture only above yaw 65 instead of 60) costs the kneeling-stretch hold 2 s (it is filmed at
+  yaw 52-61 and its hip-extension criterion sits at its limit); with the ramp 60 / 40 every count of the tune clips is
+  unchanged and every hold within 0.1 s.
 """
 
 from __future__ import annotations
