@@ -138,13 +138,17 @@ def body_world(
     return w
 
 
-def turned(world: np.ndarray, yaw_deg: float) -> np.ndarray:
+def turned(world: np.ndarray, yaw_deg: float, pitch_deg: float = 0.0) -> np.ndarray:
     """``world`` turned about the vertical so that a side-on body (``body_world``) has body yaw ``yaw_deg`` (90 =
-    side-on, 0 = facing the camera, as ``formcheck.pose.view.body_yaw`` measures it)."""
+    side-on, 0 = facing the camera, as ``formcheck.pose.view.body_yaw`` measures it), then seen by a camera pitched
+    ``pitch_deg`` downwards (MediaPipe's world axes turn with the camera)."""
     a = np.radians(90.0 - yaw_deg)
     c, s = np.cos(a), np.sin(a)
-    rot = np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]])  # turns +z (the lateral axis) towards +x
-    return world @ rot.T
+    yaw = np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]])  # turns +z (the lateral axis) towards +x
+    b = np.radians(pitch_deg)
+    cb, sb = np.cos(b), np.sin(b)
+    pitch = np.array([[1.0, 0.0, 0.0], [0.0, cb, -sb], [0.0, sb, cb]])  # what was towards the camera now points down
+    return world @ (pitch @ yaw).T
 
 
 def pose_from_world(

@@ -64,6 +64,25 @@ def test_front_view_high_knee_is_read_in_3d():
     assert compute_angles(p)["left_hip_flexion"] == pytest.approx(90.0, abs=1e-6)
 
 
+@pytest.mark.parametrize("yaw", [10.0, 30.0])
+def test_high_knees_filmed_from_the_front_by_a_camera_looking_down(yaw):
+    """Issue #11's front-view high knees: with the camera a little above, the thigh coming at it looks as if it
+    pointed down, so the picture's hip flexion never reaches 70; the judged one reads the 90 deg lift. (Hip flexion
+    is measured between two body segments, so the camera's pitch does not change it in 3-D.)"""
+    p = pose_from_world(turned(body_world(90.0, 90.0), yaw, pitch_deg=20.0))
+    assert image_angles(p)["left_hip_flexion"] < 70.0
+    assert compute_angles(p)["left_hip_flexion"] == pytest.approx(90.0, abs=1e-6)
+
+
+@pytest.mark.parametrize("yaw", [30.0, 15.0, 5.0])
+def test_a_hugged_knee_stays_folded_while_the_trunk_turns(yaw):
+    """Issue #11's knee hug with a trunk turn: as the body turns towards the camera, the picture folds the hugged
+    knee's angle away (or, from other sides, opens it); the judged angle keeps the 40 deg of the hug."""
+    p = pose_from_world(turned(body_world(120.0, 40.0), yaw))
+    assert abs(image_angles(p)["left_knee"] - 40.0) > 9.0
+    assert compute_angles(p)["left_knee"] == pytest.approx(40.0, abs=1e-6)
+
+
 def test_choice_is_the_picture_from_the_side_and_3d_from_the_front():
     side = pose_from_world(body_world(60.0, 100.0))
     assert compute_angles(side) == image_angles(side)
