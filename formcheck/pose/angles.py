@@ -472,7 +472,7 @@ def depth_weight(name: str, yaw: float) -> float:
     if ramp is None or not math.isfinite(yaw):
         return 0.0
     image_from, depth_from = ramp
-    return float(np.clip((image_from - yaw) / (image_from - depth_from), 0.0, 1.0))
+    return min(1.0, max(0.0, (image_from - yaw) / (image_from - depth_from)))
 
 
 def _base(name: str) -> str:
