@@ -36,9 +36,12 @@ meaning):
 
 **The choice** (``compute_angles``, what ``FrameResult.angles`` and every checker use): per angle, by the body's
 yaw against the camera (``view.body_yaw`` from the world hips and shoulders, smoothed with the landmarks; 90 =
-side-on): the picture's angle at yaw >= 60, the lifted 3-D angle at yaw <= 40, linear in between
-(``DEPTH_RAMPS``, ``SIDE_RAMP``); shin vs vertical, shin forward and trunk lean always use the picture. Measured
-2026-12-01 (commands and full tables in README, "Angles"):
+side-on), the picture's angle at or above the first yaw of its ``DEPTH_RAMPS`` row, the lifted 3-D angle at or
+below the second, linear in between: hip, knee and hip flexion 60 / 40 (``SIDE_RAMP``), trunk 50 / 40, leg
+elevation 50 / 35, thigh elevation and thigh vs vertical 75 / 65, ankle 70 / 60, shoulder 85 / 55, elbow 90 / 45;
+shin vs vertical, shin forward and trunk lean always the picture's. Each row is where that angle's picture drifts
+4 deg and 8 deg off its 3-D value in the yaw sweep below, rounded to 5 deg; hip, knee and hip flexion (crossings
+61-68 / 41-49) share 60 / 40. Measured 2026-12-01 (``bench/angle_views.py``; tables in README, "Angles"):
 
 * semi-synthetic yaw sweep (world landmarks of every frame of the five tune side-view videos, turned about the
   vertical from side-on and projected; 2-D angle of the projection against the 3-D angle, which a turn keeps): the
@@ -52,9 +55,10 @@ side-on): the picture's angle at yaw >= 60, the lifted 3-D angle at yaw <= 40, l
   angle judged from the frames (``deg`` marks, 20): picture 6.9, lifted 5.5, model 10.3, chosen 5.6; on oblique
   frames (12) 9.9 / 5.4 / 9.1 / 4.7; against the picture's angle in side views (30 ``points`` marks) the picture
   6.3, lifted 7.7, model 10.6: the picture's angle is the more precise where it does not lie.
-* a wider 3-D share (picture only above yaw 65 instead of 60) costs the kneeling-stretch hold 2 s (it is filmed at
-  yaw 52-61 and its hip-extension criterion sits at its limit); with the ramp 60 / 40 every count of the tune clips is
-  unchanged and every hold within 0.1 s.
+* a wider 3-D share for hip, knee and hip flexion (picture only above yaw 65 instead of 60) costs the kneeling
+  stretch's hold 2 s (it is filmed at yaw 52-61 and its hip-extension criterion sits at its limit): the shared ramp
+  sits at the low end of their crossings. With these ramps every count of the 24 clips is unchanged and every hold
+  within 0.1 s.
 """
 
 from __future__ import annotations
@@ -286,11 +290,19 @@ _SCALE_SEGMENTS = tuple(
 # The choice between the picture's angle and the 3-D one, per angle (without its side), by body yaw in degrees (90 =
 # side-on, 0 = facing or back to the camera): the picture's angle at or above the first yaw, the 3-D angle at or below
 # the second, a linear mix in between; None = always the picture's. Measured, not fitted: see the module docstring.
-SIDE_RAMP = (60.0, 40.0)
+SIDE_RAMP = (60.0, 40.0)  # hip, knee, hip flexion: the exercises' key sagittal angles
 DEPTH_RAMPS: dict[str, tuple[float, float] | None] = {
-    **{base: SIDE_RAMP for base in ("hip", "knee", "ankle", "shoulder", "elbow", "hip_flexion")},
-    **{base: SIDE_RAMP for base in ("leg_elevation", "thigh_elevation", "thigh_vs_vertical")},
-    **{base: SIDE_RAMP for base in ("trunk_vs_vertical", "trunk_elevation")},
+    "hip": SIDE_RAMP,
+    "knee": SIDE_RAMP,
+    "hip_flexion": SIDE_RAMP,
+    "ankle": (70.0, 60.0),
+    "shoulder": (85.0, 55.0),
+    "elbow": (90.0, 45.0),
+    "leg_elevation": (50.0, 35.0),
+    "thigh_elevation": (75.0, 65.0),
+    "thigh_vs_vertical": (75.0, 65.0),
+    "trunk_vs_vertical": (50.0, 40.0),
+    "trunk_elevation": (50.0, 40.0),
     # 3-D not used: in side views it disagrees with the picture by a median 8 deg (shin vs vertical: the model's
     # shin depth) or flips sign (shin forward, trunk lean: front direction near the reference when lying)
     "shin_vs_vertical": None,
