@@ -89,7 +89,10 @@ class Pose:
         xy: (33, 2) float, pixel coordinates (x right, y down).
         z: (33,) float, relative depth in the same scale as x (smaller = closer to the camera), as BlazePose gives it.
         visibility: (33,) float in [0, 1], the model's confidence that the landmark is visible.
-        world: (33, 3) float, metres, origin between the hips; NaN if the model gave none.
+        world: (33, 3) float or None: MediaPipe's 3-D "world" landmarks in metres, origin at the centre of the hips,
+            axes turned like the camera's (x to the image's right, y down the image, z away from the camera, so
+            smaller z = nearer), scale from the model's notion of a human body, not from the picture. With the
+            camera held upright, "up" is -y. ``None`` where the model gave none (a synthetic pose, an old recording).
         image_size: (width, height) of the frame in pixels.
         timestamp_s: frame time in seconds from the start of the stream (from frame timestamps, never the clock).
         n_people: how many people the detector saw in this frame (this pose is the largest one).
@@ -99,7 +102,7 @@ class Pose:
     xy: np.ndarray
     z: np.ndarray
     visibility: np.ndarray
-    world: np.ndarray
+    world: np.ndarray | None
     image_size: tuple[int, int]
     timestamp_s: float
     n_people: int = 1
@@ -109,7 +112,8 @@ class Pose:
         _check_shape("xy", self.xy, (N_LANDMARKS, 2))
         _check_shape("z", self.z, (N_LANDMARKS,))
         _check_shape("visibility", self.visibility, (N_LANDMARKS,))
-        _check_shape("world", self.world, (N_LANDMARKS, 3))
+        if self.world is not None:
+            _check_shape("world", self.world, (N_LANDMARKS, 3))
         w, h = self.image_size
         if w <= 0 or h <= 0:
             raise ValueError(f"image_size must be positive (width, height), got {self.image_size}")
@@ -143,14 +147,11 @@ class Pose:
         timestamp_s: float,
         n_people: int = 1,
     ) -> Pose:
-        """Adapter from MediaPipe Tasks' NormalizedLandmark / Landmark lists (duck-typed: x, y, z, visibility)."""
+        """Adapter from MediaPipe Tasks' NormalizedLandmark list (image) and Landmark list (world, metres), duck-typed
+        (x, y, z, visibility). ``world_landmarks`` None or empty -> ``world=None``."""
         w, h = image_size
         norm = np.array([[p.x, p.y, p.z, _vis(p)] for p in landmarks], dtype=float)
-        world = (
-            np.array([[p.x, p.y, p.z] for p in world_landmarks], dtype=float)
-            if world_landmarks
-            else np.full((N_LANDMARKS, 3), np.nan)
-        )
+        world = np.array([[p.x, p.y, p.z] for p in world_landmarks], dtype=float) if world_landmarks else None
         return cls(
             xy=norm[:, :2] * np.array([w, h], dtype=float),
             z=norm[:, 2] * w,

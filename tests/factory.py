@@ -21,7 +21,8 @@ def make_pose(
     world: np.ndarray | None = None,
     default_visibility: float = 1.0,
 ) -> Pose:
-    """Pose with the given pixel positions; unplaced landmarks sit at the image centre with the default visibility."""
+    """Pose with the given pixel positions; unplaced landmarks sit at the image centre with the default visibility.
+    ``world``: (33, 3) world landmarks in metres, or None (the default: a pose without 3-D)."""
     w, h = image_size
     xy = np.tile([w / 2, h / 2], (N_LANDMARKS, 1)).astype(float)
     vis = np.full(N_LANDMARKS, default_visibility)
@@ -36,7 +37,7 @@ def make_pose(
         xy=xy,
         z=zz,
         visibility=vis,
-        world=world if world is not None else np.full((N_LANDMARKS, 3), np.nan),
+        world=world,
         image_size=image_size,
         timestamp_s=t,
     )
@@ -106,3 +107,55 @@ class MarchingEstimator:
             return None
         h, w = image.shape[:2]
         return marching_pose(t, self.period_s, (w, h))
+
+
+# ---- 3-D: world landmarks (metres) and views of them from any yaw ------------------------------------------------
+def body_world(
+    hip_flexion_deg: float = 0.0, knee_deg: float = 180.0, leg: str = "left", thigh_m: float = 0.45
+) -> np.ndarray:
+    """(33, 3) world landmarks in metres (MediaPipe's axes: x right, y down, z away from the camera; hips' centre at
+    the origin) of a person standing upright seen exactly side-on, facing image right (+x): the right side is
+    towards the camera, the left hip 0.1 m further away (+z). ``leg`` is lifted forward in the sagittal plane with
+    ``hip_flexion_deg`` and its knee bent to ``knee_deg``; the other leg stands straight."""
+    w = np.zeros((N_LANDMARKS, 3))
+    up, fwd = np.array([0.0, -1.0, 0.0]), np.array([1.0, 0.0, 0.0])
+    for side, dz in (("LEFT", 0.1), ("RIGHT", -0.1)):
+        hip = np.array([0.0, 0.0, dz])
+        lifted = side == leg.upper()
+        th = np.radians(hip_flexion_deg if lifted else 0.0)
+        thigh = np.cos(th) * -up + np.sin(th) * fwd
+        shin_angle = th - np.radians(180.0 - (knee_deg if lifted else 180.0))
+        shin = np.cos(shin_angle) * -up + np.sin(shin_angle) * fwd
+        knee = hip + thigh_m * thigh
+        ankle = knee + thigh_m * shin
+        shoulder = hip + 0.5 * up
+        w[L[f"{side}_HIP"]], w[L[f"{side}_KNEE"]], w[L[f"{side}_ANKLE"]] = hip, knee, ankle
+        w[L[f"{side}_HEEL"]], w[L[f"{side}_FOOT_INDEX"]] = ankle - 0.05 * fwd + 0.05 * -up, ankle + 0.15 * fwd
+        w[L[f"{side}_SHOULDER"]] = shoulder
+        w[L[f"{side}_ELBOW"]], w[L[f"{side}_WRIST"]] = shoulder + 0.3 * -up, shoulder + 0.55 * -up
+        w[L[f"{side}_EAR"]] = np.array([0.0, -0.65, dz * 0.5])
+    w[L.NOSE] = np.array([0.1, -0.62, 0.0])
+    return w
+
+
+def turned(world: np.ndarray, yaw_deg: float, pitch_deg: float = 0.0) -> np.ndarray:
+    """``world`` turned about the vertical so that a side-on body (``body_world``) has body yaw ``yaw_deg`` (90 =
+    side-on, 0 = facing the camera, as ``formcheck.pose.view.body_yaw`` measures it), then seen by a camera pitched
+    ``pitch_deg`` downwards (MediaPipe's world axes turn with the camera)."""
+    a = np.radians(90.0 - yaw_deg)
+    c, s = np.cos(a), np.sin(a)
+    yaw = np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]])  # turns +z (the lateral axis) towards +x
+    b = np.radians(pitch_deg)
+    cb, sb = np.cos(b), np.sin(b)
+    pitch = np.array([[1.0, 0.0, 0.0], [0.0, cb, -sb], [0.0, sb, cb]])  # what was towards the camera now points down
+    return world @ (pitch @ yaw).T
+
+
+def pose_from_world(
+    world: np.ndarray, image_size: tuple[int, int] = (1000, 1000), px_per_m: float = 500.0, t: float = 0.0
+) -> Pose:
+    """A Pose whose picture is the orthographic projection of ``world`` (x, y scaled to pixels, centred), with those
+    world landmarks attached and every landmark visible."""
+    w, h = image_size
+    xy = world[:, :2] * px_per_m + [w / 2, h / 2]
+    return Pose(xy, world[:, 2] * px_per_m, np.ones(N_LANDMARKS), world.copy(), image_size, t)

@@ -7,11 +7,14 @@ import pytest
 
 from formcheck.app.cli import main
 from formcheck.app.evaluate import (
+    AngleError,
     Clip,
     ClipResult,
     EvaluationError,
     Mark,
     _angle_error,
+    angle_breakdown,
+    angle_errors,
     by_split,
     evaluate_clip,
     parse,
@@ -20,6 +23,7 @@ from formcheck.app.evaluate import (
 )
 from formcheck.values import FrameResult
 from tests.conftest import ROOT
+from tests.factory import side_pose
 
 
 def test_metrics_follow_their_definitions():
@@ -55,12 +59,63 @@ def test_suggestion_accuracy_counts_recordings_only():
     assert t.suggest_items == 2 and t.suggest_accuracy == 0.5
 
 
+def _frames_with_knee(knees: list[float], judged: list[float]) -> list[FrameResult]:
+    """Frames 0.5 s apart whose picture shows the given right-knee angles and whose judged angle is another."""
+    return [
+        FrameResult(i, i * 0.5, side_pose(knee_deg=k), True, 1, {"right_knee": j}, view="oblique")
+        for i, (k, j) in enumerate(zip(knees, judged, strict=True))
+    ]
+
+
 def test_marked_angle_and_its_error():
     mark = Mark(1.0, "right_knee", ((0, 0), (0, 100), (100, 100)))
     assert mark.degrees == pytest.approx(90.0)
-    frames = [FrameResult(i, i * 0.5, None, False, 0, {"right_knee": 80.0 + i}) for i in range(4)]
+    frames = _frames_with_knee([80.0, 81.0, 82.0, 83.0], [0.0, 0.0, 0.0, 0.0])
     assert _angle_error(mark, frames) == pytest.approx(8.0)  # nearest frame is t=1.0 (index 2): 82 vs 90
     assert _angle_error(mark, [FrameResult(0, 1.0, None, False, 0, {})]) == math.inf
+
+
+def test_points_are_scored_against_the_picture_and_deg_against_the_judged_angle():
+    """Like with like: a points mark is the picture's angle (formcheck's 2-D image angle), a deg mark the body's
+    (formcheck's judged angle, 3-D where the view calls for it)."""
+    frames = _frames_with_knee([100.0, 110.0], [95.0, 121.0])
+    both = Mark(0.5, "right_knee", ((0, 0), (0, 100), (100, 100)), deg=118.0)
+    picture, body = angle_errors(both, frames)
+    assert (picture.kind, picture.truth, picture.error) == ("picture", pytest.approx(90.0), pytest.approx(20.0))
+    assert (body.kind, body.truth, body.measured, body.error) == ("body", 118.0, 121.0, pytest.approx(3.0))
+    assert body.view == "oblique"
+    only_deg = Mark(0.0, "right_hip_flexion", deg=45.0)
+    (e,) = angle_errors(only_deg, frames)
+    assert e.kind == "body" and e.error == math.inf and e.measured is None  # not judged on that frame: worst
+
+
+def test_totals_split_angle_errors_by_kind_and_view():
+    errs = [
+        AngleError(0, "left_knee", "picture", "side", 90, 92, 2.0),
+        AngleError(0, "left_knee", "body", "side", 90, 94, 4.0),
+        AngleError(1, "left_knee", "body", "front", 90, 100, 10.0),
+    ]
+    t = totals([ClipResult("a", "bridge", angle_errors_deg=[e.error for e in errs], angle_details=errs)])
+    assert t.angle_items == 3 and t.median_angle_error_deg == 4.0
+    assert t.angle_median_by_kind == {"body": 7.0, "picture": 2.0}
+    assert t.angle_median_by_view == {"front": 10.0, "side": 3.0} and t.angle_items_by_view == {"front": 1, "side": 2}
+    assert angle_breakdown(t) == (
+        "angle error by mark: body 7.0 (2), picture 2.0 (1); by view: front 10.0 (1), side 3.0 (2) (median deg, items)"
+    )
+    assert json.loads(to_json([ClipResult("a", "bridge", angle_details=errs)]))["clips"][0]["angle_details"][2] == {
+        "t": 1,
+        "angle": "left_knee",
+        "kind": "body",
+        "view": "front",
+        "truth": 90,
+        "measured": 100,
+        "error": 10.0,
+    }
+
+
+def test_deg_marks_are_read():
+    (clip,) = parse({"clips": [{**GOOD, "angles": [{"t": 2, "angle": "left_hip_flexion", "deg": 90, "note": "x"}]}]})
+    assert clip.marks == (Mark(2.0, "left_hip_flexion", None, 90.0),)
 
 
 def test_evaluate_clip_counts_full_and_partial_reps_and_suggests(tmp_path):
@@ -117,6 +172,20 @@ GOOD = {"file": "a.mp4", "exercise": "bridge", "reps": {"both": 3}}
         (
             {"clips": [{**GOOD, "angles": [{"t": 1, "angle": "left_knee", "points": [[0, 0], [1, 1]]}]}]},
             "three [x, y] pairs",
+        ),
+        ({"clips": [{**GOOD, "angles": [{"t": 1, "angle": "left_knee", "deg": float("nan")}]}]}, "'deg' must be a"),
+        ({"clips": [{**GOOD, "angles": [{"t": 1, "angle": "left_knee", "deg": "90"}]}]}, "number of degrees, got '90'"),
+        ({"clips": [{**GOOD, "angles": [{"t": 1, "angle": "left_knee", "deg": True}]}]}, "number of degrees, got True"),
+        ({"clips": [{**GOOD, "angles": [{"t": 1, "angle": "left_knee", "deg": 190}]}]}, "within [0, 180] degrees"),
+        (
+            {"clips": [{**GOOD, "angles": [{"t": 1, "angle": "left_leg_elevation", "deg": -95}]}]},
+            "within [-90, 90] degrees",
+        ),
+        ({"clips": [{**GOOD, "angles": [{"t": 1, "angle": "left_wing", "deg": 90}]}]}, "unknown angle 'left_wing'"),
+        ({"clips": [{**GOOD, "angles": [{"t": 1, "angle": "left_knee"}]}]}, "needs 'points'"),
+        (
+            {"clips": [{**GOOD, "angles": [{"t": 1, "angle": "trunk_elevation", "points": [[0, 0], [1, 1], [5, 5]]}]}]},
+            "not a joint angle",
         ),
     ],
 )

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from formcheck.errors import ModelError
+from formcheck.landmarks import Landmark as L
 from formcheck.media.video import VideoSource
 from formcheck.pose.estimator import PoseEstimator, model_path
 from tests.conftest import ROOT, media
@@ -38,7 +39,20 @@ def test_still_image_gives_33_landmarks(variant):
     assert pose is not None and pose.xy.shape == (33, 2)
     assert pose.image_size == (548, 342)
     assert np.mean(pose.visibility > 0.5) > 0.5
-    assert np.all(np.isfinite(pose.world))
+    assert pose.world is not None and pose.world.shape == (33, 3) and np.all(np.isfinite(pose.world))
+
+
+def test_world_landmarks_are_metres_around_the_hips_with_image_axes():
+    """The adapter keeps MediaPipe's world frame as documented on Pose.world: metres, origin between the hips, y down
+    the image like the pixels (the head is above the hips in both), a body-sized extent."""
+    frame = next(iter(VideoSource(media("img_half_kneeling_lunge__side__fitinsight.jpg"))))
+    with PoseEstimator("full", mode="image") as est:
+        pose = est(frame.image, 0.0)
+    assert pose is not None and pose.world is not None
+    hips = pose.world[[L.LEFT_HIP, L.RIGHT_HIP]].mean(axis=0)
+    assert np.linalg.norm(hips) < 0.05
+    assert pose.world[L.NOSE, 1] < hips[1] - 0.3 and pose.xy[L.NOSE, 1] < pose.xy[L.LEFT_HIP, 1]
+    assert 0.3 < np.linalg.norm(pose.world[L.LEFT_SHOULDER] - pose.world[L.LEFT_HIP]) < 0.8
 
 
 def test_blank_frames_give_none_and_timestamps_may_repeat():

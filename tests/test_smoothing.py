@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from formcheck.pose.smoothing import OneEuroFilter, PoseSmoother
-from tests.factory import side_pose
+from tests.factory import body_world, pose_from_world, side_pose, turned
 
 
 def test_one_euro_reduces_jitter_on_a_still_signal():
@@ -36,3 +36,18 @@ def test_smoother_bridges_short_dropouts_then_gives_up():
     fresh = s.update(side_pose(knee_deg=90.0), 0.6)
     assert fresh is not None and not fresh.held
     np.testing.assert_allclose(fresh.xy, side_pose(knee_deg=90.0).xy)  # restarted, not dragged from the old pose
+
+
+def test_world_landmarks_are_smoothed_too_and_none_passes_through():
+    rng = np.random.default_rng(1)
+    s = PoseSmoother()
+    still = turned(body_world(60.0, 100.0), 45.0)
+    out = []
+    for i in range(60):
+        noisy = still + rng.normal(0.0, 0.01, still.shape)  # 1 cm jitter
+        smoothed = s.update(pose_from_world(noisy, t=i / 30), i / 30)
+        assert smoothed is not None and smoothed.world is not None
+        out.append(smoothed.world)
+    assert np.std(np.array(out[30:]) - still) < 0.5 * 0.01
+    plain = PoseSmoother().update(side_pose(), 0.0)
+    assert plain is not None and plain.world is None

@@ -40,3 +40,11 @@ def test_near_side_from_depth():
     right_near = {lm: -0.2 for lm in (L.RIGHT_SHOULDER, L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE)}
     assert near_side(make_pose({}, z=right_near)) == "right"
     assert near_side(make_pose({}, default_visibility=0.0)) is None
+
+
+def test_body_yaw_is_nan_without_world_landmarks():
+    import math
+
+    from formcheck.pose.view import body_yaw
+
+    assert math.isnan(body_yaw(side_pose()))

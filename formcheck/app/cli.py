@@ -161,7 +161,7 @@ def _suggested_session(results: list[FrameResult]) -> ExerciseSession | None:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from formcheck.app.evaluate import EvaluationError, by_split, evaluate_all, load, to_json
+    from formcheck.app.evaluate import EvaluationError, angle_breakdown, by_split, evaluate_all, load, to_json
     from formcheck.files import atomic_write
 
     clips = load(Path(args.ground_truth))
@@ -208,6 +208,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         )
         if t.recall_by_criterion:
             print("  recall by criterion: " + ", ".join(f"{k} {v:.0%}" for k, v in t.recall_by_criterion.items()))
+        if t.angle_items:
+            print(f"  {angle_breakdown(t)}")
     if args.json:
         atomic_write(args.json, to_json(results))
         LOG.info("wrote %s", args.json)

@@ -8,8 +8,11 @@ per split (``tune`` / ``heldout`` / ``negative``) and in total:
   relative count error (MAE: ``|predicted - true| / max(true, 1)``, so a true zero counts too);
 - hold error in seconds: hold exercises, the longest hold per side against the time a person timed; rep exercises
   with a prescribed hold, the longest time at the top of a rep per side against the marked one;
-- joint-angle error in degrees against hand-marked frames (median and max; an angle formcheck could not measure
-  counts as infinitely wrong);
+- angle error in degrees against hand-marked frames, like with like (median and max, also per camera view and per
+  kind; an angle formcheck could not measure counts as infinitely wrong): a ``points`` mark is the *picture's* angle
+  (three pixel points), scored against formcheck's 2-D image angle of that name (landmark accuracy); a ``deg`` mark
+  is the *body's* angle as a person judged it from the frames, scored against the angle formcheck judges with
+  (``FrameResult.angles``, which is 3-D where the view calls for it). A mark may carry both;
 - suggestion: on recordings (not stills), whether ``--exercise auto`` picks the marked exercise, or says it cannot
   tell / it is not an exercise formcheck checks when the truth is ``"none"``;
 - faults (:mod:`formcheck.app.faultscore`): false alarms per rep on clips marked ``"clean"``, recall on labelled
@@ -17,7 +20,8 @@ per split (``tune`` / ``heldout`` / ``negative``) and in total:
   traces for every criterion (:mod:`formcheck.app.synthetic`).
 
 A truth file that cannot be scored (bad JSON, no clips, nothing to score, a negative / fractional / NaN / text
-count, a degenerate or NaN angle mark, an unknown exercise, a missing clip) is an ``EvaluationError`` with one
+count, a degenerate or NaN angle mark, a ``deg`` that is not a number in the angle's range, an unknown angle name, an
+unknown exercise, a missing clip) is an ``EvaluationError`` with one
 message: never a traceback and never a vacuous pass.
 """
 
@@ -43,31 +47,55 @@ from formcheck.checking.suggest import suggest_exercise
 from formcheck.errors import FormcheckError
 from formcheck.exercises import REGISTRY
 from formcheck.media.video import IMAGE_SUFFIXES
-from formcheck.pose.angles import joint_angle
+from formcheck.pose.angles import ANGLE_NAMES, JOINT_ANGLES, angle_range, image_angles, joint_angle
 from formcheck.pose.estimator import Variant
 from formcheck.values import FrameResult
 
 LOG = logging.getLogger(__name__)
 SPLITS = ("tune", "heldout", "negative")
 SIDES = ("left", "right", "both")
+_JOINTS = frozenset(j.name for j in JOINT_ANGLES)
 
 
 class EvaluationError(FormcheckError):
     """The ground truth (or the media it names) cannot be scored; the message says what and where."""
 
 
+Points = tuple[tuple[float, float], tuple[float, float], tuple[float, float]]
+ANGLE_KINDS = ("picture", "body")
+
+
 @dataclass(frozen=True)
 class Mark:
-    """A joint marked by hand: three pixel points, vertex in the middle, at time ``t``."""
+    """An angle marked by hand at time ``t``: the picture's angle as three pixel points (vertex in the middle) and/or
+    the body's angle ``deg`` as a person judged it from the frames."""
 
     t: float
     angle: str
-    points: tuple[tuple[float, float], tuple[float, float], tuple[float, float]]
+    points: Points | None = None
+    deg: float | None = None
 
     @property
     def degrees(self) -> float:
+        """The picture's angle the three points make (NaN without points)."""
+        if self.points is None:
+            return math.nan
         a, b, c = (np.asarray(p, dtype=float) for p in self.points)
         return joint_angle(a, b, c)
+
+
+@dataclass(frozen=True)
+class AngleError:
+    """One marked angle against formcheck: ``kind`` "picture" (points vs the 2-D image angle) or "body" (deg vs the
+    judged angle); ``view`` is formcheck's camera view on that frame; ``error`` is inf when it measured nothing."""
+
+    t: float
+    angle: str
+    kind: str
+    view: str
+    truth: float
+    measured: float | None
+    error: float
 
 
 @dataclass(frozen=True)
@@ -102,7 +130,8 @@ class ClipResult:
     full_reps: dict[str, int] = field(default_factory=dict)
     partial_reps: dict[str, int] = field(default_factory=dict)
     hold_errors_s: dict[str, float] = field(default_factory=dict)
-    angle_errors_deg: list[float] = field(default_factory=list)
+    angle_errors_deg: list[float] = field(default_factory=list)  # every item of angle_details, in order
+    angle_details: list[AngleError] = field(default_factory=list)
     suggested: str | None = None  # the exercise --exercise auto picks, "none" when it cannot tell
     suggestion_ok: bool | None = None  # None: not scored (a still image)
     clean: bool | None = None
@@ -139,6 +168,10 @@ class Totals:
     synthetic_found: int = 0
     synthetic_recall: float = 1.0
     recall_by_criterion: dict[str, float] = field(default_factory=dict)  # labelled and semi-synthetic together
+    angle_median_by_kind: dict[str, float] = field(default_factory=dict)  # "picture" / "body" -> median error
+    angle_items_by_kind: dict[str, int] = field(default_factory=dict)
+    angle_median_by_view: dict[str, float] = field(default_factory=dict)  # "side" / "oblique" / "front" / ...
+    angle_items_by_view: dict[str, int] = field(default_factory=dict)
 
 
 # ---- reading the truth ---------------------------------------------------------------------------------------------
@@ -171,15 +204,36 @@ def _per_side(where: str, value: Any, read: Callable[[str, Any], Any]) -> dict[s
 
 def _mark(where: str, m: Any) -> Mark:
     if not isinstance(m, dict) or not isinstance(m.get("angle"), str):
-        raise _fail(where, "an angle mark needs 'angle' (a name), 't' (seconds) and 'points' (three [x, y])")
+        raise _fail(where, "an angle mark needs 'angle' (a name), 't' (seconds) and 'points' (three [x, y]) or 'deg'")
+    name = m["angle"]
+    if name not in ANGLE_NAMES:
+        raise _fail(where, f"unknown angle {name!r} (names are in formcheck/pose/angles.py)")
     t = _seconds(f"{where}.t", m.get("t"))
-    pts: Any = m.get("points")
+    if "points" not in m and "deg" not in m:
+        raise _fail(where, "an angle mark needs 'points' (three [x, y], the picture's angle) or 'deg' (the body's)")
+    points = _points(where, name, m["points"]) if "points" in m else None
+    deg = _deg(f"{where}.deg", name, m["deg"]) if "deg" in m else None
+    return Mark(t, name, points, deg)
+
+
+def _points(where: str, name: str, pts: Any) -> Points:
+    if name not in _JOINTS:
+        raise _fail(where, f"'points' mark a joint (three points), and {name!r} is not a joint angle; use 'deg'")
     if not _three_points(pts):
         raise _fail(where, f"'points' must be three [x, y] pairs of finite numbers, got {pts!r}")
     a, b, c = (tuple(float(v) for v in p) for p in pts)
     if b in (a, c):
         raise _fail(where, "degenerate angle mark: an end point lies on the vertex")
-    return Mark(t, m["angle"], (a, b, c))  # type: ignore[arg-type]
+    return (a, b, c)  # type: ignore[return-value]
+
+
+def _deg(where: str, name: str, value: Any) -> float:
+    lo, hi = angle_range(name)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise _fail(where, f"'deg' must be a number of degrees, got {value!r}")
+    if not lo <= value <= hi:
+        raise _fail(where, f"'deg' for {name} must be within [{lo:g}, {hi:g}] degrees, got {value!r}")
+    return float(value)
 
 
 def _three_points(pts: Any) -> bool:
@@ -302,7 +356,8 @@ def evaluate_clip(
             result.hold_errors_s[side] = abs(_longest_hold(report, side) - true)
         for side, true in clip.top_hold_s.items():
             result.hold_errors_s[side] = abs(report.longest_top_s(side) - true)
-    result.angle_errors_deg = [_angle_error(m, frames) for m in clip.marks]
+    result.angle_details = [e for m in clip.marks for e in angle_errors(m, frames)]
+    result.angle_errors_deg = [e.error for e in result.angle_details]
     if not clip.is_image:
         ranked = suggest_exercise(frames)
         result.suggested = ranked[0].exercise if ranked and ranked[0].confident else "none"
@@ -310,12 +365,32 @@ def evaluate_clip(
     return result
 
 
+def angle_errors(mark: Mark, frames: Sequence[FrameResult]) -> list[AngleError]:
+    """The mark against the frame nearest its time: its points against the 2-D image angle, its deg against the
+    judged angle (one item each)."""
+    out = []
+    nearest = min(frames, key=lambda f: abs(f.timestamp_s - mark.t)) if frames else None
+    view = nearest.view if nearest is not None else "unknown"
+    if mark.points is not None:
+        flat = image_angles(nearest.pose) if nearest is not None and nearest.pose is not None else {}
+        out.append(_item(mark, "picture", view, mark.degrees, flat.get(mark.angle, math.nan)))
+    if mark.deg is not None:
+        judged = nearest.angles.get(mark.angle, math.nan) if nearest is not None else math.nan
+        out.append(_item(mark, "body", view, mark.deg, judged))
+    return out
+
+
+def _item(mark: Mark, kind: str, view: str, truth: float, measured: float) -> AngleError:
+    ok = math.isfinite(measured)
+    return AngleError(
+        mark.t, mark.angle, kind, view, truth, measured if ok else None, abs(measured - truth) if ok else math.inf
+    )
+
+
 def _angle_error(mark: Mark, frames: Sequence[FrameResult]) -> float:
-    if not frames:
-        return math.inf
-    nearest = min(frames, key=lambda f: abs(f.timestamp_s - mark.t))
-    measured = nearest.angles.get(mark.angle, math.nan)
-    return abs(measured - mark.degrees) if math.isfinite(measured) else math.inf  # unmeasured = worst
+    """The mark's first error (picture if it has points, else body); inf when unmeasured."""
+    items = angle_errors(mark, frames)
+    return items[0].error if items else math.inf
 
 
 def _longest_hold(report: Report, side: str) -> float:
@@ -350,6 +425,7 @@ def totals(results: Sequence[ClipResult]) -> Totals:
     mae = sum(abs(pred - true) / max(true, 1) for pred, true in pairs) / n if n else 0.0
     holds = [e for r in results for e in r.hold_errors_s.values()]
     angles = [e for r in results for e in r.angle_errors_deg]
+    details = [e for r in results for e in r.angle_details]
     judged = [r.suggestion_ok for r in results if r.suggestion_ok is not None]
     ft = fault_totals([(r.clean, r.fault_score) for r in results if r.fault_score is not None])
     synth = [found for r in results for _, found in r.synthetic]
@@ -361,7 +437,8 @@ def totals(results: Sequence[ClipResult]) -> Totals:
             for name, labelled in r.fault_score.labelled.items():
                 k = r.fault_score.found.get(name, 0)
                 both.setdefault(name, []).extend([True] * k + [False] * (labelled - k))
-    return Totals(
+    by_view = _group(details, lambda e: e.view)
+    t = Totals(
         len(results),
         n,
         exact,
@@ -386,6 +463,34 @@ def totals(results: Sequence[ClipResult]) -> Totals:
         sum(synth) / len(synth) if synth else 1.0,
         {k: sum(v) / len(v) for k, v in sorted(both.items())},
     )
+    by_kind = _group(details, lambda e: e.kind)
+    t.angle_median_by_kind = {k: _median(v) for k, v in by_kind.items()}
+    t.angle_items_by_kind = {k: len(v) for k, v in by_kind.items()}
+    t.angle_median_by_view = {k: _median(v) for k, v in by_view.items()}
+    t.angle_items_by_view = {k: len(v) for k, v in by_view.items()}
+    return t
+
+
+def _group(details: Sequence[AngleError], key: Callable[[AngleError], str]) -> dict[str, list[float]]:
+    out: dict[str, list[float]] = {}
+    for e in details:
+        out.setdefault(key(e), []).append(e.error)
+    return dict(sorted(out.items()))
+
+
+def _median(errors: Sequence[float]) -> float:
+    return float(np.median(errors)) if errors else 0.0
+
+
+def angle_breakdown(t: Totals) -> str:
+    """One line: median angle error per kind of mark and per camera view, with the number of items."""
+    kinds = ", ".join(
+        f"{k} {t.angle_median_by_kind[k]:.1f} ({t.angle_items_by_kind[k]})" for k in t.angle_median_by_kind
+    )
+    views = ", ".join(
+        f"{v} {t.angle_median_by_view[v]:.1f} ({t.angle_items_by_view[v]})" for v in t.angle_median_by_view
+    )
+    return f"angle error by mark: {kinds or '-'}; by view: {views or '-'} (median deg, items)"
 
 
 def by_split(results: Sequence[ClipResult]) -> dict[str, Totals]:

@@ -18,10 +18,52 @@ Convention (all angles in degrees, computed on pixel coordinates so the image's 
 
 Every angle is NaN when one of its landmarks has visibility below ``min_visibility`` (default 0.5) or when the
 geometry is degenerate (zero-length segment). Left/right are the person's own sides, as BlazePose labels them.
+
+**Three ways to measure the same table** (same names, same convention, so the exercises' thresholds keep their
+meaning):
+
+* ``image_angles``: on the picture (pixels), as above. Exact for the body when the limbs move in the image plane
+  (a true side view); a projection otherwise, which bends angles as the body turns (a thigh pointing at the camera
+  has no length at all).
+* ``world_angles(points="lifted")`` (the default 3-D): on ``lifted_points`` = the picture's x, y scaled to metres plus
+  MediaPipe's world depth z. In 3-D, "vertical" is the world's -y (the image's up: the camera is assumed upright and
+  not tilted; a camera looking down at a mat tilts it); elevations are against the horizontal plane; sagittal
+  angles are measured in the body's sagittal plane (the plane of the reference and the front direction; a lateral
+  component, e.g. an abducted leg, does not count), with the front perpendicular to the pelvis (left -> right hip)
+  and the trunk, its sign from the face (ear -> nose; feet heel -> toe if the face is hidden), so a left/right label
+  swap does not flip a hip flexion.
+* ``world_angles(points="model")``: on MediaPipe's own world landmarks (``Pose.world``).
+
+**The choice** (``compute_angles``, what ``FrameResult.angles`` and every checker use): per angle, by the body's
+yaw against the camera (``view.body_yaw`` from the world hips and shoulders, smoothed with the landmarks; 90 =
+side-on), the picture's angle at or above the first yaw of its ``DEPTH_RAMPS`` row, the lifted 3-D angle at or
+below the second, linear in between: hip, knee and hip flexion 60 / 40 (``SIDE_RAMP``), trunk 50 / 40, leg
+elevation 50 / 35, thigh elevation and thigh vs vertical 75 / 65, ankle 70 / 60, shoulder 85 / 55, elbow 90 / 45;
+shin vs vertical, shin forward and trunk lean always the picture's. Each row is where that angle's picture drifts
+4 deg and 8 deg off its 3-D value in the yaw sweep below, rounded to 5 deg; hip, knee and hip flexion (crossings
+61-68 / 41-49) share 60 / 40. Measured 2026-12-01 (``bench/angle_views.py``; tables in README, "Angles"):
+
+* semi-synthetic yaw sweep (world landmarks of every frame of the five tune side-view videos, turned about the
+  vertical from side-on and projected; 2-D angle of the projection against the 3-D angle, which a turn keeps): the
+  median 2-D error of hip, knee and hip flexion reaches 4 deg at 22-29 deg off side-on (yaw 61-68) and 8 deg at
+  41-49 deg off (yaw 41-49); trunk 39 / 51 deg off, leg elevation 42 / 55, thigh elevation 13 / 25. Front-on
+  (yaw 0) the 2-D median errors are 13-38 deg.
+* in side views the lifted 3-D angle differs from the picture's by a median 0.2-1.8 deg (hip, knee, hip flexion,
+  elevations, trunk; 3.3 ankle), the model's own world landmarks by 0.9-7.9 (knee 5.4, hip flexion 7.9): the model's
+  world skeleton is the less precise, so the lifted points are the 3-D source.
+* hand-marked frames (tune + negative clips; view = formcheck's view on the frame), median error against the body's
+  angle judged from the frames (``deg`` marks, 20): picture 6.9, lifted 5.5, model 10.3, chosen 5.6; on oblique
+  frames (12) 9.9 / 5.4 / 9.1 / 4.7; against the picture's angle in side views (30 ``points`` marks) the picture
+  6.3, lifted 7.7, model 10.6: the picture's angle is the more precise where it does not lie.
+* a wider 3-D share for hip, knee and hip flexion (picture only above yaw 65 instead of 60) costs the kneeling
+  stretch's hold 2 s (it is filmed at yaw 52-61 and its hip-extension criterion sits at its limit): the shared ramp
+  sits at the low end of their crossings. With these ramps every count of the 24 clips is unchanged and every hold
+  within 0.1 s.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -29,6 +71,7 @@ import numpy as np
 
 from formcheck.landmarks import DEFAULT_MIN_VISIBILITY, Pose
 from formcheck.landmarks import Landmark as L
+from formcheck.pose.view import body_yaw
 
 Point = tuple[L, ...]  # one landmark, or several averaged (e.g. mid-hip)
 SIDES: tuple[str, str] = ("left", "right")
@@ -152,6 +195,20 @@ ANGLE_NAMES: tuple[str, ...] = (
     *(a.name for a in SEGMENT_ANGLES),
     *(a.name for a in SAGITTAL_ANGLES),
 )
+
+
+def angle_range(name: str) -> tuple[float, float]:
+    """(low, high) degrees an angle of this name can take, by the convention above; ValueError for an unknown name."""
+    if any(j.name == name for j in JOINT_ANGLES):
+        return (0.0, 180.0)
+    for g in SEGMENT_ANGLES:
+        if g.name == name:
+            return (-90.0, 90.0) if g.kind == "elevation" else (0.0, 180.0)
+    if any(a.name == name for a in SAGITTAL_ANGLES):
+        return (-180.0, 180.0)
+    raise ValueError(f"unknown angle {name!r}")
+
+
 _UP = np.array([0.0, -1.0])
 _DOWN = np.array([0.0, 1.0])
 
@@ -221,12 +278,220 @@ def sagittal_angle(ref: np.ndarray, seg: np.ndarray, anterior: np.ndarray) -> fl
     return theta if towards > 0 else (-theta if theta != -180.0 else 180.0)
 
 
-def compute_angles(pose: Pose, min_visibility: float = DEFAULT_MIN_VISIBILITY) -> dict[str, float]:
-    """Every angle in the tables for one pose, by name (see the module docstring for the convention)."""
+# ---- 3-D: the same table on MediaPipe's world landmarks -------------------------------------------------------------
+_UP3 = np.array([0.0, -1.0, 0.0])  # world y points down like the image's, so "up" is -y (camera held upright)
+_DOWN3 = -_UP3
+_MIN_SAGITTAL_SPREAD = 0.259  # sin(15 deg): the front direction must be >= 15 deg off the reference (as in 2-D)
+_SCALE_SEGMENTS = tuple(
+    (L[f"{side}_{a}"], L[f"{side}_{b}"])
+    for side in ("LEFT", "RIGHT")
+    for a, b in (("SHOULDER", "HIP"), ("HIP", "KNEE"), ("KNEE", "ANKLE"))
+)
+# The choice between the picture's angle and the 3-D one, per angle (without its side), by body yaw in degrees (90 =
+# side-on, 0 = facing or back to the camera): the picture's angle at or above the first yaw, the 3-D angle at or below
+# the second, a linear mix in between; None = always the picture's. Measured, not fitted: see the module docstring.
+SIDE_RAMP = (60.0, 40.0)  # hip, knee, hip flexion: the exercises' key sagittal angles
+DEPTH_RAMPS: dict[str, tuple[float, float] | None] = {
+    "hip": SIDE_RAMP,
+    "knee": SIDE_RAMP,
+    "hip_flexion": SIDE_RAMP,
+    "ankle": (70.0, 60.0),
+    "shoulder": (85.0, 55.0),
+    "elbow": (90.0, 45.0),
+    "leg_elevation": (50.0, 35.0),
+    "thigh_elevation": (75.0, 65.0),
+    "thigh_vs_vertical": (75.0, 65.0),
+    "trunk_vs_vertical": (50.0, 40.0),
+    "trunk_elevation": (50.0, 40.0),
+    # 3-D not used: in side views it disagrees with the picture by a median 8 deg (shin vs vertical: the model's
+    # shin depth) or flips sign (shin forward, trunk lean: front direction near the reference when lying)
+    "shin_vs_vertical": None,
+    "shin_forward": None,
+    "trunk_forward_lean": None,
+}
+
+
+def _between3(u: np.ndarray, v: np.ndarray) -> float:
+    nu, nv = float(np.linalg.norm(u)), float(np.linalg.norm(v))
+    if not (np.isfinite(nu) and np.isfinite(nv)) or nu < 1e-9 or nv < 1e-9:
+        return float("nan")
+    cos = float(np.dot(u / nu, v / nv))
+    return float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
+
+
+def segment_angle_3d(start: np.ndarray, end: np.ndarray, kind: str) -> float:
+    """``segment_angle`` in 3-D world coordinates: against the vertical (world -y up), or the elevation above the
+    horizontal plane (signed, [-90, 90])."""
+    d = end - start
+    if kind == "vs_vertical_up":
+        return _between3(d, _UP3)
+    if kind == "vs_vertical_down":
+        return _between3(d, _DOWN3)
+    if kind == "elevation":
+        n = float(np.linalg.norm(d))
+        if not np.isfinite(n) or n < 1e-9:
+            return float("nan")
+        return float(np.degrees(np.arctan2(float(np.dot(d, _UP3)), float(np.hypot(d[0], d[2])))))
+    raise ValueError(f"kind must be vs_vertical_up, vs_vertical_down or elevation, got {kind!r}")
+
+
+def sagittal_angle_3d(ref: np.ndarray, seg: np.ndarray, anterior: np.ndarray) -> float:
+    """Signed angle from ``ref`` to ``seg`` in the plane spanned by ``ref`` and ``anterior`` (the body's sagittal
+    plane): ``seg`` is projected onto it, so a sideways (lateral) component does not count. Positive towards
+    ``anterior``; NaN when ``anterior`` is within 15 deg of ``ref`` or a vector is degenerate."""
+    nr = float(np.linalg.norm(ref))
+    if not np.isfinite(nr) or nr < 1e-9 or not np.all(np.isfinite(seg)) or not np.all(np.isfinite(anterior)):
+        return float("nan")
+    r = ref / nr
+    a = anterior - float(np.dot(anterior, r)) * r
+    na, nseg = float(np.linalg.norm(a)), float(np.linalg.norm(seg))
+    if na < _MIN_SAGITTAL_SPREAD * float(np.linalg.norm(anterior)) or nseg < 1e-9:
+        return float("nan")
+    x, y = float(np.dot(seg, r)), float(np.dot(seg, a / na))
+    if abs(x) < 1e-12 * nseg and abs(y) < 1e-12 * nseg:
+        return float("nan")  # the segment is perpendicular to the sagittal plane: no angle in it
+    return float(np.degrees(np.arctan2(y, x)))
+
+
+def anterior_direction_3d(world: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """(3,) unit vector, the person's front in world coordinates: perpendicular to the pelvis (left -> right hip;
+    shoulders if the hips are missing) and to the trunk, on the side the face (ear -> nose) points to, or the feet
+    (heel -> toe) if the face is hidden. The pelvis axis comes from the model's 3-D estimate whatever the far hip's
+    visibility (it is always given); the face and feet only pick the sign, so a left/right label swap cannot flip
+    it. NaN when nothing gives a front."""
+    sign_from = _face_or_feet_3d(world, ok)
+    lateral = world[L.LEFT_HIP] - world[L.RIGHT_HIP]
+    if not np.all(np.isfinite(lateral)) or np.linalg.norm(lateral) < 1e-6:
+        lateral = world[L.LEFT_SHOULDER] - world[L.RIGHT_SHOULDER]
+    trunk = world[list(MID_SHOULDER)].mean(axis=0) - world[list(MID_HIP)].mean(axis=0)
+    front = np.cross(lateral, trunk)
+    n = float(np.linalg.norm(front))
+    if not np.isfinite(n) or n < 1e-9:
+        return sign_from  # no pelvis axis: the face (or feet) direction itself
+    front = front / n
+    if not np.all(np.isfinite(sign_from)):
+        return np.full(3, np.nan)
+    return front if float(np.dot(front, sign_from)) >= 0 else -front
+
+
+def _face_or_feet_3d(world: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    ears = [world[e] for e in (L.LEFT_EAR, L.RIGHT_EAR) if ok[e]]
+    if ears and ok[L.NOSE]:
+        d = world[L.NOSE] - np.mean(ears, axis=0)
+    else:
+        feet = [world[t] - world[h] for h, t in ((L.LEFT_HEEL, L.LEFT_FOOT_INDEX), (L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX))]
+        feet = [f for f, h in zip(feet, (L.LEFT_HEEL, L.RIGHT_HEEL), strict=True) if ok[h] and ok[h + 2]]
+        if not feet:
+            return np.full(3, np.nan)
+        d = np.mean(feet, axis=0)
+    n = float(np.linalg.norm(d))
+    return d / n if np.isfinite(n) and n > 1e-9 else np.full(3, np.nan)
+
+
+def lifted_points(pose: Pose) -> np.ndarray | None:
+    """(33, 3) metres: the picture's landmarks lifted into 3-D. x and y are the pixel positions (relative to the hips'
+    centre) scaled to metres by the median ratio of world to pixel length over the trunk and leg segments; z is the
+    model's world depth. So the precise in-picture positions are kept and only the depth comes from the model's 3-D
+    estimate. None without world landmarks or without a usable scale."""
+    if pose.world is None:
+        return None
+    with np.errstate(all="ignore"):
+        ratios = []
+        for a, b in _SCALE_SEGMENTS:
+            px = float(np.hypot(*(pose.xy[b] - pose.xy[a])))
+            m = float(np.hypot(*(pose.world[b, :2] - pose.world[a, :2])))
+            if np.isfinite(px) and np.isfinite(m) and px > 1e-6:
+                ratios.append(m / px)
+        if not ratios:
+            return None
+        scale = float(np.median(ratios))
+        xy = (pose.xy - pose.xy[list(MID_HIP)].mean(axis=0)) * scale
+        z = pose.world[:, 2] - pose.world[list(MID_HIP), 2].mean()
+    return np.column_stack([xy, z])
+
+
+def world_angles(
+    pose: Pose, min_visibility: float = DEFAULT_MIN_VISIBILITY, points: Literal["lifted", "model"] = "lifted"
+) -> dict[str, float]:
+    """Every angle in the tables measured in 3-D (same names, same convention): on ``lifted_points`` (default), or on
+    the model's own world landmarks (``points="model"``). All NaN when the pose has no world landmarks."""
+    if not 0.0 <= min_visibility <= 1.0:
+        raise ValueError(f"min_visibility must be in [0, 1], got {min_visibility}")
+    if points not in ("lifted", "model"):
+        raise ValueError(f"points must be 'lifted' or 'model', got {points!r}")
+    world = lifted_points(pose) if points == "lifted" else pose.world
+    if world is None:
+        return dict.fromkeys(ANGLE_NAMES, float("nan"))
+    with np.errstate(all="ignore"):
+        return _compute_world(world.astype(float), pose.visibility, min_visibility)
+
+
+def _compute_world(world: np.ndarray, visibility: np.ndarray, min_visibility: float) -> dict[str, float]:
+    ok = (visibility >= min_visibility) & np.all(np.isfinite(world), axis=1)
+    w = np.where(ok[:, None], world, np.nan)
+
+    def at(p: Point) -> np.ndarray:
+        return w[p[0]] if len(p) == 1 else w[list(p)].mean(axis=0)
+
+    out: dict[str, float] = {}
+    for j in JOINT_ANGLES:
+        out[j.name] = _between3(at(j.a) - at(j.vertex), at(j.c) - at(j.vertex))
+    for g in SEGMENT_ANGLES:
+        out[g.name] = segment_angle_3d(at(g.start), at(g.end), g.kind)
+    anterior = anterior_direction_3d(world, ok)
+    for s in SAGITTAL_ANGLES:
+        ref = _UP3 if not s.ref_start else at(s.ref_end) - at(s.ref_start)
+        out[s.name] = sagittal_angle_3d(ref, at(s.end) - at(s.start), anterior)
+    return out
+
+
+def image_angles(pose: Pose, min_visibility: float = DEFAULT_MIN_VISIBILITY) -> dict[str, float]:
+    """Every angle in the tables measured on the picture (pixel coordinates): the 2-D angle a person marking the
+    frame would draw."""
     if not 0.0 <= min_visibility <= 1.0:
         raise ValueError(f"min_visibility must be in [0, 1], got {min_visibility}")
     with np.errstate(all="ignore"):  # inf/NaN landmarks become NaN angles; no warnings on the way
         return _compute(pose, min_visibility)
+
+
+def compute_angles(pose: Pose, min_visibility: float = DEFAULT_MIN_VISIBILITY) -> dict[str, float]:
+    """The angles formcheck judges with, by name: per angle, the picture's angle where the camera sees the body from
+    the side, the 3-D angle (``world_angles`` on lifted points) where it does not, and a linear mix in between
+    (``depth_weight``; the module docstring gives the measured reasons). Same names, same convention either way."""
+    flat = image_angles(pose, min_visibility)
+    yaw = body_yaw(pose)
+    weights = {name: depth_weight(name, yaw) for name in flat}
+    if not any(w > 0.0 for w in weights.values()):
+        return flat
+    deep = world_angles(pose, min_visibility)
+    return {name: _mix(flat[name], deep[name], weights[name]) for name in flat}
+
+
+def _mix(flat: float, deep: float, w: float) -> float:
+    """(1 - w) * flat + w * deep; where one is NaN the other (a hidden landmark is NaN in both)."""
+    if w <= 0.0 or not math.isfinite(deep):
+        return flat
+    if w >= 1.0 or not math.isfinite(flat):
+        return deep
+    return (1.0 - w) * flat + w * deep
+
+
+def depth_weight(name: str, yaw: float) -> float:
+    """How much of the 3-D angle ``name`` takes at body yaw ``yaw`` (degrees, ``view.body_yaw``), in [0, 1]: 0 at or
+    above the first yaw of its ``DEPTH_RAMPS`` row, 1 at or below the second, linear in between; 0 for a NaN yaw (no
+    world landmarks) and for angles that always use the picture."""
+    ramp = DEPTH_RAMPS.get(_base(name))
+    if ramp is None or not math.isfinite(yaw):
+        return 0.0
+    image_from, depth_from = ramp
+    return min(1.0, max(0.0, (image_from - yaw) / (image_from - depth_from)))
+
+
+def _base(name: str) -> str:
+    for side in SIDES:
+        if name.startswith(side + "_"):
+            return name[len(side) + 1 :]
+    return name
 
 
 def _compute(pose: Pose, min_visibility: float) -> dict[str, float]:

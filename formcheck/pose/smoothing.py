@@ -60,13 +60,19 @@ class OneEuroFilter:
         return x_hat.copy()
 
 
+WORLD_SCALE_M = 2.0  # metres that play the part of the image diagonal for the world landmarks' speed
+
+
 class PoseSmoother:
     """Smooths pixel landmarks of successive poses and bridges dropouts up to ``max_gap_s`` seconds.
 
     ``update(pose, t)`` returns the smoothed pose; with ``pose=None`` (nobody detected this frame) it returns the last
     pose marked ``held=True`` while the gap is short, then ``None``. Landmarks whose visibility falls below
     ``min_visibility`` restart their filter when they come back, so they never drag stale positions along.
-    ``beta`` is per pixel/s, so it is scaled by the image diagonal.
+    ``beta`` is per pixel/s, so it is scaled by the image diagonal. World landmarks (metres) get a filter of their
+    own with the same cutoffs and ``beta`` scaled by ``WORLD_SCALE_M`` (a body's extent, as the diagonal is the
+    picture's), so the 3-D angles are as steady, and lag as little, as the 2-D ones. The model estimates every world
+    landmark, seen or not, so that filter never restarts on low visibility.
     """
 
     def __init__(
@@ -82,10 +88,12 @@ class PoseSmoother:
         self.min_visibility = min_visibility
         self._beta = beta
         self._filter = OneEuroFilter(min_cutoff=min_cutoff, beta=beta)
+        self._world = OneEuroFilter(min_cutoff=min_cutoff, beta=beta / WORLD_SCALE_M)
         self._last: Pose | None = None
 
     def reset(self) -> None:
         self._filter.reset()
+        self._world.reset()
         self._last = None
 
     def update(self, pose: Pose | None, t: float) -> Pose | None:
@@ -100,6 +108,14 @@ class PoseSmoother:
         self._filter.beta = self._beta / diag  # beta in "per image diagonal", independent of resolution
         xy = np.where((pose.visibility >= self.min_visibility)[:, None], pose.xy, np.nan)
         smooth = self._filter(xy, t)
-        out = replace(pose, xy=np.where(np.isfinite(smooth), smooth, pose.xy), timestamp_s=t, held=False)
+        xy_out = np.where(np.isfinite(smooth), smooth, pose.xy)
+        out = replace(pose, xy=xy_out, world=self._smooth_world(pose, t), timestamp_s=t, held=False)
         self._last = out
         return out
+
+    def _smooth_world(self, pose: Pose, t: float) -> np.ndarray | None:
+        if pose.world is None:
+            self._world.reset()
+            return None
+        smooth = self._world(pose.world, t)  # every world landmark is an estimate, hidden or not: no restarts
+        return np.where(np.isfinite(smooth), smooth, pose.world)
