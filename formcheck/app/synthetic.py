@@ -96,6 +96,8 @@ def rotate(pose: Pose, pivot: tuple[int, ...], moved: tuple[int, ...], degrees: 
     xy = pose.xy.astype(float).copy()
     centre = xy[list(pivot)].mean(axis=0)
     xy[idx] = (xy[idx] - centre) @ rot.T + centre
+    if pose.world is None:
+        return replace(pose, xy=xy)
     world = pose.world.astype(float).copy()
     if np.all(np.isfinite(world[list(pivot)])):
         wc = world[list(pivot), :2].mean(axis=0)
@@ -110,6 +112,8 @@ def widen(pose: Pose, width: str, goal: float) -> Pose:
     parts = {"FEET": ("ANKLE", "HEEL", "FOOT_INDEX"), "FEE": ("ANKLE", "HEEL", "FOOT_INDEX"), "KNEE": ("KNEE",)}[part]
     left = [L[f"LEFT_{p}"] for p in parts]
     right = [L[f"RIGHT_{p}"] for p in parts]
+    if pose.world is None:
+        return pose
     world = pose.world.astype(float).copy()
     now = compute_widths(pose).get(width, math.nan)
     if not math.isfinite(now) or now <= 0:

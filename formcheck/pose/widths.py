@@ -30,6 +30,8 @@ MIN_HIP_M = 0.05  # hips closer than 5 cm in the world landmarks: degenerate
 
 def compute_widths(pose: Pose) -> dict[str, float]:
     """Every width in ``WIDTHS`` for one pose (see the module docstring)."""
+    if pose.world is None:
+        return dict.fromkeys(WIDTHS, float("nan"))
     w = np.asarray(pose.world, dtype=float)
     hips = float(np.linalg.norm(w[L.LEFT_HIP] - w[L.RIGHT_HIP]))
     if not np.isfinite(hips) or hips < MIN_HIP_M:
