@@ -267,9 +267,10 @@ def _longest_hold(report: Report, side: str) -> float:
 
 
 def evaluate_all(
-    clips: Sequence[Clip], media: Path, model: Variant = "full", jobs: int | None = None
+    clips: Sequence[Clip], media: Path, model: Variant = "full", jobs: int | None = None, analyse: Analyse = _analyse
 ) -> list[ClipResult]:
-    """Every clip, ``jobs`` at once in worker processes (default: every core; 1 = in this process), in order."""
+    """Every clip, ``jobs`` at once in worker processes (default: every core; 1 = in this process), in order;
+    ``analyse`` finds a clip's frames (a picklable function: it runs in the workers)."""
     missing = [c.file for c in clips if not (media / c.file).is_file()]
     if missing:
         raise EvaluationError(
@@ -279,9 +280,10 @@ def evaluate_all(
     if jobs < 1:
         raise ValueError(f"jobs must be >= 1, got {jobs}")
     if jobs == 1 or len(clips) == 1:
-        return [evaluate_clip(c, media, model) for c in clips]
-    with ProcessPoolExecutor(max_workers=min(jobs, len(clips))) as pool:
-        return list(pool.map(evaluate_clip, clips, [media] * len(clips), [model] * len(clips)))
+        return [evaluate_clip(c, media, model, analyse) for c in clips]
+    n = len(clips)
+    with ProcessPoolExecutor(max_workers=min(jobs, n)) as pool:
+        return list(pool.map(evaluate_clip, clips, [media] * n, [model] * n, [analyse] * n))
 
 
 # ---- totals --------------------------------------------------------------------------------------------------------
