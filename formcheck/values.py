@@ -12,7 +12,7 @@ A value that could not be measured is NaN in ``FrameResult.angles`` and ``None``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
@@ -56,7 +56,9 @@ class Feedback:
     reps: dict[str, int] = field(default_factory=dict)  # full reps (reached the prescription's target)
     partial_reps: dict[str, int] = field(default_factory=dict)  # reps that fell short of the target
     events: list[str] = field(default_factory=list)  # "hold_complete", "rep", "partial_rep", "form_break"
-    faults: list[str] = field(default_factory=list)
+    faults: list[str] = field(default_factory=list)  # the messages of the faults lasting now (oldest first)
+    new_faults: list[Any] = field(default_factory=list)  # fault events that began on this frame (checking.faults)
+    final_faults: list[Any] = field(default_factory=list)  # fault events that stand from this frame (for history)
 
     def criterion_value(self, name: str) -> float | None:
         """The measured value of the criterion called ``name`` on this frame, or None."""

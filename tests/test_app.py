@@ -43,8 +43,11 @@ def test_upload_suggests_the_exercise_counts_reps_and_plots_angles(page, tmp_pat
     assert at.subheader[0].value.startswith("Ground bridge")
     assert "Full reps (reached the prescription's target): both 3" in texts(at.markdown)
     table = at.dataframe[0].value
-    assert len(table) == 3 and {"rom_deg", "target_deg", "faults"} <= set(table.columns)
-    assert (table["peak_deg"] >= table["target_deg"]).all() and (table["rom_deg"] > 20).all()
+    assert len(table) == 3 and {"side", "angle", "range of motion (deg)", "counts at (deg)", "verdict"} <= set(
+        table.columns
+    )
+    assert not table["verdict"].str.startswith("partial").any() and (table["range of motion (deg)"] > 20).all()
+    assert table["angle"].str.contains("hip flexion").all()  # which angle, in words
     assert at.subheader[1].value == "Key angles over time" and len(at.get("vega_lite_chart")) >= 2
     assert len(at.get("video")) == 1 and len(at.get("download_button")) == 3
     [saved] = History(tmp_path / "h.sqlite").sessions()

@@ -211,3 +211,42 @@ CI_THRESHOLDS = [
     "--min-suggest-accuracy",
     "0.85",
 ]
+
+
+# ---- faults ----------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"clean": "yes"}, "clean: must be true or false"),
+        ({"faults": {"t": [1, 2]}}, "faults: must be a list"),
+        ({"faults": [{"t": [3, 2], "criterion": "no over-arch"}]}, "start <= end"),
+        ({"faults": [{"t": [1, float("nan")], "criterion": "no over-arch"}]}, "two times >= 0"),
+        ({"faults": [{"t": [1, 2], "criterion": "hip line"}]}, "criterion must be one of"),
+        ({"rep_events": [{"side": "both", "start": 2, "top": 1, "top_end": 3, "end": 4}]}, "start <= top"),
+    ],
+)
+def test_fault_labels_that_cannot_be_scored_are_one_clear_error(extra, message):
+    with pytest.raises(EvaluationError, match=message.replace("[", r"\[").replace("(", r"\(")):
+        parse({"clips": [{**GOOD, **extra}]})
+
+
+def test_false_alarms_count_per_rep_on_clean_clips_and_labels_are_found_by_time_and_name():
+    from formcheck.app.faultscore import FaultLabel, score
+    from formcheck.checking.faults import FaultEvent
+
+    def event(name: str, a: float, b: float) -> FaultEvent:
+        return FaultEvent(name, "fix it", "it happened", a, b, "right")
+
+    clean = score([event("no over-arch", 1, 2)], True, (), units=4)
+    assert (clean.false_alarms, clean.units) == (1, 4)
+    labels = (FaultLabel(10, 12, "no over-arch"), FaultLabel(20, 21, "feet hip-width apart"))
+    found = score([event("no over-arch", 12.3, 13), event("no over-arch", 30, 31)], False, labels, units=2)
+    assert found.found == {"no over-arch": 1} and found.labelled == {"no over-arch": 1, "feet hip-width apart": 1}
+    assert found.unlabelled == 1 and found.false_alarms == 0  # not a clean clip: an unmatched fault is counted apart
+    results = [
+        ClipResult("a", "bridge", clean=True, fault_score=clean),
+        ClipResult("b", "bridge", clean=False, fault_score=found, synthetic=[("no over-arch", True), ("x", False)]),
+    ]
+    t = totals(results)
+    assert t.false_alarms_per_rep == pytest.approx(1 / 4) and t.fault_recall == pytest.approx(1 / 2)
+    assert t.synthetic_recall == pytest.approx(1 / 2) and t.recall_by_criterion["no over-arch"] == 1.0

@@ -64,6 +64,7 @@ def test_save_report_of_an_upload(tmp_path):
         {"Slow down": 2},
         500,
         600,
+        fault_events=[_slow(2.0, "left"), _slow(9.0, "right")],
     )
     h = History(tmp_path / "h.sqlite")
     save_report(h, report)
@@ -77,7 +78,25 @@ def _report(exercise="single_leg_raise", reps=2):
     from formcheck.checking.reps import Rep
 
     details = [Rep("left", 1.0 + i, 1.2 + i, 1.8 + i, 2.0 + i, 80.0, 10.0, True, False) for i in range(reps)]
-    return Report(exercise, "raise", 20.0, {"left": reps}, details, [], {}, {"Slow down": 1}, 500, 600)
+    return Report(
+        exercise,
+        "raise",
+        20.0,
+        {"left": reps},
+        details,
+        [],
+        {},
+        {"Slow down": 1},
+        500,
+        600,
+        fault_events=[_slow(2, "left")],
+    )
+
+
+def _slow(t: float, side: str):
+    from formcheck.checking.faults import FaultEvent
+
+    return FaultEvent("controlled speed", "Slow down", "moved too fast", t, t + 0.4, side)
 
 
 def test_database_is_wal_with_a_busy_timeout_and_private(tmp_path):

@@ -82,3 +82,70 @@ def test_rep_table_shows_range_of_motion_against_target(clip):
             )
         assert r["rom_deg"] >= 15 and r["start_s"] < r["end_s"] and r["verdict"]
         assert r["angle"].split()[0] in ("left", "right") or r["angle"].startswith("trunk")
+
+
+@pytest.mark.parametrize("clip", [c for c in TRUTH if c.get("clean")], ids=lambda c: c["exercise"])
+def test_a_clean_recording_gets_no_fault(clip):
+    """Correct demonstrations of other people's exercises: any fault is a false alarm."""
+    report = _run(clip)
+    assert report.fault_events == [], [e.words() for e in report.fault_events]
+    assert all(v.startswith(("good", "held")) for v in report.verdicts), report.verdicts
+
+
+def test_the_bent_knee_of_a_real_leg_raise_is_found_in_its_reps():
+    from formcheck.app.evaluate import parse
+    from formcheck.app.faultscore import score
+
+    [clip] = [c for c in TRUTH if c["file"].startswith("straight_leg_raise")]
+    [parsed] = parse({"clips": [clip]})
+    report = _run(clip)
+    result = score(report.fault_events, parsed.clean, parsed.faults, 6)
+    assert result.found == result.labelled == {"raised knee straight": 4}
+    rows = report.rep_table()
+    assert {r["side"] for r in rows} == {"left leg", "right leg"}
+    assert all(r["angle"].startswith(r["side"].split()[0]) for r in rows)  # the angle of that side, in words
+    assert [r["rep"] for r in rows if "the raised knee bent" in r["verdict"]] == [e.rep for e in report.fault_events]
+
+
+@pytest.mark.parametrize("name", ["glute_bridge", "kneeling_hip_flexor"])
+def test_semi_synthetic_faults_in_real_traces_are_found(name):
+    """A fault put into a real, correct recording's own landmarks (a knee bent, the back arched, a bounce) for each
+    of the exercise's rules: formcheck names that rule at that time."""
+    from formcheck.app.synthetic import Truth, trials
+
+    [clip] = [c for c in TRUTH if c["file"].startswith(name)]
+    reps = tuple((e["side"], e["start"], e["top"], e["top_end"], e["end"]) for e in clip.get("rep_events", []))
+    holds = tuple((s, *clip["hold_window_s"]) for s in clip.get("hold_s", {})) if "hold_window_s" in clip else ()
+    done = trials(_results(clip), clip["exercise"], Truth(reps, holds))
+    assert len({t.criterion for t in done}) >= 2
+    assert sum(t.found for t in done) >= 0.8 * len(done), [(t.criterion, t.found) for t in done]  # 0.9 over all
+
+
+def test_a_real_lunge_trace_gets_each_low_lunge_fault_put_into_it():
+    """The kneeling stretch clip is a half-kneeling lunge: checked as a low lunge it is in position, and each of the
+    low lunge's rules put into its own landmarks (the front knee past the toes, the back thigh forward, ...) is
+    found."""
+    from formcheck.app.synthetic import Truth, trials
+
+    [clip] = [c for c in TRUTH if c["file"].startswith("kneeling_hip_flexor")]
+    done = trials(_results(clip), "low_lunge", Truth((), (("right", *clip["hold_window_s"]),)))
+    names = {c.name for c in __import__("formcheck.exercises", fromlist=["get"]).get("low_lunge").criteria}
+    assert {t.criterion for t in done} >= names
+    assert all(t.found for t in done), [(t.criterion, t.found) for t in done]
+
+
+def test_the_wrong_way_bridge_has_wide_feet_and_the_right_way_does_not():
+    import math
+    import statistics
+
+    frames = analysed(media("bridge_pose_wrong_vs_right__side__wellandgood.mp4"), "full")  # the pose cache
+
+    def median_width(a: float, b: float) -> float:
+        values = [f.angles.get("feet_width", float("nan")) for f in frames if a <= f.timestamp_s <= b]
+        return statistics.median(v for v in values if math.isfinite(v))
+
+    assert median_width(15.6, 24.2) > 1.4  # THE WRONG WAY (the video's own label: wide feet)
+    assert median_width(34.3, 41.7) <= 1.4 and median_width(43.9, 57.8) <= 1.4  # THE RIGHT WAY, both holds
+    report = apply_session(frames, "bridge").report()
+    assert [(e.criterion, e.rep) for e in report.fault_events] == [("feet hip-width apart", 1)]
+    assert 15.0 <= report.rep_details[0].start_s <= 16.0

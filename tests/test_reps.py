@@ -112,9 +112,10 @@ def test_time_at_the_top_is_the_reps_hold():
     )
     assert [round(r.top_s, 1) for r in reps] == [1.0, 2.2] or [round(r.top_s, 1) for r in reps] == [1.1, 2.3]
     assert [r.held for r in reps] == [False, True]
-    assert verdict(reps[0], BRIDGE, 2.0).startswith("full, held 1.") and verdict(reps[1], BRIDGE, 2.0) == (
-        "full, held 2 s"
+    assert verdict(reps[0], BRIDGE, 2.0).startswith("held 1.") and verdict(reps[0], BRIDGE, 2.0).endswith(
+        "of 2 s at the top"
     )
+    assert verdict(reps[1], BRIDGE, 2.0) == "good, held 2 s"
 
 
 def test_either_direction_follows_a_march_from_table_top_and_from_flat():

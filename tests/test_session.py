@@ -49,7 +49,11 @@ def good_angles(ex: Exercise, work: str = "right") -> dict[str, float]:
         angles.setdefault(wa, 60.0 * sign)
         angles.setdefault(oa, angles[wa] - sign * 60.0)
     if ex.reps is not None:  # start at rest
-        angles[ex.reps.signal.format(work=work, other="left" if work == "right" else "right")] = _rest(ex)
+        signal = ex.reps.signal.format(work=work, other=other)
+        angles[signal] = _rest(ex)
+        if ex.side_rule is not None and ex.side_rule.angle.format(side=work) == signal:
+            sign = 1 if ex.side_rule.pick == "max" else -1  # both legs at rest: the working one still leads
+            angles[ex.side_rule.angle.format(side=other)] = _rest(ex) - sign * (ex.side_rule.margin + 5)
     return angles
 
 

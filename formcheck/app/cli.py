@@ -86,10 +86,10 @@ def print_report(r: Report, out: TextIO) -> None:
             out.write("  partial reps:        " + ", ".join(f"{k} {v}" for k, v in r.partial_reps.items()) + "\n")
         for row in r.rep_table():
             rom = f", range {row['rom_deg']:.0f} deg" if row["rom_deg"] is not None else ""
+            angle = row["angle"].split(" (")[0]
             out.write(
-                f"    rep {row['rep']:2d}: {row['side']:5s} at {row['start_s']:6.2f} s, top "
-                f"{row['time_at_top_s']:4.1f} s, {row['angle']} peak {row['peak_deg']} deg{rom}: {row['verdict']}"
-                f"{'; ' + row['faults'] if row['faults'] else ''}\n"
+                f"    rep {row['rep']:2d}: {row['side'] or 'both':9s} at {row['start_s']:6.2f} s, top "
+                f"{row['time_at_top_s']:4.1f} s, {angle} peak {row['peak_deg']} deg{rom}: {row['verdict']}\n"
             )
         if r.symmetry is not None:
             out.write(f"  left/right symmetry: {r.symmetry:.0%}\n")
@@ -102,8 +102,9 @@ def print_report(r: Report, out: TextIO) -> None:
                 f"    hold: {h.side or '':5s} from {h.start_s:6.2f} s for {h.duration_s:5.1f} s"
                 f"{' (target reached)' if h.completed else ''}\n"
             )
-    for fault, n in r.faults.items():
-        out.write(f"  fault x{n}: {fault}\n")
+    for e in r.fault_events:
+        where = ", ".join(x for x in (e.side or "", f"rep {e.rep}" if e.rep is not None else "") if x)
+        out.write(f"  fault at {e.start_s:6.2f} s{f' ({where})' if where else ''}: {e.words()}. {e.message}\n")
 
 
 def cmd_analyse(args: argparse.Namespace) -> int:
@@ -172,7 +173,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         from formcheck.app.outputs import check_outputs
 
         check_outputs(args.ground_truth, {"--json": args.json})
-    results = evaluate_all(clips, Path(args.media), args.model, args.jobs)
+    results = evaluate_all(clips, Path(args.media), args.model, args.jobs, args.synthetic_faults)
     print(
         f"{'clip':50s} {'split':8s} {'exercise':18s} {'true':>10s} {'found':>10s} {'partial':>8s} {'hold err':>9s} "
         f"{'angle err':>10s} {'suggested':>18s}"
@@ -195,6 +196,18 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             f"max {t.max_angle_error_deg:.1f} deg; suggestion right on {t.suggest_accuracy:.0%} of "
             f"{t.suggest_items} recordings"
         )
+        print(
+            f"  faults: {t.false_alarms} false alarms on {t.clean_clips} clean clips ({t.clean_reps} reps): "
+            f"{t.false_alarms_per_rep:.3f} per rep; labelled faults found {t.faults_found}/{t.faults_labelled} "
+            f"({t.fault_recall:.0%}), {t.unlabelled_faults} unlabelled"
+            + (
+                f"; semi-synthetic found {t.synthetic_found}/{t.synthetic_faults} ({t.synthetic_recall:.0%})"
+                if args.synthetic_faults
+                else ""
+            )
+        )
+        if t.recall_by_criterion:
+            print("  recall by criterion: " + ", ".join(f"{k} {v:.0%}" for k, v in t.recall_by_criterion.items()))
     if args.json:
         atomic_write(args.json, to_json(results))
         LOG.info("wrote %s", args.json)
@@ -221,6 +234,15 @@ def _below_thresholds(t: Totals, args: argparse.Namespace) -> list[str]:
         (
             t.suggest_accuracy < args.min_suggest_accuracy,
             f"suggestion accuracy {t.suggest_accuracy:.0%} < {args.min_suggest_accuracy:.0%}",
+        ),
+        (
+            t.false_alarms_per_rep > args.max_false_alarms_per_rep,
+            f"false alarms {t.false_alarms_per_rep:.3f} per rep > {args.max_false_alarms_per_rep}",
+        ),
+        (
+            min(t.fault_recall, t.synthetic_recall) < args.min_fault_recall,
+            f"fault recall {min(t.fault_recall, t.synthetic_recall):.0%} < {args.min_fault_recall:.0%} "
+            f"(labelled {t.fault_recall:.0%}, semi-synthetic {t.synthetic_recall:.0%})",
         ),
     ]
     return [msg for failed, msg in checks if failed]
@@ -405,6 +427,23 @@ def build_parser() -> argparse.ArgumentParser:
         type=_fraction,
         default=0.0,
         help="fail below this share of recordings whose exercise --exercise auto gets right (0-1)",
+    )
+    e.add_argument(
+        "--synthetic-faults",
+        action="store_true",
+        help="also put a semi-synthetic fault for every criterion into each clean clip and score its recall",
+    )
+    e.add_argument(
+        "--max-false-alarms-per-rep",
+        type=_non_negative,
+        default=math.inf,
+        help="fail above this many faults reported per rep on clips marked clean",
+    )
+    e.add_argument(
+        "--min-fault-recall",
+        type=_fraction,
+        default=0.0,
+        help="fail below this share of labelled (and semi-synthetic) faults found (0-1)",
     )
     e.set_defaults(func=cmd_evaluate)
     w = sub.add_parser("app", parents=[common], help="start the web app (this machine only unless --lan)")

@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from formcheck.app.charts import Trace
+from formcheck.app.export import fault_rows
 from formcheck.app.history import History, StoredSession
 from formcheck.checking.counters import Hold
+from formcheck.checking.faults import FaultEvent
 from formcheck.checking.report import Report
 from formcheck.checking.reps import Rep
 from formcheck.errors import FormcheckError
@@ -65,6 +67,7 @@ def report_from_dict(d: dict[str, Any]) -> Report:
     core["rep_details"] = [build(Rep, r) for r in d.get("rep_details", [])]
     core["holds"] = [build(Hold, h) for h in d.get("holds", [])]
     core["fault_log"] = [tuple(x) for x in d.get("fault_log", [])]
+    core["fault_events"] = [build(FaultEvent, e) for e in d.get("fault_events", [])]
     return build(Report, core)
 
 
@@ -288,7 +291,8 @@ def _prescription_table(rep: Report, raw: dict[str, Any]) -> str:
 def _rep_table(rep: Report) -> str:
     rows = []
     for r in rep.rep_table():
-        verdict = r["verdict"] or "full"
+        verdict = r["verdict"] or ("full" if r["full"] else "partial")
+        good = verdict.startswith(("good", "full"))
         rows.append(
             [
                 r["rep"],
@@ -297,15 +301,12 @@ def _rep_table(rep: Report) -> str:
                 _deg(r["rom_deg"]),
                 f"{_deg(r['peak_deg'])} / {_deg(r['target_deg'])}",
                 f"{r['time_at_top_s']:.1f} s",
-                Markup(f'<span class="{"ok" if r["full"] else "short"}">{_e(verdict)}</span>'),
-                r["faults"] or "-",
+                Markup(f'<span class="{"ok" if good else "short"}">{_e(verdict)}</span>'),
             ]
         )
     angle = next((r["angle"] for r in rep.rep_table() if r["angle"]), "")
     note = f'<p class="note">Range of motion: from the rest position to the peak of {_e(angle.replace("_", " "))}.</p>'
-    table = _table(
-        ["rep", "side", "start", "range of motion", "peak / counts at", "time at the top", "verdict", "faults"], rows
-    )
+    table = _table(["rep", "side", "start", "range of motion", "peak / counts at", "time at the top", "verdict"], rows)
     return note + table + _svg_rom_per_rep(rep)
 
 
@@ -438,6 +439,9 @@ def _trend_section(points: list[TrendPoint], current: int | None) -> str:
 def _faults(rep: Report) -> str:
     if not rep.faults:
         return '<p class="ok">No form faults were seen.</p>'
+    if rep.fault_events:
+        rows = [list(row.values()) for row in fault_rows(rep)]
+        return _table(["at", "side", "rep", "what happened", "how to fix it"], rows)
     first = {msg: t for t, msg in reversed(rep.fault_log)}
     rows = [[msg, n, f"{first[msg]:.1f} s" if msg in first else "-"] for msg, n in rep.faults.items()]
     return _table(["fault", "times", "first at"], rows)

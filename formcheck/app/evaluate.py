@@ -11,7 +11,10 @@ per split (``tune`` / ``heldout`` / ``negative``) and in total:
 - joint-angle error in degrees against hand-marked frames (median and max; an angle formcheck could not measure
   counts as infinitely wrong);
 - suggestion: on recordings (not stills), whether ``--exercise auto`` picks the marked exercise, or says it cannot
-  tell / it is not an exercise formcheck checks when the truth is ``"none"``.
+  tell / it is not an exercise formcheck checks when the truth is ``"none"``;
+- faults (:mod:`formcheck.app.faultscore`): false alarms per rep on clips marked ``"clean"``, recall on labelled
+  ``"faults"``, and with ``synthetic=True`` recall on semi-synthetic faults put into the clean clips' own landmark
+  traces for every criterion (:mod:`formcheck.app.synthetic`).
 
 A truth file that cannot be scored (bad JSON, no clips, nothing to score, a negative / fractional / NaN / text
 count, a degenerate or NaN angle mark, an unknown exercise, a missing clip) is an ``EvaluationError`` with one
@@ -32,7 +35,9 @@ from typing import Any
 
 import numpy as np
 
+from formcheck.app.faultscore import FaultLabel, FaultScore, fault_totals, parse_clean, parse_labels, score
 from formcheck.app.recording import analyse_recording, apply_session
+from formcheck.app.synthetic import Truth, trials
 from formcheck.checking.report import Report
 from formcheck.checking.suggest import suggest_exercise
 from formcheck.errors import FormcheckError
@@ -74,6 +79,9 @@ class Clip:
     hold_s: dict[str, float] = field(default_factory=dict)
     top_hold_s: dict[str, float] = field(default_factory=dict)
     marks: tuple[Mark, ...] = ()
+    clean: bool | None = None  # done correctly throughout: every fault reported is a false alarm
+    faults: tuple[FaultLabel, ...] = ()
+    truth: Truth = field(default_factory=Truth)  # marked rep events and hold windows (for semi-synthetic faults)
 
     @property
     def is_image(self) -> bool:
@@ -97,6 +105,9 @@ class ClipResult:
     angle_errors_deg: list[float] = field(default_factory=list)
     suggested: str | None = None  # the exercise --exercise auto picks, "none" when it cannot tell
     suggestion_ok: bool | None = None  # None: not scored (a still image)
+    clean: bool | None = None
+    fault_score: FaultScore | None = None
+    synthetic: list[tuple[str, bool]] = field(default_factory=list)  # (criterion, found) per semi-synthetic fault
 
     @property
     def count_pairs(self) -> list[tuple[int, int]]:
@@ -116,6 +127,18 @@ class Totals:
     max_angle_error_deg: float = 0.0
     suggest_items: int = 0
     suggest_accuracy: float = 1.0
+    clean_clips: int = 0
+    false_alarms: int = 0
+    clean_reps: int = 0
+    false_alarms_per_rep: float = 0.0
+    faults_labelled: int = 0
+    faults_found: int = 0
+    fault_recall: float = 1.0
+    unlabelled_faults: int = 0
+    synthetic_faults: int = 0
+    synthetic_found: int = 0
+    synthetic_recall: float = 1.0
+    recall_by_criterion: dict[str, float] = field(default_factory=dict)  # labelled and semi-synthetic together
 
 
 # ---- reading the truth ---------------------------------------------------------------------------------------------
@@ -192,10 +215,36 @@ def _clip(i: int, raw: Any) -> Clip:
         hold,
         top,
         tuple(_mark(f"{where}.angles[{j}]", m) for j, m in enumerate(marks)),
+        parse_clean(where, raw.get("clean"), EvaluationError),
+        parse_labels(where, raw.get("faults"), exercise, EvaluationError),
+        _truth(where, raw),
     )
     if exercise is None and (reps or hold or top):
         raise _fail(where, "a clip of a movement formcheck does not check ('none') cannot have counts or holds")
     return clip
+
+
+def _truth(where: str, raw: dict[str, Any]) -> Truth:
+    """The marked rep events and hold window, where present (for semi-synthetic faults)."""
+    events = raw.get("rep_events", [])
+    if not isinstance(events, list):
+        raise _fail(where, "'rep_events' must be a list of {side, start, top, top_end, end}")
+    reps = []
+    for j, e in enumerate(events):
+        at = f"{where}.rep_events[{j}]"
+        if not isinstance(e, dict) or e.get("side") not in SIDES:
+            raise _fail(at, f"a rep event needs 'side' (one of {SIDES}) and its four times")
+        times = [_seconds(f"{at}.{k}", e.get(k)) for k in ("start", "top", "top_end", "end")]
+        if times != sorted(times):
+            raise _fail(at, f"start <= top <= top_end <= end is needed, got {times}")
+        reps.append((e["side"], *times))
+    holds = []
+    if "hold_window_s" in raw:
+        w = raw["hold_window_s"]
+        if not (isinstance(w, list) and len(w) == 2) or _seconds(where, w[0]) > _seconds(where, w[1]):
+            raise _fail(where, f"'hold_window_s' must be [start_s, end_s] with start <= end, got {w!r}")
+        holds = [(side, float(w[0]), float(w[1])) for side in raw.get("hold_s", {"both": 0})]
+    return Truth(tuple(reps), tuple(holds))
 
 
 def parse(doc: Any) -> list[Clip]:
@@ -231,15 +280,22 @@ def _analyse(path: Path, model: Variant) -> list[FrameResult]:
     return analyse_recording(path, model)[0]
 
 
-def evaluate_clip(clip: Clip, media: Path, model: Variant = "full", analyse: Analyse = _analyse) -> ClipResult:
-    """Analyse the clip once, check it as its exercise, and ask which exercise it looks like."""
+def evaluate_clip(
+    clip: Clip, media: Path, model: Variant = "full", analyse: Analyse = _analyse, synthetic: bool = False
+) -> ClipResult:
+    """Analyse the clip once, check it as its exercise (counts, holds, faults), and ask which exercise it looks
+    like; with ``synthetic``, also put a semi-synthetic fault into a clean clip for every criterion."""
     path = media / clip.file
     if not path.is_file():
         raise EvaluationError(f"{clip.file}: not found in {media} (pass --media DIR)")
     frames = analyse(path, model)
-    result = ClipResult(clip.file, clip.exercise, clip.split, dict(clip.reps or {}))
+    result = ClipResult(clip.file, clip.exercise, clip.split, dict(clip.reps or {}), clean=clip.clean)
     if clip.exercise is not None:
         report = apply_session(frames, clip.exercise).report()
+        units = sum((clip.reps or {}).values()) or len(clip.hold_s) or len(clip.truth.reps)
+        result.fault_score = score(report.fault_events, clip.clean, clip.faults, units)
+        if synthetic and clip.clean:
+            result.synthetic = [(t.criterion, t.found) for t in trials(frames, clip.exercise, clip.truth)]
         result.full_reps, result.partial_reps = dict(report.reps), dict(report.partial_reps)
         result.predicted_reps = {k: report.reps.get(k, 0) + report.partial_reps.get(k, 0) for k in report.reps}
         for side, true in clip.hold_s.items():
@@ -267,7 +323,12 @@ def _longest_hold(report: Report, side: str) -> float:
 
 
 def evaluate_all(
-    clips: Sequence[Clip], media: Path, model: Variant = "full", jobs: int | None = None, analyse: Analyse = _analyse
+    clips: Sequence[Clip],
+    media: Path,
+    model: Variant = "full",
+    jobs: int | None = None,
+    synthetic: bool = False,
+    analyse: Analyse = _analyse,
 ) -> list[ClipResult]:
     """Every clip, ``jobs`` at once in worker processes (default: every core; 1 = in this process), in order;
     ``analyse`` finds a clip's frames (a picklable function: it runs in the workers)."""
@@ -280,10 +341,10 @@ def evaluate_all(
     if jobs < 1:
         raise ValueError(f"jobs must be >= 1, got {jobs}")
     if jobs == 1 or len(clips) == 1:
-        return [evaluate_clip(c, media, model, analyse) for c in clips]
+        return [evaluate_clip(c, media, model, analyse, synthetic) for c in clips]
     n = len(clips)
     with ProcessPoolExecutor(max_workers=min(jobs, n)) as pool:
-        return list(pool.map(evaluate_clip, clips, [media] * n, [model] * n, [analyse] * n))
+        return list(pool.map(evaluate_clip, clips, [media] * n, [model] * n, [analyse] * n, [synthetic] * n))
 
 
 # ---- totals --------------------------------------------------------------------------------------------------------
@@ -296,6 +357,16 @@ def totals(results: Sequence[ClipResult]) -> Totals:
     holds = [e for r in results for e in r.hold_errors_s.values()]
     angles = [e for r in results for e in r.angle_errors_deg]
     judged = [r.suggestion_ok for r in results if r.suggestion_ok is not None]
+    ft = fault_totals([(r.clean, r.fault_score) for r in results if r.fault_score is not None])
+    synth = [found for r in results for _, found in r.synthetic]
+    both: dict[str, list[bool]] = {}
+    for r in results:
+        for name, found in r.synthetic:
+            both.setdefault(name, []).append(found)
+        if r.fault_score is not None:
+            for name, labelled in r.fault_score.labelled.items():
+                k = r.fault_score.found.get(name, 0)
+                both.setdefault(name, []).extend([True] * k + [False] * (labelled - k))
     return Totals(
         len(results),
         n,
@@ -308,6 +379,18 @@ def totals(results: Sequence[ClipResult]) -> Totals:
         max(angles, default=0.0),
         len(judged),
         sum(judged) / len(judged) if judged else 1.0,
+        ft.clean_clips,
+        ft.false_alarms,
+        ft.clean_units,
+        ft.false_alarms_per_rep,
+        ft.labelled,
+        ft.found,
+        ft.recall,
+        ft.unlabelled,
+        len(synth),
+        sum(synth),
+        sum(synth) / len(synth) if synth else 1.0,
+        {k: sum(v) / len(v) for k, v in sorted(both.items())},
     )
 
 

@@ -27,6 +27,40 @@ def clean(value: Any) -> Any:
     return value
 
 
+def rep_rows(report: Any) -> list[dict[str, Any]]:
+    """The per-rep table for people (the upload page, the CLI): each column named in words."""
+    return [
+        {
+            "rep": r["rep"],
+            "side": r["side"] or "-",
+            "start (s)": r["start_s"],
+            "time at the top (s)": r["time_at_top_s"],
+            "angle": r["angle"],
+            "from (deg)": r["from_deg"],
+            "peak (deg)": r["peak_deg"],
+            "range of motion (deg)": r["rom_deg"],
+            "counts at (deg)": r["target_deg"],
+            "verdict": r["verdict"],
+        }
+        for r in report.rep_table()
+    ]
+
+
+def fault_rows(report: Any) -> list[dict[str, Any]]:
+    """Every fault of a session for people, in the order they began: when, which side and rep, what happened (in
+    words, with the angle and the limit) and how to fix it. The same events as the per-rep verdicts."""
+    return [
+        {
+            "at (s)": round(e.start_s, 1),
+            "side": e.side or "-",
+            "rep": e.rep if e.rep is not None else "-",
+            "what happened": e.words(),
+            "how to fix it": e.message,
+        }
+        for e in report.fault_events
+    ]
+
+
 def frame_row(r: FrameResult) -> dict[str, Any]:
     row: dict[str, Any] = {
         "index": r.index,

@@ -426,7 +426,7 @@ def save_report(
 
     events: list[tuple] = [(r.start_s, "rep" if r.full else "partial_rep", r.side, "") for r in report.rep_details]
     events += [(hold.start_s, "hold_complete", hold.side, "") for hold in report.holds if hold.completed]
-    events += [(report.duration_s, "fault", None, fault) for fault, n in report.faults.items() for _ in range(n)]
+    events += [(e.start_s, "fault", e.side, e.message) for e in getattr(report, "fault_events", [])]
     stored = report_dict(report) | (extra or {})
     if upload_key is not None:
         return history.replace_upload(upload_key, profile, report.exercise, events, stored)

@@ -1,5 +1,6 @@
-"""The live session's journal: writes reps, completed holds and new faults to the history the moment they happen, and
-closes each exercise's history session with its report. A lasting fault is written once, when it begins.
+"""The live session's journal: writes reps, completed holds and faults to the history the moment they stand, and
+closes each exercise's history session with its report. A fault is written once: a fault of a rep when the rep is
+counted, any other when it ends (``Feedback.final_faults``), at the time it began.
 
 Every write goes through the history's background writer (:class:`formcheck.app.history.HistoryWriter`), so the
 frame handler that calls ``record`` never waits on SQLite, even while another program holds the database's lock."""
@@ -22,7 +23,6 @@ class Journal:
         self.writer: HistoryWriter | None = history.writer if history is not None else None
         self.profile = profile
         self._session: int | None = None  # the writer's handle for the open history session
-        self._logged_faults: set[str] = set()  # faults already written, so a lasting fault is logged once
 
     def log(self, fb: Feedback, checker: ExerciseSession | RoutineRunner | None) -> None:
         """One frame's feedback from ``checker``: its events are written; a routine's finished exercise is closed."""
@@ -37,18 +37,16 @@ class Journal:
             self.finish(routine.finished_reports[-1])
 
     def record(self, fb: Feedback, exercise: str) -> None:
-        """Write this frame's reps, completed holds and newly begun faults."""
-        if self.writer is None or not (fb.events or fb.faults):
+        """Write this frame's reps, completed holds and the faults that stand from it (at the time each began)."""
+        if self.writer is None or not (fb.events or fb.final_faults):
             return
         if self._session is None:
             self._session = self.writer.start(exercise, "live", self.profile)
         for event in fb.events:
             if event in ("rep", "partial_rep", "hold_complete"):
                 self.writer.record(self._session, fb.t, event, fb.side)
-        for fault in fb.faults:
-            if fault not in self._logged_faults:
-                self.writer.record(self._session, fb.t, "fault", fb.side, fault)
-        self._logged_faults = set(fb.faults)
+        for fault in fb.final_faults:
+            self.writer.record(self._session, fault.start_s, "fault", fault.side, fault.message)
 
     def pause(self, report: Report | None) -> None:
         """The camera stopped or the tab closed: give the open session its end time and report now. It stays open,
@@ -61,7 +59,6 @@ class Journal:
         new one."""
         self.pause(report)
         self._session = None
-        self._logged_faults = set()
 
     def flush(self, timeout_s: float = 10.0) -> bool:
         """Wait until everything written so far is in the database (True) or ``timeout_s`` passed."""

@@ -9,6 +9,12 @@ therefore never a movement:
 - if it stays away, it was a **cut** (a new camera angle, or the person re-found elsewhere): ``"break"``, and
   nothing carries across it (a rep under way is dropped, speeds are not measured);
 - no judged frame for ``MAX_GAP_S`` is a ``"break"`` too.
+
+One landmark can also jump on its own (a knee read on the other leg for a few frames) while the body's median stays
+put. A limb moves at most ~2.2 body diagonals per second in the tune clips' fastest movement (a knee pulled to the
+chest); fast high knees (~0.27 s per knee) move a knee ~0.3 body diagonals in 0.13 s, ~2.5 per second. A limb
+landmark moving faster than ``MAX_LIMB_SPEED`` between two frames is therefore a **limb glitch**
+(:func:`limb_glitch`): the speed watch never measures across one.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ MAX_BODY_SPEED = 1.2  # body diagonals per second (the box around the landmarks)
 MIN_JUMP = 0.04  # body diagonals: a change smaller than this between two frames is never a break
 SETTLE_S = 0.3  # a jump that has not come back within this long is a cut
 MAX_GAP_S = 1.0  # no judged frame for this long: the next one starts afresh
+MAX_LIMB_SPEED = 5.0  # body diagonals per second for one limb landmark; real limbs peak at ~2.2 (see above)
+LIMB_LANDMARKS = np.array([11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28])  # shoulders ... ankles
 Continuity = Literal["ok", "glitch", "break"]
 
 
@@ -30,6 +38,18 @@ def body_size(pose: Pose) -> float:
     """The diagonal of the box holding the middle 90 % of the landmarks, pixels (robust to one stray landmark)."""
     lo, hi = np.percentile(pose.xy, 5, axis=0), np.percentile(pose.xy, 95, axis=0)
     return float(np.linalg.norm(hi - lo))
+
+
+def limb_glitch(before: Pose, after: Pose, dt: float, min_visibility: float = 0.5) -> bool:
+    """True when a limb landmark visible in both poses moved faster than ``MAX_LIMB_SPEED`` in ``dt`` seconds."""
+    size = body_size(before)
+    if dt <= 0 or size <= 0:
+        return False
+    seen = (before.visibility[LIMB_LANDMARKS] >= min_visibility) & (after.visibility[LIMB_LANDMARKS] >= min_visibility)
+    if not seen.any():
+        return False
+    moved = np.linalg.norm(after.xy[LIMB_LANDMARKS] - before.xy[LIMB_LANDMARKS], axis=1)[seen]
+    return bool(np.nanmax(moved) / size / dt > MAX_LIMB_SPEED)
 
 
 class ContinuityWatch:

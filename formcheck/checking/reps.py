@@ -24,12 +24,16 @@ NaN (not measurable) leaves the state as it is, so dropped frames never break a 
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
+from formcheck.checking.faults import FaultEvent
 from formcheck.exercises.base import RepSpec
 
 REST_WINDOW_S = 3.0  # the rest level is measured over this long
@@ -37,6 +41,11 @@ EDGE_S = 1.0  # a recording's first judged frame within this of its start may be
 TOP_BAND_SHARE = 0.2
 TOP_BAND_MIN_DEG = 4.0  # landmark jitter is ~2-3 deg after smoothing
 HOLD_TOLERANCE_S = 0.05  # a hold of 4.96 s at 30 fps is the prescribed 5 s
+CUT_SEEN_S = 1.0  # a rep that is down again this soon after a camera cut came down at the cut
+SUSTAIN_S = 0.1  # a rep's peak is the extreme the signal held this long
+TOP_GRACE_S = 0.25  # a dip out of the top band shorter than this is jitter, not leaving the top
+PLATEAU_S = 0.3  # at the top = within the top band of the peak, and the peak grew less than the band in this long
+RepPhase = Literal["rest", "working", "top"]
 
 
 @dataclass
@@ -54,6 +63,8 @@ class Rep:
     held: bool  # the time at the top reached the prescribed hold (False when none is prescribed)
     under_way_at_start: bool = False
     angle: str = ""  # the angle it was measured on, e.g. "right_hip"
+    window_start_s: float = math.nan  # the top / hold window: first and last time within the top band of the peak
+    window_end_s: float = math.nan  # (a dip inside it and back up is a sag during the hold, not a new rep)
 
     @property
     def top_s(self) -> float:
@@ -107,6 +118,8 @@ class RepDetector:
         self.reps: list[Rep] = []
         self.angle = ""  # the resolved angle name being fed (set by the session), recorded with each rep
         self._sign = 1.0 if spec.direction == "up" else -1.0
+        self.prescribed_way = True  # the rep under way (or the last) goes from the prescribed rest to the target
+        self.rep_start_s = math.nan  # when the rep under way (or the last) left its rest level
         self._rest = RestLevel()
         self._samples: list[tuple[float, float]] = []  # (t, value) of the rep under way
         self._active = False
@@ -116,6 +129,9 @@ class RepDetector:
         self._under_way = False
         self._candidate: float | None = None  # when the pending change (leave / return) began
         self._peak_value = math.nan
+        self._peak_times: list[float] = []  # (time, running peak) of the rep under way, for the top phase
+        self._peak_values: list[float] = []
+        self._rep_angle = ""
 
     # ---- per frame -------------------------------------------------------------------------------------------
     def update(self, value: float, t: float, at_recording_start: bool = False) -> Rep | None:
@@ -139,6 +155,7 @@ class RepDetector:
         excursion = value - base
         if self.spec.either_direction:
             self._sign = 1.0 if excursion >= 0 else -1.0
+            self.prescribed_way = self._sign == (1.0 if self.spec.direction == "up" else -1.0)
         if self._sign * excursion < self.spec.amplitude:
             self._candidate = None
             return
@@ -151,6 +168,8 @@ class RepDetector:
         self._samples.append((t, value))
         if self._sign * (value - self._peak_value) > 0:
             self._peak_value = value
+        self._peak_times.append(t)
+        self._peak_values.append(self._peak_value)
         if not self._returned(value):
             self._candidate = None
             return None
@@ -165,10 +184,36 @@ class RepDetector:
         self._rest.add(t, value)
         return rep
 
-    def reset(self) -> None:
-        """Forget the rep under way and the rest level (a camera cut or a gap): completed reps are kept."""
+    def reset(self, value_after: float = math.nan, t_after: float = math.nan) -> Rep | None:
+        """Start afresh after a camera cut or a gap: the rest level is forgotten; completed reps are kept. A rep under
+        way that is back at rest on the first frame after a cut (``value_after`` at ``t_after``, within
+        ``CUT_SEEN_S`` of the last frame before it) came down at the cut: it is returned, ending at the last frame
+        before it. Any other rep under way is dropped (its top or its return was not seen)."""
+        rep = None
+        seen = bool(self._samples) and t_after - self._samples[-1][0] <= CUT_SEEN_S
+        if self._active and seen and math.isfinite(value_after) and self._returned(value_after):
+            rep = self._make_rep(self._samples[-1][0])
+            self.reps.append(rep)
         self._active, self._started, self._samples, self._candidate = False, False, [], None
         self._rest = RestLevel()
+        return rep
+
+    def phase(self) -> RepPhase:
+        """Where the movement is now: at ``"rest"``, ``"working"`` (a rep under way) or at the ``"top"`` of a rep:
+        within the top band of the highest point reached so far, which grew by less than that band over the last
+        ``PLATEAU_S`` (so a steady rise is still working, a pause or a hold at the top is the top)."""
+        if not self._active or not self._samples:
+            return "rest"
+        t, value = self._samples[-1]
+        low = self._base if math.isfinite(self._base) else min((v for _, v in self._samples), key=self._sign.__mul__)
+        band = max(TOP_BAND_MIN_DEG, TOP_BAND_SHARE * abs(self._peak_value - low))
+        if self._sign * (self._peak_value - value) > band:
+            return "working"
+        i = bisect.bisect_right(self._peak_times, t - PLATEAU_S) - 1
+        if i < 0 and t - self._start_s < PLATEAU_S:
+            return "working"  # the rep has only just begun
+        before = self._peak_values[i] if i >= 0 else self._peak_values[0]
+        return "working" if self._sign * (self._peak_value - before) > band else "top"
 
     def under_way(self) -> UnderWay | None:
         """The rep in progress, or None at rest (or when its rest level is unknown)."""
@@ -177,18 +222,15 @@ class RepDetector:
         span = abs(self._peak_value - self._base)
         return UnderWay(self._start_s, span, abs(self._samples[-1][1] - self._base) >= 0.5 * span)
 
-    def pending(self) -> Rep | None:
-        """The rep whose return began in the last frames (not yet confirmed): at the end of a recording it counts."""
-        if self._active and self._candidate is not None:
-            return self._make_rep(self._candidate)
-        return None
-
     # ---- helpers ---------------------------------------------------------------------------------------------
     def _begin(self, start_s: float, value: float, base: float, under_way: bool = False) -> None:
         self._active, self._base, self._start_s, self._under_way = True, base, start_s, under_way
+        self.rep_start_s = start_s
         self._samples = [(t, v) for t, v in self._rest.samples if t >= start_s] or [(start_s, value)]
         self._peak_value = max((v for _, v in self._samples), key=lambda v: self._sign * v)
+        self._peak_times, self._peak_values = [self._samples[-1][0]], [self._peak_value]
         self._candidate = None
+        self._rep_angle = self.angle
 
     def _returned(self, value: float) -> bool:
         peak = self._peak_value
@@ -201,33 +243,16 @@ class RepDetector:
 
     def _make_rep(self, end_s: float) -> Rep:
         samples = [(t, v) for t, v in self._samples if t <= end_s] or self._samples[:1]
-        peak = self._peak_value
-        low = self._base if math.isfinite(self._base) else min((v for _, v in samples), key=lambda v: self._sign * v)
-        band = max(TOP_BAND_MIN_DEG, TOP_BAND_SHARE * abs(peak - low))
-        top_start, top_end = _top_window(samples, peak, band, self._sign)
-        if self.spec.either_direction:
-            full = abs(peak - self._base) >= abs(self.spec.target - self.spec.rest)
-        else:
-            full = self._sign * (peak - self.spec.target) >= 0
-        held = self.hold_s > 0 and top_end - top_start >= self.hold_s - HOLD_TOLERANCE_S
-        return Rep(
-            self.side,
-            self._start_s,
-            top_start,
-            top_end,
-            end_s,
-            peak,
-            self._base,
-            full,
-            held,
-            self._under_way,
-            self.angle,
-        )
+        rep = shape_rep(samples, self._base, self._sign, self.spec, self.hold_s)
+        rep.side, rep.start_s, rep.end_s = self.side, self._start_s, end_s
+        rep.under_way_at_start, rep.angle = self._under_way, self._rep_angle or self.angle
+        return rep
 
     # ---- results ---------------------------------------------------------------------------------------------
     def all_reps(self) -> list[Rep]:
-        """Completed reps plus the one whose return began in the last frames."""
-        pending = self.pending()
+        """Completed reps plus the one whose return began in the last frames (not yet confirmed: at the end of a
+        recording it counts)."""
+        pending = self._make_rep(self._candidate) if self._active and self._candidate is not None else None
         return [*self.reps, *([pending] if pending is not None else [])]
 
     def counts(self, include_pending: bool = True) -> tuple[int, int]:
@@ -246,26 +271,90 @@ def nested_in_other_leg(rep: Rep, other: RepDetector | None) -> bool:
     return moving is not None and moving.start_s <= rep.start_s and moving.range_deg >= rep.rom and moving.still_up
 
 
-def verdict(rep: Rep, spec: RepSpec, hold_s: float = 0.0) -> str:
-    """The rep in words: "full", "full, held 5 s", "full, held 2.1 of 5 s" or the exercise's partial message."""
+def verdict(rep: Rep, spec: RepSpec, hold_s: float = 0.0, faults: Sequence[FaultEvent] = ()) -> str:
+    """The rep in words for people: "good" (or "good, held 5 s"), else what fell short and each fault during it,
+    e.g. "partial: hips reached 150 deg, aim for 160: lift a little higher", "held 2.1 of 5 s at the top",
+    "the raised knee bent for 0.8 s (130 deg; keep it at or above 145)"."""
+    parts = []
     if not rep.full:
         rom = rep.rom if math.isfinite(rep.rom) else abs(rep.peak - spec.rest)
-        return "partial: " + spec.partial.format(
-            peak=rep.peak, target=spec.target, range=rom, target_range=abs(spec.target - spec.rest)
+        parts.append(
+            "partial: "
+            + spec.partial.format(
+                peak=rep.peak, target=spec.target, range=rom, target_range=abs(spec.target - spec.rest)
+            )
         )
-    if hold_s <= 0:
-        return "full"
-    if rep.held:
-        return f"full, held {hold_s:.0f} s"
-    return f"full, held {rep.top_s:.1f} of {hold_s:.0f} s"
+    elif hold_s > 0 and not rep.held:
+        parts.append(f"held {rep.top_s:.1f} of {hold_s:.0f} s at the top")
+    parts += [f.words() for f in faults]
+    if parts:
+        return "; ".join(parts)
+    return f"good, held {hold_s:.0f} s" if hold_s > 0 else "good"
 
 
-def _top_window(samples: list[tuple[float, float]], peak: float, band: float, sign: float) -> tuple[float, float]:
-    """The contiguous stretch around the (first) peak sample whose values stay within ``band`` of the peak."""
-    index = next(i for i, (_, v) in enumerate(samples) if v == peak)
+def shape_rep(samples: list[tuple[float, float]], base: float, sign: float, spec: RepSpec, hold_s: float) -> Rep:
+    """A rep from its samples (time, degrees) and the rest level before it (NaN if unseen): its peak (the extreme
+    held for ``SUSTAIN_S``), the time at the top and the top window, and whether it was full and held. Side, start,
+    end and angle are the caller's."""
+    peak = sustained_peak(samples, sign)
+    low = base if math.isfinite(base) else min((v for _, v in samples), key=lambda v: sign * v)
+    band = max(TOP_BAND_MIN_DEG, TOP_BAND_SHARE * abs(peak - low))
+    level = top_level(samples, peak, spec.target if not spec.either_direction else None, sign)
+    edge = level - sign * band
+    top_start, top_end = _top_window(samples, level, edge, sign)
+    near_top = [t for t, v in samples if sign * (v - edge) >= 0] or [top_start]
+    if spec.either_direction:
+        full = abs(peak - base) >= abs(spec.target - spec.rest)
+    else:
+        full = sign * (peak - spec.target) >= 0
+    held = hold_s > 0 and top_end - top_start >= hold_s - HOLD_TOLERANCE_S
+    t0, t1 = samples[0][0], samples[-1][0]
+    return Rep(None, t0, top_start, top_end, t1, peak, base, full, held, False, "", near_top[0], near_top[-1])
+
+
+def sustained_peak(samples: list[tuple[float, float]], sign: float) -> float:
+    """The most extreme value the signal held for at least ``SUSTAIN_S`` (one landmark glitch is never a rep's
+    peak): the best, over the samples, of the least extreme value in the ``SUSTAIN_S`` after each."""
+    values = [sign * v for _, v in samples]
+    best, j = -math.inf, 0
+    for i, (t, _) in enumerate(samples):
+        j = max(j, i)
+        while j + 1 < len(samples) and samples[j + 1][0] <= t + SUSTAIN_S:
+            j += 1
+        if samples[j][0] - t < SUSTAIN_S - 1e-9 and j == len(samples) - 1 and i > 0:
+            break  # too close to the end to have been held
+        best = max(best, min(values[i : j + 1]))
+    return sign * best
+
+
+def top_level(samples: list[tuple[float, float]], peak: float, target: float | None, sign: float) -> float:
+    """Where the top of a rep is: for a rep past the prescription's ``target``, the typical (median) value while
+    past it, so a short push higher or a transition frame at the end of a hold never decides where the hold was;
+    otherwise the rep's (sustained) peak."""
+    if target is None or sign * (peak - target) < 0:
+        return peak
+    past = [v for _, v in samples if sign * (v - target) >= 0]
+    return float(np.median(past)) if past else peak
+
+
+def _top_window(samples: list[tuple[float, float]], peak: float, edge: float, sign: float) -> tuple[float, float]:
+    """The time at the top: the stretch around the first sample at or past ``peak`` (the top level) where the signal
+    stays beyond ``edge``, bridging dips shorter than ``TOP_GRACE_S`` (jitter); a longer dip ends it."""
+    inside = [sign * (v - edge) >= 0 for _, v in samples]
+    index = next((i for i, (_, v) in enumerate(samples) if sign * (v - peak) >= 0), 0)
     lo = hi = index
-    while lo > 0 and sign * (peak - samples[lo - 1][1]) <= band:
+    while lo > 0 and (inside[lo - 1] or _bridged(samples, inside, lo - 1, -1)):
         lo -= 1
-    while hi + 1 < len(samples) and sign * (peak - samples[hi + 1][1]) <= band:
+    while hi + 1 < len(samples) and (inside[hi + 1] or _bridged(samples, inside, hi + 1, 1)):
         hi += 1
     return samples[lo][0], samples[hi][0]
+
+
+def _bridged(samples: list[tuple[float, float]], inside: list[bool], i: int, step: int) -> bool:
+    """Sample ``i`` (outside) lies in a dip that comes back inside within ``TOP_GRACE_S``."""
+    t0, j = samples[i][0], i
+    while 0 <= j < len(samples) and not inside[j]:
+        if abs(samples[j][0] - t0) > TOP_GRACE_S:
+            return False
+        j += step
+    return 0 <= j < len(samples)

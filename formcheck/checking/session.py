@@ -2,24 +2,28 @@
 
 The CLI and the app both drive this object, so a file and a webcam give the same counts. It wires the parts that each
 own one thing: whether a frame can be judged and each criterion (:mod:`.criteria`), the working side (:mod:`.sides`),
-holds and reps (:mod:`.counters`), the safety watch (:mod:`.safety`) and the report (:mod:`.report`).
+holds (:mod:`.counters`) and reps (:mod:`.reps`), the safety watch (:mod:`.safety`), fault events (:mod:`.faults`:
+a criterion is judged only in its phase and is a fault once it has failed for its ``min_fail_s``) and the report
+(:mod:`.report`). The cue, the ``form_break`` event, the history and the report all come from the same fault events.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
-from formcheck.checking.continuity import ContinuityWatch
+from formcheck.checking.continuity import ContinuityWatch, limb_glitch
 from formcheck.checking.counters import CircleCounter, HoldTimer
 from formcheck.checking.criteria import blocker, evaluate
-from formcheck.checking.report import Report, holds_by_side
+from formcheck.checking.form import FormJudge
+from formcheck.checking.report import Report, during, holds_by_side
 from formcheck.checking.reps import EDGE_S, Rep, RepDetector, nested_in_other_leg, verdict
 from formcheck.checking.safety import SafetyWatch
 from formcheck.checking.sides import SIDES, SideTracker
 from formcheck.exercises.base import Exercise, resolve_angle
 from formcheck.landmarks import Landmark, Pose
 from formcheck.pose.measure import frame_result
-from formcheck.values import Feedback, FrameResult, Level
+from formcheck.values import CriterionResult, Feedback, FrameResult, Level
 
 NOTE_S = 2.5  # a rep's verdict stays the cue this long (frame time), so the page shows it
 
@@ -60,14 +64,13 @@ class ExerciseSession:
         self.sides = SideTracker(exercise.side_rule)
         self.safety = SafetyWatch(exercise)
         self.continuity = ContinuityWatch()
+        self.form = FormJudge(exercise)
         self._segment_t0: float | None = None  # the recording's start, or the last cut / gap
-        self.fault_log: list[tuple[float, str]] = []  # (time, message) when each fault began
-        self._logged: set[str] = set()
+        self._last_pose: tuple[Pose, float, str] | None = None  # the previous judged pose, its time and working side
         self._seen = False  # somebody has been seen: losing them now is "tracking lost"
         self._frames = self._judged = 0
         self._t0: float | None = None
         self._t = 0.0
-        self._was_ok = False
         self._note: tuple[str, Level, float] | None = None  # a rep's verdict, shown as the cue until a time
 
     # ---- per frame -------------------------------------------------------------------------------------------
@@ -92,43 +95,50 @@ class ExerciseSession:
         if not in_position:
             fb.cue = f"Get into position: {self.exercise.setup}"
             self._update_hold(False, t, work, fb)
+            self.form.out_of_position(t, work)  # no rule applies out of position: lasting faults end
+            self._last_pose = None
             return self._finish(fb)
         self._judged += 1
-        glitch = self._check_continuity(result, t)
+        glitch = self._check_continuity(result, t, work, fb)
         if not glitch:
             self._count(result, work, fb)
         fb.criteria = [evaluate(c, result, work) for c in self.exercise.criteria]
-        failing = [c for c in fb.criteria if c.passed is not True]
-        key_angle = math.nan if glitch else result.angles.get(resolve_angle(self.exercise.key_angle, work), math.nan)
-        fb.faults = safety = self.safety.update(key_angle, t)
-        ok = not failing and not safety
-        self._update_hold(ok, t, work, fb)
-        if safety:
-            fb.cue, fb.level = safety[0], "warn"
-        elif failing:
-            first = failing[0]
-            fb.cue, fb.level = first.message or f"Adjust your {first.name}", "fix"
-        else:
-            fb.cue, fb.level = praise(self.exercise, fb), "ok"
-        self._log_faults(t, [*safety, *(c.message for c in failing if c.passed is False)])
-        if self._was_ok and not ok:
+        key = resolve_angle(self.exercise.key_angle, work)
+        safety = self.safety.update(math.nan if glitch else result.angles.get(key, math.nan), t, key)
+        spec = self.exercise.reps
+        detector = self.counters.get(work if spec is not None and spec.per_side else "both")
+        fb.new_faults += self.form.frame(t, fb.criteria, work, detector, safety)
+        fb.final_faults += self.form.final
+        active = self.form.watch.active()
+        fb.faults = [e.message for e in active]
+        if fb.new_faults:
             fb.events.append("form_break")
-        self._was_ok = ok
+        failing = [c for c in fb.criteria if c.passed is not True]
+        self._update_hold(not failing and not any(c.failing for c in safety), t, work, fb)
+        self._cue(fb, active, failing)
         return self._finish(fb)
 
-    def _log_faults(self, t: float, messages: list[str]) -> None:
-        """Remember when each fault (safety warning or failed form rule) began, for the per-rep table."""
-        for msg in messages:
-            if msg not in self._logged:
-                self.fault_log.append((t, msg))
-        self._logged = set(messages)
+    def _cue(self, fb: Feedback, active: list, failing: list[CriterionResult]) -> None:
+        """The cue: the oldest lasting fault, else (in a hold) what cannot be judged, else praise."""
+        if active:
+            first = active[0]
+            fb.cue, fb.level = (
+                first.message or f"Adjust your {first.criterion}",
+                ("warn" if first.criterion in ("controlled speed", "no bouncing") else "fix"),
+            )
+        elif self.exercise.reps is None and any(c.passed is None for c in failing):
+            unseen = next(c for c in failing if c.passed is None)
+            fb.cue, fb.level = unseen.message, "fix"
+        else:
+            fb.cue, fb.level = praise(self.exercise, fb), "ok"
 
     def _not_judged(self, t: float, cue: str, level: Level) -> Feedback:
         fb = Feedback(t, cue, level, hold_target_s=self.exercise.prescription.hold_s)
         if self.hold is not None:
             self.hold.update(None, t, self.sides.side)
             fb.hold_s = self.hold.seconds
-        self._was_ok = False
+        self.form.not_judged(t, self.sides.side)  # nothing can be judged: lasting faults end
+        self._last_pose = None
         return self._finish(fb)
 
     def _count(self, result: FrameResult, work: str, fb: Feedback) -> None:
@@ -148,17 +158,24 @@ class ExerciseSession:
             if self.circles[work].update(float(x), float(y), result.timestamp_s) is not None:
                 fb.events.append("rep")
 
-    def _check_continuity(self, result: FrameResult, t: float) -> bool:
+    def _check_continuity(self, result: FrameResult, t: float, work: str, fb: Feedback) -> bool:
         """True for a landmark glitch (the frame is not counted). At a camera cut or a gap the stream starts afresh:
-        no rep or speed is measured across it."""
+        no speed is measured across it, and a rep under way counts only if it was back at rest after it; a side
+        switch or one limb jumping restarts the speed watch."""
         assert result.pose is not None
         if self._segment_t0 is None:
             self._segment_t0 = self._t0
         state = self.continuity.update(result.pose, t)
+        last, self._last_pose = self._last_pose, (result.pose, t, work)
         if state == "break":
             self._segment_t0 = t
             for counter in self.counters.values():
-                counter.reset()
+                rep = counter.reset(result.angles.get(counter.angle, math.nan), t)
+                if rep is not None:
+                    self._rep_done(rep, t, fb)
+            self.safety.reset()
+            self.form.watch.close()
+        elif last is not None and (last[2] != work or limb_glitch(last[0], result.pose, t - last[1])):
             self.safety.reset()
         return state == "glitch"
 
@@ -170,10 +187,14 @@ class ExerciseSession:
             self.counters[rep.side].reps.remove(rep)
             return
         fb.events.append("rep" if rep.full else "partial_rep")
-        words = verdict(rep, self.exercise.reps, self.exercise.prescription.hold_s)
+        faults = self.form.rep_done(rep)
+        fb.final_faults.extend(faults)
+        fb.new_faults.extend(e for e in faults if e.start_s >= rep.window_start_s and e not in fb.new_faults)
+        faults = [e for e in self.form.watch.events if during(e, rep)]
+        words = verdict(rep, self.exercise.reps, self.exercise.prescription.hold_s, faults)
         who = f"{rep.side} " if rep.side else ""
-        level: Level = "ok" if rep.full and (rep.held or not self.exercise.prescription.hold_s) else "fix"
-        self._note = (f"{who}rep {words}".capitalize(), level, t + NOTE_S)
+        level: Level = "ok" if words.startswith("good") else "fix"
+        self._note = (f"{who}rep: {words}".capitalize(), level, t + NOTE_S)
 
     def _circle_counts(self) -> dict[str, int]:
         return {f"{s} {d}": getattr(c, d) for s, c in self.circles.items() for d in ("clockwise", "counterclockwise")}
@@ -210,7 +231,14 @@ class ExerciseSession:
         )
         spec = self.exercise.reps
         hold_s = self.exercise.prescription.hold_s
-        return Report(
+        pending = [r for c in self.counters.values() for r in c.all_reps()[len(c.reps) :]] if include_pending else []
+        standing = [  # a fault of a rep stands only if the rep is counted
+            e
+            for e in [*self.form.watch.events, *(f for r in pending for f in self.form.top_faults(r))]
+            if (not e.rep_bound or any(during(e, r) for r in reps)) and e not in self.form.exiting
+        ]
+        events = [replace(e, end_s=self._t if e.end_s is None else e.end_s) for e in standing]
+        return Report.build(
             self.exercise.key,
             self.exercise.prescription.text,
             (self._t - self._t0) if self._t0 is not None else 0.0,
@@ -218,13 +246,10 @@ class ExerciseSession:
             reps,
             [h for h in holds if h.duration_s > 0],
             holds_by_side([h for h in holds if h.completed]),
-            dict(self.safety.counts),
+            events,
             self._judged,
             self._frames,
-            spec.signal if spec else "",
-            spec.target if spec else None,
-            list(self.fault_log),
+            spec,
             {k: c.counts(include_pending)[1] for k, c in self.counters.items()},
-            [verdict(r, spec, hold_s) for r in reps] if spec else [],
             hold_s if spec else 0.0,
         )

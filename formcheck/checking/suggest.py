@@ -5,8 +5,8 @@ Score per exercise, in [0, 1]: ``activity * (0.5 + 0.5 * quality)`` where
 
 - ``activity``: the share of the time somebody is in view spent doing the exercise: in full reps (each for at most
   ``REP_MAX_S``), circles (``REP_PERIOD_S`` each), or holds with good form of at least ``MIN_HOLD_S``;
-- ``quality``: the share of in-position frames where every form rule passed; for rep exercises only the frames at
-  the top of a rep count (a bridge's hip line is meant for the top, not for the way down).
+- ``quality``: the share of in-position frames where every form rule holds (each judged on the frame, whatever its
+  phase: a match of the pose, not a fault); for rep exercises only the frames at the top of a rep count.
 
 A best score under ``MIN_CONFIDENT`` means formcheck cannot tell: the app then asks the person to pick.
 Measured on the real clips (tests/test_real_clips.py): the bridge, knee-to-chest, straight-leg raise, standing
@@ -63,7 +63,7 @@ def suggest_exercise(results: Sequence[FrameResult], keys: Sequence[str] | None 
         for r in results:
             fb = session.step(r)
             if fb.in_position:
-                good.append((fb.t, not fb.faults and all(c.passed for c in fb.criteria)))
+                good.append((fb.t, all(c.passed for c in fb.criteria)))
         report = session.report()
         if duration <= 0:
             activity = 0.0

@@ -1,15 +1,36 @@
-"""How an exercise is declared: criteria (angle, acceptable range, messages), reps, holds, prescription.
+"""How an exercise is declared: criteria (angle, acceptable range, messages, when they apply), reps, holds,
+prescription.
 
 Angle names are those of :mod:`formcheck.pose.angles` (degrees; joint angles 180 = straight; see its docstring). In a
 criterion's ``angle`` the placeholder ``{work}`` is the working side ("left"/"right": the front leg, the raised leg,
 the knee pulled in) and ``{other}`` the other side; for exercises without a working side ``{work}`` is the side
 nearer the camera (the better-seen one).
+
+**When a criterion applies** (``Criterion.when``, judged by :mod:`formcheck.checking.faults`):
+
+- ``"hold"``: a hold exercise (kneeling stretch, warrior I ...) while the person is in position: the whole hold.
+- ``"start"``: a rep exercise in the start position: in position and no rep under way.
+- ``"working"``: a rep exercise while a rep is under way (from leaving the rest level to being back).
+- ``"top"``: a rep exercise at the top of a rep, over its top / hold window: from the first to the last time the
+  rep's signal was within the top band of its peak (a dip inside it that comes back up is a sag during the hold;
+  the lowering after it is not the top). Judged when the rep ends; with ``full_reps_only`` only on full reps (a
+  partial rep's verdict already says how far it got).
+- ``"always"``: whenever the person is in position.
+
+A criterion that fails for at least ``min_fail_s`` without a break (frames where it cannot be measured neither break
+nor extend the run) *is a fault*: one fault event, from when it began failing to when it passed again or its phase
+ended. Shorter failures are landmark jitter or a moment of transition, never reported. Whether a rep reached the
+prescription's target is never a criterion: it is the rep's verdict (full or partial, :class:`RepSpec`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Literal
+
+Phase = Literal["hold", "start", "working", "top", "always"]
+PHASES: tuple[str, ...] = ("hold", "start", "working", "top", "always")
+MIN_FAIL_S = 0.3  # a criterion must fail this long without a break to be a fault (landmark jitter is shorter)
 
 
 def resolve_angle(template: str, work: str) -> str:
@@ -19,7 +40,14 @@ def resolve_angle(template: str, work: str) -> str:
 
 @dataclass(frozen=True)
 class Criterion:
-    """``low <= angle <= high`` must hold (either bound may be None). Messages say how to fix it."""
+    """``low <= angle <= high`` must hold (either bound may be None) in phase ``when`` (see the module docstring);
+    failing for ``min_fail_s`` is a fault. ``too_low`` / ``too_high`` say how to fix it (the cue); ``seen_low`` /
+    ``seen_high`` say what happened, for a rep's verdict ("the raised knee bent"); default: the criterion's name.
+    ``relative``: ``low`` / ``high`` bound the change from this person's own value at rest just before the rep
+    (e.g. "the knees stay as they were": a roll-up done with bent knees is a variant, bending them to help is the
+    fault). ``only_prescribed_start``: for a rep that may go either way (``RepSpec.either_direction``), judge this
+    only when the rep starts from the prescribed start position (table-top rules never apply to the variant from
+    flat)."""
 
     name: str
     angle: str
@@ -28,9 +56,31 @@ class Criterion:
     too_low: str = ""
     too_high: str = ""
     fallback: str | None = None  # an angle that mirrors ``angle`` (e.g. the other arm), used when it is not seen
+    when: Phase = "always"
+    min_fail_s: float = MIN_FAIL_S
+    seen_low: str = ""
+    seen_high: str = ""
+    only_prescribed_start: bool = False
+    full_reps_only: bool = False
+    relative: bool = False  # low / high are changes from the person's own value at rest just before the rep
+    mostly: bool = False  # "top" only: a fault when it fails on most of the top window's frames (a noisy measure)
+
+    def __post_init__(self) -> None:
+        if self.when not in PHASES:
+            raise ValueError(f"when must be one of {PHASES}, got {self.when!r} (criterion {self.name!r})")
+        if not self.min_fail_s >= 0:
+            raise ValueError(f"min_fail_s must be >= 0 seconds, got {self.min_fail_s} (criterion {self.name!r})")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"low must be <= high, got {self.low} > {self.high} (criterion {self.name!r})")
 
     def resolve(self, work: str) -> str:
         return resolve_angle(self.angle, work)
+
+    def seen(self, value: float) -> str:
+        """What a failing ``value`` looks like, in words for a rep's verdict."""
+        if self.low is not None and value < self.low:
+            return self.seen_low or self.name
+        return self.seen_high or self.name
 
     def check(self, value: float) -> bool:
         return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)

@@ -10,9 +10,17 @@ EXERCISE = Exercise(
     setup="lie on your back side-on to the camera",
     prescription=Prescription(reps=20, reps_total=True, text="alternate legs, 20 in total"),
     position=(C("lying down", "trunk_vs_vertical", low=60),),
+    # The other leg reaching long (knee >= 140) is the rep's verdict; at the top the hugged knee must be in.
     criteria=(
-        C("other leg long", "{other}_knee", low=140, too_low="Straighten the other leg along the floor"),
-        C("knee to chest", "{work}_knee", high=80, too_high="Hug the knee in: bend it towards your chest"),
+        C(
+            "knee to chest",
+            "{work}_knee",
+            high=90,  # a hugged knee is folded to ~45-70 deg; 90 = only bent, not drawn in (80 + 10 deg margin)
+            too_high="Hug the knee in: bend it towards your chest",
+            seen_high="the knee was not hugged to the chest",
+            when="top",
+            full_reps_only=True,
+        ),
     ),
     key_angle="{work}_knee",
     side_rule=SideRule("{side}_knee", "min"),

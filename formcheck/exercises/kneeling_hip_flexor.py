@@ -13,6 +13,7 @@ EXERCISE = Exercise(
         C("front thigh forward", "{work}_hip_flexion", low=45),
         C("back knee down", "{other}_knee", high=135),
         C("trunk roughly upright", "trunk_vs_vertical", high=40),
+        C("front knee bent", "{work}_knee", high=150),  # straighter: stepping in or out, not kneeling
     ),
     criteria=(
         C(
@@ -22,6 +23,7 @@ EXERCISE = Exercise(
             120,
             too_low="Front knee too far forward: ease back until it is over your ankle",
             too_high="Bend your front knee to about 90 degrees, knee over ankle",
+            when="hold",
         ),
         C(
             "front hip",
@@ -30,14 +32,16 @@ EXERCISE = Exercise(
             125,
             too_low="Step your front foot further forward",
             too_high="Bring your front foot back a little",
+            when="hold",
         ),
         C(
             "hip extension",
             "{other}_hip_flexion",
             high=15,
             too_high="Push your hips forward until the back thigh is behind your trunk",
+            when="hold",
         ),
-        C("trunk", "trunk_vs_vertical", high=25, too_high="Lift your chest: keep your trunk upright"),
+        C("trunk", "trunk_vs_vertical", high=25, too_high="Lift your chest: keep your trunk upright", when="hold"),
     ),
     key_angle="{work}_knee",
     side_rule=SideRule("{side}_hip_flexion", "max"),

@@ -10,7 +10,15 @@ EXERCISE = Exercise(
     setup="lie on your back, raise one straight leg towards the ceiling",
     prescription=Prescription(reps=5, text="5 circles each direction, per leg"),
     position=(C("lying down", "trunk_vs_vertical", low=60), C("leg raised", "{work}_leg_elevation", low=35)),
-    criteria=(C("raised leg straight", "{work}_knee", low=145, too_low="Keep the circling leg long and straight"),),
+    criteria=(
+        C(
+            "raised leg straight",
+            "{work}_knee",
+            low=145,
+            too_low="Keep the circling leg long and straight",
+            when="working",
+        ),
+    ),
     key_angle="{work}_leg_elevation",
     side_rule=SideRule("{side}_leg_elevation", "max"),
     circles=True,

@@ -13,6 +13,7 @@ EXERCISE = Exercise(
         C("front thigh forward", "{work}_hip_flexion", low=40),
         C("trunk up", "trunk_vs_vertical", high=45),
         C("back knee down", "{other}_knee", high=135),  # the back knee rests on the mat
+        C("front knee bent", "{work}_knee", high=150),  # a lunge bends the front knee: straighter is still setting up
     ),
     criteria=(
         C(
@@ -22,6 +23,7 @@ EXERCISE = Exercise(
             25,
             too_low="Move your front knee forward over the ankle",
             too_high="Front knee over ankle: don't let it travel past the toes",
+            when="hold",
         ),
         C(
             "front knee",
@@ -30,12 +32,14 @@ EXERCISE = Exercise(
             120,
             too_low="Step the front foot further forward",
             too_high="Bend the front knee more, towards 90 degrees",
+            when="hold",
         ),
         C(
             "back leg long",
             "{other}_hip_flexion",
             high=0,
             too_high="Sink your hips forward: back thigh behind the trunk",
+            when="hold",
         ),
     ),
     key_angle="{work}_knee",

@@ -11,12 +11,19 @@ EXERCISE = Exercise(
     prescription=Prescription(hold_s=30, sets=1, text="hold 30-60 s per side"),
     position=(C("lying down", "trunk_vs_vertical", low=60),),
     criteria=(
-        C("hugged knee", "{other}_hip_flexion", low=90, too_low="Pull your other knee closer to your chest"),
+        C(
+            "hugged knee",
+            "{other}_hip_flexion",
+            low=90,
+            too_low="Pull your other knee closer to your chest",
+            when="hold",
+        ),
         C(
             "dangling thigh",
             "{work}_hip_flexion",
             high=-5,
             too_high="Let the hanging leg relax so the thigh drops below the line of your body",
+            when="hold",
         ),
     ),
     key_angle="{work}_hip_flexion",

@@ -10,16 +10,30 @@ EXERCISE = Exercise(
     setup="lie on your back, lift both legs to table-top: hips and knees at 90 degrees",
     prescription=Prescription(reps=20, reps_total=True, text="20 alternating reps"),
     position=(C("lying down", "trunk_vs_vertical", low=60),),
+    # Table-top (hips and knees at 90) with 20 deg either side: the other leg holds it while one leg lowers. The
+    # variant from flat (legs down, lift to table-top) has no table-top to hold: these rules do not apply to it.
     criteria=(
         C(
             "table-top knee",
             "{other}_knee",
-            70,
-            115,
+            60,
+            125,
             too_low="Open the resting knee to about 90 degrees",
             too_high="Bend the resting knee to about 90 degrees",
+            seen_low="the resting knee folded in",
+            seen_high="the resting knee opened",
+            when="working",
+            only_prescribed_start=True,
         ),
-        C("table-top hip", "{other}_hip_flexion", low=70, too_low="Keep the other thigh up at 90 degrees"),
+        C(
+            "table-top hip",
+            "{other}_hip_flexion",
+            low=60,
+            too_low="Keep the other thigh up at 90 degrees",
+            seen_low="the other thigh dropped from table-top",
+            when="working",
+            only_prescribed_start=True,
+        ),
     ),
     key_angle="{work}_hip_flexion",
     side_rule=SideRule("{side}_hip_flexion", "min"),

@@ -10,7 +10,17 @@ EXERCISE = Exercise(
     setup="lie on your back, legs long, arms reaching overhead",
     prescription=Prescription(reps=6, reps_total=True, text="6-8 slow reps (formcheck default)"),
     position=(),
-    criteria=(C("legs long", "{work}_knee", low=140, too_low="Keep your legs long on the mat"),),
+    criteria=(
+        C(
+            "legs still",
+            "{work}_knee",
+            low=-30,  # the knees bend by more than 30 deg from how they were at rest: they lift to help
+            too_low="Keep your legs still on the mat: don't bend them to pull yourself up",
+            seen_low="the knees bent to help",
+            when="working",
+            relative=True,  # long legs, or the bent-knee variant: either is fine, changing them mid-rep is not
+        ),
+    ),
     key_angle="trunk_elevation",
     reps=RepSpec(
         "trunk_elevation",

@@ -10,13 +10,15 @@ EXERCISE = Exercise(
     setup="lie on your back, one knee bent with the foot flat, the other leg straight",
     prescription=Prescription(hold_s=5, reps=20, text="raise, hold 5 s, 20 per leg"),
     position=(C("lying down", "trunk_vs_vertical", low=60),),
+    # The leg reaching the bent knee's height is the rep's verdict; the raised leg must stay straight while it works.
     criteria=(
-        C("raised knee straight", "{work}_knee", low=145, too_low="Keep the raised leg straight: lock the knee"),
         C(
-            "leg height",
-            "{work}_leg_elevation",
-            low=25,
-            too_low="Lift the straight leg to the height of your bent knee",
+            "raised knee straight",
+            "{work}_knee",
+            low=150,  # a straight leg reads 165-180; 150 = clearly bent (160 less the 10 deg margin)
+            too_low="Keep the raised leg straight: lock the knee",
+            seen_low="the raised knee bent",
+            when="working",
         ),
     ),
     key_angle="{work}_leg_elevation",

@@ -13,13 +13,14 @@ EXERCISE = Exercise(
     prescription=Prescription(hold_s=10, sets=4, text="hold 10-20 s, 4-6 times"),
     position=(C("standing", "trunk_vs_vertical", high=25), C("legs under you", "{work}_thigh_vs_vertical", high=25)),
     criteria=(
-        C("trunk", "trunk_vs_vertical", high=10, too_high="Stand tall: don't lean"),
-        C("knees", "{work}_knee", low=150, too_low="Straighten up: keep the knees only slightly soft"),
+        C("trunk", "trunk_vs_vertical", high=10, too_high="Stand tall: don't lean", when="hold"),
+        C("knees", "{work}_knee", low=150, too_low="Straighten up: keep the knees only slightly soft", when="hold"),
         C(
             "tilt",
             "{work}_hip_flexion",
             high=-3,
             too_high="Tuck your tailbone under: tighten your belly and glutes to tilt the pelvis back",
+            when="hold",
         ),
     ),
     key_angle="{work}_hip_flexion",

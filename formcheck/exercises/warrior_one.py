@@ -13,6 +13,7 @@ EXERCISE = Exercise(
         C("front thigh forward", "{work}_hip_flexion", low=35),
         C("standing", "trunk_vs_vertical", high=35),
         C("back leg long", "{other}_knee", low=140),  # a standing lunge, not a kneeling one
+        C("front knee bent", "{work}_knee", high=150),  # straight legs in a wide stance: still setting up
     ),
     criteria=(
         C(
@@ -22,6 +23,7 @@ EXERCISE = Exercise(
             125,
             too_low="Front knee over ankle: shorten the bend",
             too_high="Bend the front knee more, towards 90 degrees",
+            when="hold",
         ),
         C(
             "front knee over ankle",
@@ -30,15 +32,17 @@ EXERCISE = Exercise(
             25,
             too_low="Bring your front knee forward over the ankle",
             too_high="Front knee over ankle, not past the toes",
+            when="hold",
         ),
-        C("back leg straight", "{other}_knee", low=155, too_low="Straighten your back leg"),
-        C("trunk", "trunk_vs_vertical", high=15, too_high="Lift your chest: trunk upright over the hips"),
+        C("back leg straight", "{other}_knee", low=155, too_low="Straighten your back leg", when="hold"),
+        C("trunk", "trunk_vs_vertical", high=15, too_high="Lift your chest: trunk upright over the hips", when="hold"),
         C(
             "arms overhead",
             "{work}_shoulder",
             low=150,
             too_low="Reach your arms up overhead",
-            fallback="{other}_shoulder",  # the arms move together: the nearer one when the other is hidden
+            fallback="{other}_shoulder",  # the arms move together: the nearer one when the other is hidden,
+            when="hold",
         ),
     ),
     key_angle="{work}_knee",

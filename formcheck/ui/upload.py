@@ -171,15 +171,18 @@ if report is not None:
                 + ", ".join(f"{side} {n}" for side, n in report.partial_reps.items())
             )
         if report.rep_details:
-            st.dataframe(report.rep_table(), width="stretch", hide_index=True)
+            st.dataframe(export.rep_rows(report), width="stretch", hide_index=True)
     if report.holds:
         st.write(
             "Holds that reached the target: "
             + (", ".join(f"{k} {v}" for k, v in report.holds_completed.items()) or "none")
         )
         st.dataframe([export.clean(vars(h)) for h in report.holds], width="stretch", hide_index=True)
-    for fault, n in report.faults.items():
-        st.warning(f"{fault} (x{n})")
+    if report.fault_events:
+        st.write(f"Form faults ({len(report.fault_events)}), the same as in each rep's verdict:")
+        st.dataframe(export.fault_rows(report), width="stretch", hide_index=True)
+    elif report.frames_judged:
+        st.success("No form faults: every rule held wherever it applies.")
     st.subheader("Key angles over time")
     st.caption(
         "Degrees (180 = straight). Dashed lines are the limits each angle is judged against; gaps are "
