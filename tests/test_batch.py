@@ -114,9 +114,6 @@ def test_a_worker_that_dies_costs_only_its_file(folder, tmp_path):
     assert outcome.failed == 2  # crash.mp4 and bad.mp4
 
 
-@pytest.mark.skip(
-    reason="flaky (2026-11-25): the killed task sometimes comes back 'done'; under investigation, see #15"
-)
 def test_dask_local_cluster_survives_a_worker_that_dies(folder, tmp_path):
     (folder / "crash.mp4").write_bytes(b"boom")
     outcome = run_batch(str(folder), tmp_path / "out", engine="dask", jobs=1, fn=fake_task)
@@ -124,6 +121,38 @@ def test_dask_local_cluster_survives_a_worker_that_dies(folder, tmp_path):
     assert rows["crash.mp4"]["status"] == "error" and "KilledWorker" in rows["crash.mp4"]["error"]
     assert rows["a.mp4"]["status"] == rows["b.webm"]["status"] == "done"
     assert (outcome.analysed, outcome.failed) == (4, 2)
+
+
+def test_dask_blames_only_the_recording_that_kills_its_worker(folder, tmp_path):
+    """A running cluster that sends every task to its worker at once (no queuing) and retries a task once after its
+    worker dies: Dask marks every recording waiting on the dying worker ``KilledWorker``, not just the one that kills
+    it. Each of those is run again alone, so only crash.mp4 is an error, and bad.mp4 keeps its own error."""
+    import dask
+    from dask.distributed import LocalCluster
+
+    (folder / "crash.mp4").write_bytes(b"boom")
+    for i in range(4):
+        (folder / f"clean{i}.mp4").write_bytes(f"clean {i}".encode())
+    # lost-worker-timeout: a LocalCluster's own rule (a `dask worker` nanny knows none) that would close a nanny
+    # caught restarting its worker, leaving no worker at all
+    config = {"distributed.scheduler.worker-saturation": float("inf"), "distributed.deploy.lost-worker-timeout": "1h"}
+    with (
+        dask.config.set(config),
+        LocalCluster(
+            n_workers=1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            scheduler_kwargs={"allowed_failures": 1},
+        ) as cluster,
+    ):
+        outcome = run_batch(str(folder), tmp_path, engine="dask", address=cluster.scheduler_address, fn=fake_task)
+    rows = {Path(r["file"]).name: (r["status"], r["error"]) for r in read_rows(tmp_path)}
+    crash = rows.pop("crash.mp4")
+    assert crash[0] == "error" and "KilledWorker" in crash[1]
+    assert rows.pop("bad.mp4") == ("error", "not a video")
+    assert rows == {name: ("done", "") for name in ["a.mp4", "b.webm"] + [f"clean{i}.mp4" for i in range(4)]}
+    assert (outcome.analysed, outcome.failed) == (8, 2)
 
 
 def test_reused_landmarker_gives_the_same_landmarks():

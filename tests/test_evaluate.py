@@ -1,5 +1,6 @@
 """formcheck evaluate: metric definitions, a truth file that cannot be scored, and CI's accuracy floor."""
 
+import functools
 import json
 import math
 
@@ -22,7 +23,7 @@ from formcheck.app.evaluate import (
     totals,
 )
 from formcheck.values import FrameResult
-from tests.conftest import ROOT
+from tests.conftest import ROOT, analysed
 from tests.factory import side_pose
 
 
@@ -246,8 +247,13 @@ def test_thresholds_fail_the_command(tmp_path, capsys):
 
 @pytest.mark.model
 @pytest.mark.media
-def test_evaluate_command_on_shared_clips_holds_the_line(capsys, tmp_path):
-    """CI's accuracy floor on every labelled clip: it may only move up."""
+@pytest.mark.truth_clips
+def test_evaluate_command_on_shared_clips_holds_the_line(capsys, tmp_path, monkeypatch):
+    """CI's accuracy floor on every labelled clip: it may only move up. The clips' frames go through the pose cache
+    (the real model, once per clip and run), so the tests after this one that re-check the same clips reuse them."""
+    from formcheck.app import evaluate
+
+    monkeypatch.setattr(evaluate, "evaluate_all", functools.partial(evaluate.evaluate_all, analyse=analysed))
     out = tmp_path / "eval.json"
     code = main(["evaluate", str(ROOT / "tests" / "data" / "ground_truth.json"), "--json", str(out), *CI_THRESHOLDS])
     printed = capsys.readouterr().out

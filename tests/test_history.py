@@ -1,5 +1,8 @@
+import json
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -243,13 +246,34 @@ def test_a_read_only_database_is_one_message(tmp_path, monkeypatch):
     assert history is None and "readonly" in message and "FORMCHECK_DB" in message
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes through file permissions")
+_OPEN_READ_ONLY = """
+import json, sys
+from formcheck.app.history import open_history
+try:
+    open(sys.argv[1], "ab").close()
+    writable = True
+except PermissionError:
+    writable = False
+history, message = open_history(sys.argv[1])
+print(json.dumps({"writable": writable, "opened": history is not None, "message": message}))
+"""
+
+
 def test_a_read_only_file_is_one_message(tmp_path):
     db = tmp_path / "h.sqlite"
     History(db).close()
     db.chmod(0o400)
-    history, message = open_history(db)
-    assert history is None and "FORMCHECK_DB" in message
+    if os.geteuid() != 0:
+        history, message = open_history(db)
+        assert history is None and "FORMCHECK_DB" in message
+        return
+    # root writes through permission bits (CAP_DAC_OVERRIDE, as in CI): the same check in a root process without
+    # that capability (util-linux's setpriv drops it from the bounding set), which honours them as a user does
+    cmd = ["setpriv", "--bounding-set=-dac_override", "--", sys.executable, "-c", _OPEN_READ_ONLY, str(db)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=True)
+    got = json.loads(done.stdout.splitlines()[-1])
+    assert not got["writable"], "the child could still write the 0400 file"
+    assert not got["opened"] and "FORMCHECK_DB" in got["message"]
 
 
 def test_an_empty_setting_is_one_message(monkeypatch):

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from formcheck.app.recording import analyse_recording, apply_session
+from formcheck.app.recording import apply_session
 from formcheck.checking.suggest import suggest_exercise
-from tests.conftest import ROOT, media
+from tests.conftest import ROOT, analysed, media
 
 pytestmark = [pytest.mark.model, pytest.mark.media]
 # the five phone clips of one presenter (the rest of the truth is scored by `formcheck evaluate`, test_evaluate.py)
@@ -22,9 +22,10 @@ _ANALYSED: dict[str, list] = {}
 
 
 def _results(clip):
-    """Each clip goes through the model once; every test below re-checks those results (as the app does)."""
+    """Each clip goes through the model once (the pose cache: once per run, shared with `formcheck evaluate`'s test);
+    every test below re-checks those results (as the app does)."""
     if clip["file"] not in _ANALYSED:
-        _ANALYSED[clip["file"]] = analyse_recording(media(clip["file"]), "full")[0]
+        _ANALYSED[clip["file"]] = analysed(media(clip["file"]), "full")
     return _ANALYSED[clip["file"]]
 
 
@@ -137,7 +138,7 @@ def test_the_wrong_way_bridge_has_wide_feet_and_the_right_way_does_not():
     import math
     import statistics
 
-    frames = analyse_recording(media("bridge_pose_wrong_vs_right__side__wellandgood.mp4"), "full")[0]
+    frames = analysed(media("bridge_pose_wrong_vs_right__side__wellandgood.mp4"), "full")  # the pose cache
 
     def median_width(a: float, b: float) -> float:
         values = [f.angles.get("feet_width", float("nan")) for f in frames if a <= f.timestamp_s <= b]

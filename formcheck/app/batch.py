@@ -11,6 +11,7 @@ The engines' own packages are imported only when used, so the CLI starts fast wi
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import glob
 import hashlib
@@ -19,7 +20,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -269,12 +270,11 @@ def _run_alone(task: Task, fn: TaskFn, ctx: Any) -> dict[str, Any]:
         try:
             return pool.submit(fn, task).result()
         except BrokenProcessPool:
-            return {
-                "file": task.path,
-                "sha256": task.sha256,
-                "status": "error",
-                "error": "the worker process died while analysing this file (a decoder or model crash)",
-            }
+            return _error_row(task, "the worker process died while analysing this file (a decoder or model crash)")
+
+
+def _error_row(task: Task, error: str) -> dict[str, Any]:
+    return {"file": task.path, "sha256": task.sha256, "status": "error", "error": error}
 
 
 def run_dask(
@@ -286,43 +286,71 @@ def run_dask(
 ) -> None:
     """The tasks on a Dask cluster: the one at ``address`` (``tcp://host:8786``), or a local one of ``jobs``
     single-threaded worker processes started for this batch. Workers keep their landmarker between tasks (once per
-    worker); a task whose worker keeps dying becomes an error row."""
+    worker). When a worker dies, Dask blames every task the scheduler had handed it, running or only waiting there
+    (``KilledWorker``), so those suspects are run again one at a time, alone on the cluster: only the one whose
+    worker dies again becomes an error row. The local cluster gives up on a task at its first worker death
+    (``allowed_failures=0``), as the local pool does; a running cluster keeps its own setting."""
     try:
-        from dask.distributed import Client, LocalCluster, as_completed
+        import dask
+        from dask.distributed import Client, LocalCluster
     except ImportError as exc:
         raise FormcheckError("--engine dask needs Dask: pip install 'dask[distributed]'") from exc
 
     for name in ("distributed", "bokeh"):  # Dask's INFO lines (workers starting, closing) would bury the per-file lines
         if logging.getLogger(name).level == logging.NOTSET:
             logging.getLogger(name).setLevel(logging.WARNING)
-    cluster = None
-    if address:
-        try:
-            client = Client(address, timeout=30)
-        except OSError as exc:
-            raise FormcheckError(f"could not join the Dask cluster at {address}: {exc}") from exc
-    else:
-        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
-        client = Client(cluster)
-    try:
-        LOG.info("dask: %d workers", len(client.scheduler_info()["workers"]))
-        futures = {client.submit(fn, task, pure=False, key=f"formcheck-{task.key}-{id(task)}"): task for task in tasks}
-        for fut in as_completed(futures):
-            task = futures[fut]
+    with contextlib.ExitStack() as stack:
+        if address:
             try:
-                row = fut.result()
-            except Exception as exc:  # KilledWorker and friends: this recording's row says so
-                row = {
-                    "file": task.path,
-                    "sha256": task.sha256,
-                    "status": "error",
-                    "error": f"{type(exc).__name__}: {exc}",
-                }
-            on_done(task, row)
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+                client = Client(address, timeout=30)
+            except OSError as exc:
+                raise FormcheckError(f"could not join the Dask cluster at {address}: {exc}") from exc
+        else:
+            # A LocalCluster closes a worker's nanny for good when, 15 s after that worker was lost, no worker of
+            # its name is back (distributed.deploy.lost-worker-timeout): a worker caught restarting after another
+            # crash would be gone, and the batch would wait for ever. Its nannies restart their workers instead.
+            stack.enter_context(dask.config.set({"distributed.deploy.lost-worker-timeout": "1000 days"}))
+            cluster = stack.enter_context(
+                LocalCluster(
+                    n_workers=jobs,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    scheduler_kwargs={"allowed_failures": 0},
+                )
+            )
+            client = Client(cluster)
+        stack.callback(client.close)
+        LOG.info("dask: %d workers", len(client.scheduler_info()["workers"]))
+        suspects: list[Task] = []
+        for task, row, killed in _dask_rows(client, tasks, fn, "batch"):
+            if killed:
+                suspects.append(task)
+            else:
+                on_done(task, row)
+        if suspects:
+            LOG.warning("a worker died; %d recordings it may have held run again one at a time", len(suspects))
+        for suspect in suspects:
+            for task, row, _ in _dask_rows(client, [suspect], fn, "alone"):
+                on_done(task, row)
+
+
+def _dask_rows(client: Any, tasks: Sequence[Task], fn: TaskFn, run: str) -> Iterator[tuple[Task, dict[str, Any], bool]]:
+    """Submit ``tasks`` and yield ``(task, row, killed)`` for each as it ends; ``killed``: Dask gave up on it because
+    workers died while it was theirs (its row then says ``KilledWorker``). ``run`` keeps the keys of a re-run apart."""
+    from dask.distributed import KilledWorker, as_completed
+
+    futures = {client.submit(fn, t, pure=False, key=f"formcheck-{t.key}-{id(t)}-{run}"): t for t in tasks}
+    for fut in as_completed(futures):
+        task = futures.pop(fut)
+        killed = False
+        try:
+            row = fut.result()
+        except Exception as exc:  # KilledWorker and friends: this recording's row says so
+            killed = isinstance(exc, KilledWorker)
+            row = _error_row(task, f"{type(exc).__name__}: {exc}")
+        fut.release()  # its row is ours: a worker dying later must not compute it again (and be blamed for it)
+        yield task, row, killed
 
 
 # ---- the batch --------------------------------------------------------------------------------------------------

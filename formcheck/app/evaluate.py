@@ -398,9 +398,15 @@ def _longest_hold(report: Report, side: str) -> float:
 
 
 def evaluate_all(
-    clips: Sequence[Clip], media: Path, model: Variant = "full", jobs: int | None = None, synthetic: bool = False
+    clips: Sequence[Clip],
+    media: Path,
+    model: Variant = "full",
+    jobs: int | None = None,
+    synthetic: bool = False,
+    analyse: Analyse = _analyse,
 ) -> list[ClipResult]:
-    """Every clip, ``jobs`` at once in worker processes (default: every core; 1 = in this process), in order."""
+    """Every clip, ``jobs`` at once in worker processes (default: every core; 1 = in this process), in order;
+    ``analyse`` finds a clip's frames (a picklable function: it runs in the workers)."""
     missing = [c.file for c in clips if not (media / c.file).is_file()]
     if missing:
         raise EvaluationError(
@@ -410,10 +416,10 @@ def evaluate_all(
     if jobs < 1:
         raise ValueError(f"jobs must be >= 1, got {jobs}")
     if jobs == 1 or len(clips) == 1:
-        return [evaluate_clip(c, media, model, synthetic=synthetic) for c in clips]
+        return [evaluate_clip(c, media, model, analyse, synthetic) for c in clips]
     n = len(clips)
     with ProcessPoolExecutor(max_workers=min(jobs, n)) as pool:
-        return list(pool.map(evaluate_clip, clips, [media] * n, [model] * n, [_analyse] * n, [synthetic] * n))
+        return list(pool.map(evaluate_clip, clips, [media] * n, [model] * n, [analyse] * n, [synthetic] * n))
 
 
 # ---- totals --------------------------------------------------------------------------------------------------------
