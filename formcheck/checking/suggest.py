@@ -4,7 +4,9 @@ the frames, and the one that finds the most of its own work, done with the best 
 Score per exercise, in [0, 1]: ``activity * (0.5 + 0.5 * quality)`` where
 
 - ``activity``: the share of the time somebody is in view spent doing the exercise: in full reps (each for at most
-  ``REP_MAX_S``), circles (``REP_PERIOD_S`` each), or holds with good form of at least ``MIN_HOLD_S``;
+  its prescribed hold + ``REP_MOVE_S``, since a "rep" that lasts the whole recording is not one, and in proportion to
+  how much of the prescribed range it moved, so another exercise's movement that crosses the target weighs less),
+  circles (``REP_PERIOD_S`` each), or holds with good form of at least ``MIN_HOLD_S``;
 - ``quality``: the share of in-position frames where every form rule holds (each judged on the frame, whatever its
   phase: a match of the pose, not a fault); for rep exercises only the frames at the top of a rep count.
 
@@ -15,6 +17,7 @@ march and kneeling stretch clips are each recognised as their own exercise.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -24,7 +27,7 @@ from formcheck.values import FrameResult
 
 REP_PERIOD_S = 4.0  # one circle counts as this long
 MIN_HOLD_S = 5.0  # a pose kept less than this is passing through, not a hold (the routine's shortest hold is 5 s)
-REP_MAX_S = 12.0  # one rep counts for at most this long (the longest prescribed top hold is 10 s)
+REP_MOVE_S = 6.0  # one rep counts for at most its prescribed hold plus this long (up and down, even a slow roll-up)
 MIN_CONFIDENT = 0.3
 
 
@@ -52,6 +55,11 @@ class Suggestion:
         return self.score >= MIN_CONFIDENT
 
 
+def _coverage(rom: float, prescribed: float) -> float:
+    """How much of the prescribed movement a rep covered (a rep of another exercise moves the angle less)."""
+    return 1.0 if not math.isfinite(rom) or prescribed <= 0 else min(1.0, rom / prescribed)
+
+
 def suggest_exercise(results: Sequence[FrameResult], keys: Sequence[str] | None = None) -> list[Suggestion]:
     """Every exercise (or those in ``keys``) scored on ``results``, best first. Empty results score 0."""
     present = [r.timestamp_s for r in results if r.pose is not None]
@@ -70,7 +78,12 @@ def suggest_exercise(results: Sequence[FrameResult], keys: Sequence[str] | None 
         elif REGISTRY[key].circles:
             activity = min(1.0, sum(report.reps.values()) * REP_PERIOD_S / duration)
         elif report.reps:
-            busy = sum(min(r.end_s - r.start_s, REP_MAX_S) for r in report.rep_details if r.full)
+            spec = REGISTRY[key].reps
+            prescribed = abs(spec.target - spec.rest) if spec is not None else 1.0
+            longest = REGISTRY[key].prescription.hold_s + REP_MOVE_S
+            busy = sum(
+                min(r.end_s - r.start_s, longest) * _coverage(r.rom, prescribed) for r in report.rep_details if r.full
+            )
             activity = min(1.0, busy / duration)
         else:
             activity = min(1.0, sum(h.duration_s for h in report.holds if h.duration_s >= MIN_HOLD_S) / duration)
