@@ -279,6 +279,10 @@ CI_THRESHOLDS = [
     "35",
     "--min-suggest-accuracy",
     "0.85",
+    "--max-false-alarms-per-rep",  # 2026-12-01: 0 false alarms on the 7 clean clips (26 reps and holds)
+    "0.05",
+    "--min-fault-recall",  # every labelled fault found (the semi-synthetic ones: tests/test_real_clips.py)
+    "1.0",
 ]
 
 

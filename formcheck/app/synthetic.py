@@ -137,15 +137,15 @@ def set_angle(pose: Pose, angle: str, goal: float) -> Pose:
         return compute_angles(rotate(pose, *chain, deg)).get(angle, math.nan)
 
     turns = []
-    for step in (5.0, -5.0):
+    for step in (10.0, -10.0):
         lo = 0.0
-        for k in range(1, 31):  # scan up to 150 deg each way for the first turn past the goal, then bisect
+        for k in range(1, 16):  # scan up to 150 deg each way for the first turn past the goal, then bisect
             value = read(k * step)
             if not math.isfinite(value):
                 break
             if (value - goal) * (now - goal) <= 0:
                 hi = k * step
-                for _ in range(20):
+                for _ in range(9):  # to 0.02 deg
                     mid = (lo + hi) / 2
                     lo, hi = (mid, hi) if (read(mid) - goal) * (now - goal) > 0 else (lo, mid)
                 turns.append(hi)
