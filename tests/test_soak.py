@@ -32,7 +32,12 @@ class ReplayedMarch(MarchingEstimator):
             self._poses[key] = marching_pose(t, self.period_s, (w, h))
         p = self._poses[key]
         return dataclasses.replace(
-            p, xy=p.xy.copy(), z=p.z.copy(), visibility=p.visibility.copy(), world=p.world.copy(), timestamp_s=t
+            p,
+            xy=p.xy.copy(),
+            z=p.z.copy(),
+            visibility=p.visibility.copy(),
+            world=None if p.world is None else p.world.copy(),
+            timestamp_s=t,
         )
 
 
