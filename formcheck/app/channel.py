@@ -183,6 +183,7 @@ class LiveChannel:
             "frames": update.frames,
             "panel": frame_panel(fb, update.exercise, routine, update.n_people).to_dict(),
             "pose": skeleton(update.result, fb),
+            "counts": {"reps": fb.reps, "partial": fb.partial_reps} if fb is not None else None,
             "sound": update.sounds[0] if update.sounds else None,
             "say": say,
             "srv": {

@@ -9,6 +9,7 @@ so the browser can draw them at any size.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ from formcheck.values import Feedback, FrameResult
 
 MSG_PRESS_START = "Press Start camera: then step into view, side-on, your whole body in the picture."
 MSG_PICK = "Pick an exercise (or the guided routine) to be coached; until then only the angles are shown."
+TIMER = re.compile(r"\d+ s / \d+ s")
 BONES: list[tuple[int, int]] = [(int(a), int(b)) for a, b in CONNECTIONS]
 _VERTEX = {j.name: int(j.vertex[0]) for j in JOINT_ANGLES}
 
@@ -54,7 +56,8 @@ def split_cue(cue: str) -> tuple[str, str]:
     head, sep, rest = cue.partition(":")
     if not sep or not rest.strip() or len(head) > 60:
         return cue, ""
-    return head.strip(), rest.strip()
+    rest = rest.strip()
+    return head.strip(), "" if TIMER.fullmatch(rest) else rest  # "12 s / 30 s": the count shows it already
 
 
 def count_text(fb: Feedback) -> str:

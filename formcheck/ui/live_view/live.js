@@ -35,7 +35,7 @@
     const first = args === null, tokenChanged = !first && newArgs.token !== args.token;
     args = newArgs;
     messages = args.messages || {};
-    $("back").hidden = $("skip").hidden = !args.routine;
+    $("steps").hidden = !args.routine;
     idlePanel = args.panel;
     if (!running || !live.last) showPanel(idlePanel);
     if (first) {
@@ -55,6 +55,7 @@
       height = Math.max(360, Math.min(1100, window.parent.innerHeight - Math.max(0, top) - 12));
     } catch (e) { /* not same-origin: a fixed height */ }
     if (document.fullscreenElement) height = window.innerHeight;
+    if (coverStyle !== null) height = window.parent.innerHeight;
     post("streamlit:setFrameHeight", { height });
   }
 
@@ -283,6 +284,7 @@
 
   function showPanel(p) {
     if (!p) return;
+    setText("exercise", p.exercise);
     setText("count", p.count);
     setText("cue", p.cue);
     $("cue").className = `cue level-${p.level || "info"}`;
@@ -356,17 +358,38 @@
       if (!v && window.speechSynthesis) window.speechSynthesis.cancel();
     });
     $("mat").onclick = matView;
-    document.addEventListener("fullscreenchange", () => {
-      $("root").classList.toggle("mat", !!document.fullscreenElement);
-      $("mat").textContent = document.fullscreenElement ? "Leave mat view" : "Mat view";
-      fitHeight();
-    });
+    document.addEventListener("fullscreenchange", () => matChanged(!!document.fullscreenElement));
     window.addEventListener("pagehide", () => { if (running && helloDone) ws.send(JSON.stringify({ type: "camera", state: "stopped" })); });
   }
 
+  // Mat view: the whole screen. Full screen where the browser allows it; elsewhere (iPhone Safari) the view
+  // covers the page it sits in.
+  let coverStyle = null;
   function matView() {
     if (document.fullscreenElement) return document.exitFullscreen();
+    if (coverStyle !== null) return cover(false);
     const root = document.documentElement;
-    if (root.requestFullscreen) root.requestFullscreen().catch(() => {});
+    const asked = root.requestFullscreen ? root.requestFullscreen() : Promise.reject(new Error("no full screen"));
+    asked.catch(() => cover(true));
+  }
+
+  function cover(on) {
+    const frame = window.frameElement;
+    if (!frame) return;
+    if (on) {
+      coverStyle = frame.getAttribute("style") || "";
+      frame.style.cssText = `${coverStyle};position:fixed;inset:0;width:100vw;height:100vh;z-index:1000000;` +
+        "background:#0b0d12";
+    } else {
+      frame.setAttribute("style", coverStyle);
+      coverStyle = null;
+    }
+    matChanged(on);
+  }
+
+  function matChanged(on) {
+    $("root").classList.toggle("mat", on);
+    $("mat").textContent = on ? "Leave mat view" : "Mat view";
+    fitHeight();
   }
 })();
