@@ -377,3 +377,32 @@ def test_stopping_restarting_the_camera_and_a_lost_connection_keep_the_counts(ap
     time.sleep(1.5)
     [(again, closed_at)] = [row for row in ended(db) if row[0] not in before]
     assert again == session and closed_at is not None and closed_at > stopped_at
+
+
+@pytest.mark.parametrize(
+    ("break_camera", "key"),
+    [
+        (
+            "navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('no', 'NotAllowedError'))",
+            "NotAllowedError",
+        ),
+        (
+            "navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('busy', 'NotReadableError'))",
+            "NotReadableError",
+        ),
+        ("Object.defineProperty(window, 'isSecureContext', {value: false})", "insecure"),  # a LAN address over http
+    ],
+)
+def test_a_camera_that_cannot_start_is_one_message_a_person_can_act_on(app_url, browsers, break_camera, key):
+    from formcheck.app.camera import BROWSER_CAMERA_ERRORS
+
+    url, _ = app_url
+    page = open_live(browsers("kneeling"), url)
+    view = page.frame_locator(VIEW)
+    view_frame(page).evaluate(f"() => {{ {break_camera}; }}")
+    view.get_by_role("button", name="Start camera").click()
+    notice = view.locator("#notice")
+    notice.wait_for(timeout=10_000)
+    assert notice.inner_text() == BROWSER_CAMERA_ERRORS[key]
+    assert view.get_by_role("button", name="Start camera").count() == 1  # nothing started: press again when fixed
+    page.close()

@@ -20,6 +20,7 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from formcheck.app.channel import ChannelError, LiveChannel
+from formcheck.errors import FormcheckError
 
 LOG = logging.getLogger(__name__)
 SOCKET_PATH = "/formcheck/live"
@@ -70,13 +71,18 @@ async def _handle(ws: WebSocket, channel: LiveChannel, message: MutableMapping[s
             for answer in channel.text(text):
                 await ws.send_text(json.dumps(answer))
     except ChannelError as exc:
-        await ws.send_text(
-            json.dumps({"type": "error", "message": str(exc), "fatal": exc.fatal, "frame": data is not None})
-        )
+        await _error(ws, str(exc), fatal=exc.fatal, frame=data is not None)
         return not exc.fatal
+    except FormcheckError as exc:  # e.g. the model cannot be loaded: one message, and this connection ends
+        await _error(ws, str(exc), fatal=True, frame=data is not None)
+        return False
     except ValueError as exc:  # e.g. a routine command outside a routine
-        await ws.send_text(json.dumps({"type": "error", "message": str(exc), "fatal": False}))
+        await _error(ws, str(exc), fatal=False, frame=data is not None)
     return True
+
+
+async def _error(ws: WebSocket, message: str, fatal: bool, frame: bool) -> None:
+    await ws.send_text(json.dumps({"type": "error", "message": message, "fatal": fatal, "frame": frame}))
 
 
 async def _tick(ws: WebSocket, channel: LiveChannel) -> None:
