@@ -15,7 +15,9 @@
   const video = $("camera"), overlay = $("overlay"), octx = overlay.getContext("2d");
   const grab = document.createElement("canvas"), gctx = grab.getContext("2d", { willReadFrequently: true });
   const GRAB_MAX_SIDE = 640, JPEG_QUALITY = 0.8, LOG_SIZE = 20000;
-  const live = (window.formcheckLive = { log: [], last: null, hello: null, spoken: [], connected: false, sent: 0 });
+  const live = (window.formcheckLive = {
+    log: [], last: null, hello: null, spoken: [], connected: false, sent: 0, drops: 0,
+  });
 
   let args = null, ws = null, bones = [], tones = {}, messages = {};
   let helloDone = false, fatal = null, retry = 0, reconnectTimer = null;
@@ -73,6 +75,7 @@
     ws.onmessage = (event) => onMessage(JSON.parse(event.data));
     ws.onclose = () => {
       live.connected = helloDone = false;
+      live.drops++;
       inFlight = null;
       if (fatal) return notice(fatal);
       notice(messages.reconnecting);
