@@ -199,7 +199,7 @@
     pose = msg.pose;
     showPanel(msg.panel);
     if (msg.sound && soundOn) playTone(msg.sound);
-    if (msg.say && voiceOn) say(msg.say);
+    if (msg.say && voiceOn) say(msg.say, msg.t);
     if (entry) {
       entry.answered = performance.now();
       entry.srv = msg.srv;
@@ -332,13 +332,13 @@
     }
   }
 
-  function say(text) {
+  function say(text, frameT) {
     if (!window.speechSynthesis) return;
     window.speechSynthesis.cancel();  // one at a time: the server spaced them, the newest is the one that matters
     const u = new SpeechSynthesisUtterance(text);
     u.rate = 1.05;
     window.speechSynthesis.speak(u);
-    live.spoken.push({ text, at: performance.now() });
+    live.spoken.push({ text, at: performance.now(), t: frameT });  // t: the capture time of the frame that said it
   }
 
   // ---- buttons ---------------------------------------------------------------------------------------------------
