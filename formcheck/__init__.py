@@ -33,7 +33,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
 ONLY_IN: dict[str, tuple[str, ...]] = {
     "mediapipe": ("formcheck.pose.estimator",),
     "streamlit": ("formcheck.ui",),
-    "starlette": ("formcheck.ui.socket",),  # the live page's WebSocket
+    "starlette": ("formcheck.ui.live_socket",),  # the live page's WebSocket
     "cryptography": ("formcheck.app.tls",),  # the self-signed certificate for https on the LAN
     "altair": ("formcheck.ui",),
 }

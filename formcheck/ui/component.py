@@ -11,7 +11,7 @@ import streamlit.components.v1 as components
 
 from formcheck.app.camera import BROWSER_CAMERA_ERRORS, MSG_RECONNECTING
 from formcheck.app.panel import Panel
-from formcheck.ui.socket import SOCKET_PATH
+from formcheck.ui.live_socket import SOCKET_PATH
 
 _live_view = components.declare_component("formcheck_live", path=str(Path(__file__).resolve().parent / "live_view"))
 

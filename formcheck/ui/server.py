@@ -2,6 +2,6 @@
 
 import streamlit as st
 
-from formcheck.ui.socket import ROUTES, SCRIPT
+from formcheck.ui.live_socket import ROUTES, SCRIPT
 
 app = st.App(SCRIPT, routes=ROUTES)
