@@ -219,7 +219,8 @@ def report(run: Run, rates: tuple[float, float], loads: tuple[str, str], clip_na
     t_first = log[0]["painted"] if log else 0.0
     windows: dict[int, list[float]] = {}
     for e in log:
-        windows.setdefault(int((e["painted"] - t_first) / 1000 // WINDOW_S), []).append(e["painted"] - e["t"])
+        if e["painted"] - t_first <= secs * 1000 // (WINDOW_S * 1000) * WINDOW_S * 1000:  # whole windows only
+            windows.setdefault(int((e["painted"] - t_first) / 1000 // WINDOW_S), []).append(e["painted"] - e["t"])
 
     def stage(key: str) -> list[float]:
         return [e["srv"][key] for e in log]
@@ -248,6 +249,14 @@ def report(run: Run, rates: tuple[float, float], loads: tuple[str, str], clip_na
         f"{sum(stage('decode_ms')) / secs / 10:.1f}%, model {sum(stage('model_ms')) / secs / 10:.1f}%, checker "
         f"{sum(stage('check_ms')) / secs / 10:.1f}%, encode/send {sum(stage('encode_ms')) / secs / 10:.1f}%",
     ]
+    for e in sorted(log, key=lambda e: e["t"] - e["painted"])[:3]:  # the three slowest, and where it went
+        srv, at = e["srv"], (e["painted"] - t_first) / 1000
+        out.append(
+            f"  slow overlay at {at:.1f} s: {e['painted'] - e['t']:.0f} ms = capture->grab {e['grabbed'] - e['t']:.0f}"
+            f", encode {e['sent'] - e['grabbed']:.0f}, round trip {e['answered'] - e['sent']:.0f} (decode "
+            f"{srv['decode_ms']:.0f}, model {srv['model_ms']:.0f}, checker {srv['check_ms']:.0f}), paint "
+            f"{e['painted'] - e['answered']:.0f}"
+        )
     for line in out:
         LOG.info("%s", line)
 
