@@ -260,8 +260,10 @@ def cmd_app(args: argparse.Namespace) -> int:
     command = serve_command(args.lan, args.port, passcode, settings.max_upload_mb(), script, cert)
     LOG.info("formcheck app on %s", "the network (sign-in with the passcode)" if args.lan else "this machine only")
     if cert is not None:
-        hosts = [n for n in cert.names if args.lan or n in ("localhost", "127.0.0.1")]
-        urls = ", ".join(f"https://{f'[{h}]' if ':' in h else h}:{args.port}" for h in hosts if h != "::1")
+        from formcheck.app.tls import lan_addresses
+
+        hosts = (lan_addresses() if args.lan else []) or ["localhost"]
+        urls = " or ".join(f"https://{h}:{args.port}" for h in hosts)
         LOG.info("https with a self-signed certificate (%s): open %s", cert.cert, urls)
         LOG.info("the browser warns once about the certificate; its SHA-256 fingerprint is %s", cert.fingerprint)
     child = subprocess.Popen(command)
