@@ -68,7 +68,7 @@ def test_frames_are_answered_with_what_to_draw_show_play_and_say(tmp_path):
         "exercise"
     ] == "Standing march (knee lifts)"
     reps = sum(a["sound"] == "rep" for a in answers)
-    assert reps >= 4 and last["panel"]["count"] == f"L {reps - reps // 2}  R {reps // 2}"
+    assert reps >= 4 and last["panel"]["count"] == f"L {reps - reps // 2} · R {reps // 2}"
     said = [a["say"] for a in answers if a["say"]]
     assert said and said[0] == "1" and all(s.isdigit() for s in said)
     assert set(last["srv"]) == {"decode_ms", "model_ms", "check_ms", "encode_ms"}

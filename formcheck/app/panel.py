@@ -38,7 +38,7 @@ class Panel:
     cue: str  # the headline, in the largest type: a cue's first words ("Stand tall")
     level: str = "info"
     detail: str = ""  # the rest of the cue ("don't lean back as the knee comes up")
-    count: str = ""  # the big number: reps ("3", "L 2  R 1") or the running hold ("18 s")
+    count: str = ""  # the big number: reps ("3", "L 2 · R 1") or the running hold ("18 s")
     progress: str = ""  # the set against the prescription ("right leg 2/3 - 18 s / 30 s", "reps: 3 of 20")
     side: str = ""  # the side the routine step wants ("LEFT SIDE"), or the working side ("left leg")
     step: str = ""  # the routine's step line
@@ -65,7 +65,7 @@ def count_text(fb: Feedback) -> str:
     if fb.reps:
         if len(fb.reps) == 1:
             return str(next(iter(fb.reps.values())))
-        return "  ".join(f"{k[0].upper()} {v}" for k, v in fb.reps.items())
+        return " · ".join(f"{k[0].upper()} {v}" for k, v in fb.reps.items())
     if fb.hold_target_s:
         return f"{fb.hold_s:.0f} s"
     return ""

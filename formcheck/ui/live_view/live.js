@@ -43,7 +43,7 @@
     if (first) {
       setUpButtons();
       fitHeight();
-      window.addEventListener("resize", fitHeight);
+      window.addEventListener("resize", () => { fitHeight(); fitOneLine($("count"), 40); });
       try { window.parent.addEventListener("resize", fitHeight); } catch (e) { /* another origin: keep ours */ }
     }
     if (first || tokenChanged) { fatal = null; connect(); }
@@ -282,13 +282,25 @@
   // ---- the panel -------------------------------------------------------------------------------------------------
   function setText(id, text) {
     const el = $(id);
-    if (el.textContent !== (text || "")) el.textContent = text || "";
+    if (el.textContent === (text || "")) return false;
+    el.textContent = text || "";
+    return true;
+  }
+
+  // The count stays on one line: smaller type when "L 10  R 10" would not fit, never under minPx.
+  function fitOneLine(el, minPx) {
+    el.style.fontSize = "";
+    let size = parseFloat(getComputedStyle(el).fontSize);
+    while (el.scrollWidth > el.clientWidth && size > minPx) {
+      size = Math.max(minPx, size * 0.9);
+      el.style.fontSize = `${size}px`;
+    }
   }
 
   function showPanel(p) {
     if (!p) return;
     setText("exercise", p.exercise);
-    setText("count", p.count);
+    if (setText("count", p.count)) fitOneLine($("count"), 40);
     setText("cue", p.cue);
     $("cue").className = `cue level-${p.level || "info"}`;
     setText("detail", p.detail);
@@ -394,5 +406,6 @@
     $("root").classList.toggle("mat", on);
     $("mat").textContent = on ? "Leave mat view" : "Mat view";
     fitHeight();
+    requestAnimationFrame(() => fitOneLine($("count"), 40));
   }
 })();
