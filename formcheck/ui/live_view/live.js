@@ -111,7 +111,18 @@
   }
 
   // ---- the camera ----------------------------------------------------------------------------------------------
+  let starting = false;
   async function startCamera() {
+    if (starting) return;  // a second press while the browser is still asking for the camera
+    starting = true;
+    try {
+      await openCamera();
+    } finally {
+      starting = false;
+    }
+  }
+
+  async function openCamera() {
     unlockAudio();
     if (!window.isSecureContext || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
       return notice(messages.camera_errors.insecure);
@@ -351,6 +362,7 @@
     u.rate = 1.05;
     window.speechSynthesis.speak(u);
     live.spoken.push({ text, at: performance.now(), t: frameT });  // t: the capture time of the frame that said it
+    if (live.spoken.length > 1000) live.spoken.splice(0, live.spoken.length - 1000);
   }
 
   // ---- buttons ---------------------------------------------------------------------------------------------------
