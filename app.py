@@ -1,5 +1,7 @@
-"""formcheck's web app: `streamlit run app.py`. Thin: the pages are in formcheck/ui/."""
+"""formcheck's web app: `streamlit run app.py`. Thin: the pages and the live page's socket are in formcheck/ui/."""
 
-from formcheck.ui.main import run
+import streamlit as st
 
-run()
+from formcheck.ui.live_socket import ROUTES, SCRIPT
+
+app = st.App(SCRIPT, routes=ROUTES)

@@ -1,5 +1,5 @@
-"""Memory over a long live session: drive ``LiveProcessor`` (the webcam page's worker) with a synthetic stream and
-report memory at the start and the end, the way the page drives it (a read every few frames).
+"""Memory over a long live session: drive ``LiveProcessor`` (the live page's worker) with a synthetic stream and
+report memory at the start and the end, the way the live socket drives it (one frame at a time, each answered).
 
     .venv/bin/python bench/soak.py                    # 30 min of frames at 10 fps, synthetic poses (no model)
     .venv/bin/python bench/soak.py --model lite       # the real landmarker on a looped real clip (../shared)
@@ -64,7 +64,6 @@ def soak(
     frames: Iterator[tuple[np.ndarray, float]],
     db: Path,
     warmup_frames: int = 600,
-    read_every: int = 5,
 ) -> SoakResult:
     """Feed ``frames`` to the processor ``make(history)`` builds; memory is taken after ``warmup_frames``."""
     history = History(db)
@@ -75,14 +74,11 @@ def soak(
     try:
         for img, t in frames:
             t_first = t if t_first is None else t_first
-            proc.process(img, t)
+            reps += proc.process(img, t).events.count("rep")
             n += 1
-            if n % read_every == 0:
-                reps += proc.latest().events.count("rep")
             if n == warmup_frames:
                 gc.collect()
                 start = (rss_mib(), tracemalloc.get_traced_memory()[0] / 2**20)
-        reps += proc.latest().events.count("rep")
         gc.collect()
         end = (rss_mib(), tracemalloc.get_traced_memory()[0] / 2**20)
     finally:

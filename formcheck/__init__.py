@@ -25,15 +25,16 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 # Third-party libraries a layer must never reach, directly or through formcheck modules it imports.
 FORBIDDEN: dict[str, tuple[str, ...]] = {
-    "values": ("cv2", "av", "mediapipe", "streamlit", "streamlit_webrtc", "altair"),
-    "exercises": ("cv2", "av", "mediapipe", "streamlit", "streamlit_webrtc", "altair"),
-    "checking": ("cv2", "av", "mediapipe", "streamlit", "streamlit_webrtc", "altair"),
+    "values": ("cv2", "av", "mediapipe", "streamlit", "starlette", "altair"),
+    "exercises": ("cv2", "av", "mediapipe", "streamlit", "starlette", "altair"),
+    "checking": ("cv2", "av", "mediapipe", "streamlit", "starlette", "altair"),
 }
 # The only modules allowed to import these libraries at all.
 ONLY_IN: dict[str, tuple[str, ...]] = {
     "mediapipe": ("formcheck.pose.estimator",),
     "streamlit": ("formcheck.ui",),
-    "streamlit_webrtc": ("formcheck.ui",),
+    "starlette": ("formcheck.ui.live_socket",),  # the live page's WebSocket
+    "cryptography": ("formcheck.app.tls",),  # the self-signed certificate for https on the LAN
     "altair": ("formcheck.ui",),
 }
 

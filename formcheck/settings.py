@@ -7,12 +7,11 @@ environment for its own settings. ``describe()`` gives the table the README show
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from formcheck.errors import SettingError
 
@@ -45,12 +44,6 @@ VARIABLES: dict[str, Variable] = {
             "200",
             f"a whole number of megabytes from {MAX_UPLOAD_MB_RANGE[0]} to {MAX_UPLOAD_MB_RANGE[1]}",
             "the largest recording the upload page accepts",
-        ),
-        Variable(
-            "FORMCHECK_ICE_SERVERS",
-            "[]",
-            'a JSON list of ICE servers, e.g. [{"urls": ["stun:stun.example.org:3478"]}]',
-            "STUN/TURN servers for the live page's WebRTC stream (none: the camera stays on this network)",
         ),
         Variable(
             "FORMCHECK_PASSCODE",
@@ -97,16 +90,6 @@ def _upload_mb(raw: str) -> int:
     return value
 
 
-def _ice(raw: str) -> list[dict[str, Any]]:
-    try:
-        servers = json.loads(raw)
-    except json.JSONDecodeError:
-        raise ValueError("not JSON") from None
-    if not isinstance(servers, list) or not all(isinstance(s, dict) and "urls" in s for s in servers):
-        raise ValueError("not a list of objects with 'urls'")
-    return servers
-
-
 def _passcode(raw: str) -> str | None:
     if raw == "":
         return None  # set but empty: no passcode, like unset
@@ -134,11 +117,6 @@ def max_upload_mb(env: Mapping[str, str] | None = None) -> int:
     return _read("FORMCHECK_MAX_UPLOAD_MB", _upload_mb, 200, env)
 
 
-def ice_servers(env: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
-    """``FORMCHECK_ICE_SERVERS``: STUN/TURN servers for WebRTC (none by default)."""
-    return _read("FORMCHECK_ICE_SERVERS", _ice, [], env)
-
-
 def passcode(env: Mapping[str, str] | None = None) -> str | None:
     """``FORMCHECK_PASSCODE``: the sign-in passcode for network serving (None: not set)."""
     return _read("FORMCHECK_PASSCODE", _passcode, None, env)
@@ -152,7 +130,7 @@ def models_dir(env: Mapping[str, str] | None = None) -> Path:
 def problems(env: Mapping[str, str] | None = None) -> list[str]:
     """One message per variable that is set to a bad value (empty when all are fine)."""
     out = []
-    for read in (db_path, max_upload_mb, ice_servers, passcode, models_dir):
+    for read in (db_path, max_upload_mb, passcode, models_dir):
         try:
             read(env)
         except SettingError as exc:

@@ -55,9 +55,12 @@ def main() -> int:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=chromium_flags(cam))
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(url)
-            page.frame_locator("iframe[title*='webrtc']").get_by_role("button", name="START").click(timeout=60_000)
-            page.get_by_text("frames processed").wait_for(timeout=60_000)
-            time.sleep(4)
+            page.frame_locator("iframe[title*='formcheck_live']").get_by_role("button", name="Start camera").click(
+                timeout=60_000
+            )
+            view = next(f for f in page.frames if "formcheck_live" in (f.url or ""))
+            view.wait_for_function("() => window.formcheckLive.log.length > 30", timeout=60_000)
+            time.sleep(2)
             page.screenshot(path=str(OUT / "live.png"))
             page.get_by_text("Analyse a recording").click()
             page.locator("input[type=file]").set_input_files(str(PHOTO))

@@ -37,6 +37,13 @@ def chromium_flags(fake_video: Path) -> list[str]:
 @contextmanager
 def serving_app(db: Path, timeout_s: float = 30.0) -> Iterator[str]:
     """Run ``streamlit run app.py`` (history in ``db``) until the block ends; yields its URL."""
+    with app_process(db, timeout_s) as (url, _proc):
+        yield url
+
+
+@contextmanager
+def app_process(db: Path, timeout_s: float = 30.0) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``serving_app`` that also yields the server's process (the live benchmark reads its CPU time)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -74,7 +81,7 @@ def serving_app(db: Path, timeout_s: float = 30.0) -> Iterator[str]:
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"the app did not start within {timeout_s:.0f} s") from None
                 time.sleep(0.5)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         proc.wait(10)

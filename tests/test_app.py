@@ -133,16 +133,19 @@ def test_history_page_lists_sessions(tmp_path, monkeypatch):
     [
         ("upload.py", "FORMCHECK_MAX_UPLOAD_MB", "abc"),
         ("history.py", "FORMCHECK_DB", ""),
-        ("main.py", "FORMCHECK_ICE_SERVERS", "not json"),
+        ("main.py", "FORMCHECK_PASSCODE", "short"),
     ],
 )
 def test_a_bad_setting_is_one_message_on_the_page(page, name, value, tmp_path, monkeypatch):
     monkeypatch.setenv("FORMCHECK_DB", str(tmp_path / "h.sqlite"))
     monkeypatch.setenv(name, value)
     if page == "main.py":  # the live page is the default page of the app
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+        at = AppTest.from_file(str(ROOT / "formcheck" / "ui" / "streamlit_app.py"), default_timeout=60).run()
     else:
         at = AppTest.from_file(str(ROOT / "formcheck" / "ui" / page), default_timeout=60).run()
     assert not at.exception
-    assert len(at.error) == 1 and at.error[0].value.startswith(f"{name}={value!r} is not valid")
+    from formcheck import settings
+
+    shown = "(hidden)" if settings.VARIABLES[name].secret else repr(value)
+    assert len(at.error) == 1 and at.error[0].value.startswith(f"{name}={shown} is not valid")
     assert len(at.error) == 1 and name in at.error[0].value and "it accepts" in at.error[0].value

@@ -157,23 +157,6 @@ def _bad_db(kind: str, tmp_path: Path) -> str:
 BAD_DBS = ["corrupt", "directory", "unwritable", "empty"]
 
 
-@pytest.fixture
-def webrtc(monkeypatch):
-    """streamlit-webrtc needs a live server session, which AppTest has not: stand in for it and keep its arguments."""
-    from types import SimpleNamespace
-
-    import streamlit_webrtc
-
-    calls: list[dict] = []
-
-    def fake(**kwargs):
-        calls.append(kwargs)
-        return SimpleNamespace(state=SimpleNamespace(playing=False, signalling=False))
-
-    monkeypatch.setattr(streamlit_webrtc, "webrtc_streamer", fake)
-    return calls
-
-
 @pytest.mark.parametrize("kind", BAD_DBS)
 def test_history_page_with_a_bad_database_is_one_message(kind, tmp_path, monkeypatch):
     monkeypatch.setenv("FORMCHECK_DB", _bad_db(kind, tmp_path))
@@ -183,22 +166,24 @@ def test_history_page_with_a_bad_database_is_one_message(kind, tmp_path, monkeyp
 
 
 @pytest.mark.parametrize("kind", BAD_DBS)
-def test_live_page_with_a_bad_database_works_without_history_and_says_so_once(kind, tmp_path, monkeypatch, webrtc):
+def test_live_page_with_a_bad_database_works_without_history_and_says_so_once(kind, tmp_path, monkeypatch):
     monkeypatch.setenv("FORMCHECK_DB", _bad_db(kind, tmp_path))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(PAGES / "streamlit_app.py"), default_timeout=60).run()
     assert not at.exception and not at.error
     notes = [w.value for w in at.warning if "History is off" in w.value]
     assert len(notes) == 1 and "FORMCHECK_DB" in notes[0]
-    assert at.title[0].value == "formcheck: live" and webrtc
+    assert at.title[0].value == "formcheck: live"
     assert at.session_state.live_processor.history is None
 
 
-def test_live_page_marks_the_session_ended_when_the_stream_ends(tmp_path, monkeypatch, webrtc):
+def test_live_page_opens_the_live_socket_to_its_own_processor(tmp_path, monkeypatch):
+    from formcheck.app.channel import HUB
+
     monkeypatch.setenv("FORMCHECK_DB", str(tmp_path / "h.sqlite"))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(PAGES / "streamlit_app.py"), default_timeout=60).run()
     assert not at.exception
-    processor = at.session_state.live_processor
-    assert webrtc[-1]["on_video_ended"] == processor.stopped  # STOP, or the tab closing, ends the video track
+    processor, token = at.session_state.live_processor, at.session_state.live_token
+    assert HUB.get(token) is processor and HUB.get("a guessed token") is None
 
 
 @pytest.mark.model
@@ -231,14 +216,14 @@ def test_served_on_the_network_without_a_passcode_the_app_shows_nothing(tmp_path
     monkeypatch.setenv("FORMCHECK_DB", str(tmp_path / "h.sqlite"))
     restore = _with_option("server.address", "0.0.0.0")
     try:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+        at = AppTest.from_file(str(PAGES / "streamlit_app.py"), default_timeout=60).run()
     finally:
         restore()
     assert not at.exception and len(at.error) == 1 and "without a passcode" in at.error[0].value
     assert not at.title and not at.dataframe
 
 
-def test_with_a_passcode_people_sign_in_and_see_only_their_own_history(tmp_path, monkeypatch, webrtc):
+def test_with_a_passcode_people_sign_in_and_see_only_their_own_history(tmp_path, monkeypatch):
     from formcheck.app.history import History
 
     monkeypatch.setenv("FORMCHECK_DB", str(tmp_path / "h.sqlite"))
@@ -249,7 +234,7 @@ def test_with_a_passcode_people_sign_in_and_see_only_their_own_history(tmp_path,
     h.close()
     restore = _with_option("server.address", "0.0.0.0")
     try:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+        at = AppTest.from_file(str(PAGES / "streamlit_app.py"), default_timeout=60).run()
         assert not at.exception and at.title[0].value == "formcheck: sign in"
         at.text_input[0].input("Sam")
         at.text_input[1].input("wrong passcode")
@@ -268,9 +253,9 @@ def test_with_a_passcode_people_sign_in_and_see_only_their_own_history(tmp_path,
     assert str(tmp_path) not in page.caption[0].value  # the database's path is not shown to network visitors
 
 
-def test_the_local_app_asks_nobody_to_sign_in(tmp_path, monkeypatch, webrtc):
+def test_the_local_app_asks_nobody_to_sign_in(tmp_path, monkeypatch):
     monkeypatch.setenv("FORMCHECK_DB", str(tmp_path / "h.sqlite"))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(PAGES / "streamlit_app.py"), default_timeout=60).run()
     assert not at.exception and at.title[0].value == "formcheck: live"
 
 
@@ -291,12 +276,12 @@ def test_the_upload_cap_is_the_same_number_everywhere(tmp_path, monkeypatch):
 def test_the_launcher_binds_this_machine_and_passes_the_upload_cap():
     from formcheck.app.access import serve_command
 
-    cmd = serve_command(False, 8501, None, 500, ROOT / "app.py")
+    cmd = serve_command(False, 8501, None, 500, ROOT / "formcheck" / "ui" / "server.py")
     opts = dict(zip(cmd[5::2], cmd[6::2]))
     assert cmd[1:4] == ["-m", "streamlit", "run"]
     assert opts["--server.address"] == "127.0.0.1" and opts["--server.maxUploadSize"] == "500"
     assert opts["--server.enableXsrfProtection"] == "true" and opts["--browser.gatherUsageStats"] == "false"
-    lan = serve_command(True, 8502, "correct horse", 200, ROOT / "app.py")
+    lan = serve_command(True, 8502, "correct horse", 200, ROOT / "formcheck" / "ui" / "server.py")
     assert dict(zip(lan[5::2], lan[6::2]))["--server.address"] == "0.0.0.0"
 
 

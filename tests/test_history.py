@@ -312,7 +312,7 @@ def test_a_live_session_gets_its_end_time_when_the_camera_stops(tmp_path):
     frame = np.zeros((120, 160, 3), np.uint8)
     for i in range(120):
         proc.process(frame, i / 30)
-    proc.stopped()  # STOP pressed, or the tab closed (streamlit-webrtc's on_video_ended)
+    proc.stopped()  # Stop camera pressed, or the tab closed (the live socket closed)
     assert proc.journal.flush()
     [row] = h.sessions()
     assert row.ended and row.ended_utc is not None and row.reps == sum(proc.report().reps.values())

@@ -14,7 +14,6 @@ PACKAGE = Path(settings.__file__).resolve().parent
 def test_defaults_when_nothing_is_set():
     assert settings.db_path({}) == Path.home() / ".formcheck" / "history.sqlite"
     assert settings.max_upload_mb({}) == 200
-    assert settings.ice_servers({}) == []
     assert settings.models_dir({}) == settings.MODELS_DIR
     assert settings.passcode({}) is None and settings.passcode({"FORMCHECK_PASSCODE": ""}) is None
     assert settings.problems({}) == []
@@ -24,14 +23,12 @@ def test_good_values_are_read(tmp_path):
     env = {
         "FORMCHECK_DB": str(tmp_path / "h.sqlite"),
         "FORMCHECK_MAX_UPLOAD_MB": " 500 ",
-        "FORMCHECK_ICE_SERVERS": '[{"urls": ["stun:stun.example.org:3478"]}]',
         "FORMCHECK_MODELS_DIR": str(tmp_path),
         "FORMCHECK_PASSCODE": "correct horse",
     }
     assert settings.passcode(env) == "correct horse"
     assert settings.db_path(env) == tmp_path / "h.sqlite"
     assert settings.max_upload_mb(env) == 500
-    assert settings.ice_servers(env) == [{"urls": ["stun:stun.example.org:3478"]}]
     assert settings.models_dir(env) == tmp_path
 
 
@@ -43,9 +40,6 @@ def test_good_values_are_read(tmp_path):
         ("FORMCHECK_MAX_UPLOAD_MB", "-5", settings.max_upload_mb),
         ("FORMCHECK_MAX_UPLOAD_MB", "2.5", settings.max_upload_mb),
         ("FORMCHECK_MAX_UPLOAD_MB", "99999999", settings.max_upload_mb),
-        ("FORMCHECK_ICE_SERVERS", "not json", settings.ice_servers),
-        ("FORMCHECK_ICE_SERVERS", '{"urls": "stun:x"}', settings.ice_servers),
-        ("FORMCHECK_ICE_SERVERS", '[{"url": "stun:x"}]', settings.ice_servers),
         ("FORMCHECK_DB", "", settings.db_path),
         ("FORMCHECK_DB", "   ", settings.db_path),
         ("FORMCHECK_MODELS_DIR", "/nonexistent/models", settings.models_dir),

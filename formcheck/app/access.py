@@ -14,9 +14,13 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from formcheck.app.history import DEFAULT_PROFILE
 from formcheck.errors import FormcheckError
+
+if TYPE_CHECKING:
+    from formcheck.app.tls import Certificate
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.-]{0,39}")
@@ -87,9 +91,8 @@ def upload_cap(setting_mb: int, server_mb: int | None) -> tuple[int, str | None]
     )
 
 
-def serve_command(lan: bool, port: int, passcode: str | None, max_upload_mb: int, script: Path) -> list[str]:
-    """The ``streamlit run`` command line for ``formcheck app``: this machine only unless ``lan`` (which needs the
-    passcode), the upload limit from the setting, usage statistics off, XSRF protection on."""
+def check_serving(lan: bool, port: int, passcode: str | None) -> None:
+    """AccessError unless the app may be served this way: the network needs a passcode; the port must exist."""
     if lan and passcode is None:
         raise AccessError(
             "serving on the network needs a passcode: set FORMCHECK_PASSCODE (8 or more characters) and run "
@@ -97,6 +100,15 @@ def serve_command(lan: bool, port: int, passcode: str | None, max_upload_mb: int
         )
     if not 1 <= port <= 65535:
         raise AccessError(f"--port must be from 1 to 65535, got {port}")
+
+
+def serve_command(
+    lan: bool, port: int, passcode: str | None, max_upload_mb: int, script: Path, tls: Certificate | None = None
+) -> list[str]:
+    """The ``streamlit run`` command line for ``formcheck app``: this machine only unless ``lan`` (which needs the
+    passcode), the upload limit from the setting, usage statistics off, XSRF protection on; https with ``tls``'s
+    certificate and key (the live page's socket is then wss, on the same server)."""
+    check_serving(lan, port, passcode)
     return [
         sys.executable,
         "-m",
@@ -113,4 +125,5 @@ def serve_command(lan: bool, port: int, passcode: str | None, max_upload_mb: int
         "true",
         "--browser.gatherUsageStats",
         "false",
+        *(["--server.sslCertFile", str(tls.cert), "--server.sslKeyFile", str(tls.key)] if tls else []),
     ]

@@ -1,12 +1,9 @@
-"""The live page's camera state, seen from the page: stopped, waiting, frames stalled, and recovery from
-streamlit-webrtc's start-up race. ``now`` is the page's clock; it decides only what to say about the camera, never how
-long a hold lasted (that comes from frame timestamps)."""
+"""The live page's camera state, seen from the server: stopped, waiting for the first frame, frames stalled, and the
+messages for what the browser reports (camera refused, missing, busy, or not allowed on a plain-http address).
+``now`` is the server's clock; it decides only what to say about the camera, never how long a hold lasted (that
+comes from frame timestamps)."""
 
 from __future__ import annotations
-
-import logging
-
-LOG = logging.getLogger(__name__)
 
 
 class CameraWatch:
@@ -37,69 +34,22 @@ class CameraWatch:
         return MSG_CAMERA_LOST.format(seconds=quiet) if quiet >= self.stall_s else None
 
 
-MSG_CAMERA_STOPPED = "Camera stopped. Press START to carry on: your counts so far are kept."
+MSG_CAMERA_STOPPED = "Camera stopped. Press Start camera to carry on: your counts so far are kept."
 MSG_CAMERA_WAITING = "Waiting for the camera: allow camera access in the browser, and close other apps using it."
 MSG_CAMERA_LOST = (
     "No frames from the camera for {seconds:.0f} s: is it unplugged, covered or in use by another "
     "app? Holds are paused until it is back."
 )
 
-
-class StartRaceGuard:
-    """Recovery from streamlit-webrtc's start-up race, seen from the page.
-
-    A stream that falls back to START within ``window_s`` of starting to play is restarted, at most ``max_retries``
-    times in a row; a stop after a steady run, or before the stream ever played, is the person's own. The restart is
-    asked for ``delay_s`` after the drop: asking at once left the component hanging in "signalling", because
-    streamlit-webrtc had not yet cleared the dropped stream and never answered the new offer.
-
-    Each page run: ``rerun = guard.update(playing, now)`` (rerun the whole page when True), and pass
-    ``guard.desired`` as ``webrtc_streamer(desired_playing_state=...)``.
-    """
-
-    def __init__(
-        self, window_s: float = 6.0, max_retries: int = 2, delay_s: float = 1.0, give_up_s: float = 15.0
-    ) -> None:
-        for name, value in (("window_s", window_s), ("delay_s", delay_s), ("give_up_s", give_up_s)):
-            if value <= 0:
-                raise ValueError(f"{name} must be > 0 seconds, got {value}")
-        if max_retries < 0:
-            raise ValueError(f"max_retries must be >= 0, got {max_retries}")
-        self.window_s, self.max_retries, self.delay_s, self.give_up_s = window_s, max_retries, delay_s, give_up_s
-        self.retries = 0
-        self._playing_since: float | None = None
-        self._restart_at: float | None = None  # when an early drop was seen (a restart is under way)
-        self._asked = False  # the component has been asked to play
-
-    @property
-    def desired(self) -> bool | None:
-        """``desired_playing_state`` for the component: True while a restart is asked for, else None (the person's)."""
-        return True if self._asked else None
-
-    def update(self, playing: bool, now: float) -> bool:
-        """``playing``: the component's state; ``now``: the page's clock (seconds). True: rerun the page."""
-        if self._restart_at is not None:
-            if playing or now - self._restart_at > self.give_up_s:
-                self._restart_at, self._asked = None, False  # done, or given up: START/STOP are the person's again
-                self._playing_since = now if playing else None
-                return True
-            if not self._asked and now - self._restart_at >= self.delay_s:
-                self._asked = True
-                return True
-            return False
-        if playing:
-            if self._playing_since is None:
-                self._playing_since = now
-            elif now - self._playing_since >= self.window_s:
-                self.retries = 0  # it has run steadily: a later early drop gets fresh retries
-            return False
-        if self._playing_since is None:
-            return False
-        ran = now - self._playing_since
-        self._playing_since = None
-        if ran < self.window_s and self.retries < self.max_retries:
-            self.retries += 1
-            self._restart_at = now
-            LOG.info("stream stopped %.1f s after it started playing: restarting it (retry %d)", ran, self.retries)
-            return True  # a run now lets streamlit-webrtc clear the dropped stream before the restart
-        return False
+# What the browser reports when it cannot open the camera (its error names), in words a person can act on.
+BROWSER_CAMERA_ERRORS = {
+    "NotAllowedError": "Camera access was refused. Allow the camera for this page in the browser (the camera icon "
+    "in the address bar), then press Start camera.",
+    "NotFoundError": "No camera was found. Plug one in (or close the app holding it) and press Start camera.",
+    "NotReadableError": "The camera is in use by another app (a video call?). Close it and press Start camera.",
+    "OverconstrainedError": "The camera cannot give a picture formcheck can use. Try another camera.",
+    "insecure": "This browser only allows the camera on https or on this machine. Start formcheck with "
+    "`formcheck app --lan --https` and open the https:// address it prints (accept the certificate warning once).",
+    "other": "The camera could not be started ({detail}). Reload the page and press Start camera again.",
+}
+MSG_RECONNECTING = "Connection to formcheck lost: reconnecting..."

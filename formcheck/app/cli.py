@@ -265,18 +265,37 @@ def _non_negative(text: str) -> float:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    """``formcheck app``: the web app on this machine (127.0.0.1), or on the network with ``--lan`` and a passcode."""
+    """``formcheck app``: the web app on this machine (127.0.0.1), or on the network with ``--lan`` and a passcode;
+    ``--https`` serves it with a self-signed certificate made here (what a phone needs for its camera)."""
+    import signal
     import subprocess
 
     from formcheck import settings
-    from formcheck.app.access import serve_command
+    from formcheck.app.access import check_serving, serve_command
 
-    script = Path(__file__).resolve().parents[1] / "ui" / "streamlit_app.py"
-    command = serve_command(args.lan, args.port, settings.passcode(), settings.max_upload_mb(), script)
+    script = Path(__file__).resolve().parents[1] / "ui" / "server.py"
+    passcode = settings.passcode()
+    check_serving(args.lan, args.port, passcode)  # before making anything
+    cert = None
+    if args.https:
+        from formcheck.app.tls import ensure_certificate
+
+        cert = ensure_certificate(settings.db_path().parent / "tls")
+    command = serve_command(args.lan, args.port, passcode, settings.max_upload_mb(), script, cert)
     LOG.info("formcheck app on %s", "the network (sign-in with the passcode)" if args.lan else "this machine only")
+    if cert is not None:
+        from formcheck.app.tls import lan_addresses
+
+        hosts = (lan_addresses() if args.lan else []) or ["localhost"]
+        urls = " or ".join(f"https://{h}:{args.port}" for h in hosts)
+        LOG.info("https with a self-signed certificate (%s): open %s", cert.cert, urls)
+        LOG.info("the browser warns once about the certificate; its SHA-256 fingerprint is %s", cert.fingerprint)
+    child = subprocess.Popen(command)
+    signal.signal(signal.SIGTERM, lambda signum, _frame: child.send_signal(signum))  # stopping us stops the server
     try:
-        return subprocess.call(command)
-    except KeyboardInterrupt:
+        return child.wait()
+    except KeyboardInterrupt:  # Ctrl-C reaches the server too: let it finish
+        child.wait()
         return 0
 
 
@@ -453,6 +472,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--lan", action="store_true", help="serve on the network: needs FORMCHECK_PASSCODE; everybody signs in"
     )
     w.add_argument("--port", type=int, default=8501, help="port to listen on (default: 8501)")
+    w.add_argument(
+        "--https",
+        action="store_true",
+        help="serve https with a self-signed certificate made on first use (phones allow the camera only on https)",
+    )
     w.set_defaults(func=cmd_app)
     b = sub.add_parser("batch", parents=[common], help="analyse many recordings at once into OUT/results.csv")
     b.add_argument(

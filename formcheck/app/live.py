@@ -1,21 +1,22 @@
-"""Live camera processing for the webcam page, safe to call from a video callback thread.
+"""Live camera processing for the live page, safe to call from a worker thread.
 
-``LiveProcessor.process(image, t)`` runs pose -> checker on one camera frame and returns the annotated frame. Each
-processed frame also puts a ``LiveUpdate`` on a bounded thread-safe queue (``updates``); the page reads it with
-``latest()``, which merges what it drained. When the page falls behind, the oldest updates are dropped but their
-events (reps, completed holds, sounds) are carried into the next one, so nothing is lost and memory stays flat.
-Time comes from the frames' timestamps. A timestamp that jumps backwards (the camera was stopped and started again)
-starts a fresh stream. The page's camera state logic is in :mod:`formcheck.app.camera`; history writing in
+``LiveProcessor.process(image, t)`` runs pose -> checker on one camera frame and returns that frame's
+``LiveUpdate``: the frame's result (pose, angles, feedback), the events and the sound they call for, where a guided
+routine stands, and how long the model and the checker took. The page's channel (:mod:`formcheck.app.channel`) turns
+it into the message the browser draws and speaks; nothing is queued between them, because the browser sends the
+next frame only when this one's answer is back. Time comes from the frames' timestamps (the browser's capture time).
+A timestamp that jumps backwards (the camera was stopped and started again with a new clock) continues the session
+time where it was. The camera state logic is in :mod:`formcheck.app.camera`; history writing in
 :mod:`formcheck.app.journal`.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
 import threading
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -25,7 +26,7 @@ from formcheck.checking.report import Report
 from formcheck.checking.routine import RoutineFeedback, RoutineRunner, RoutineStatus
 from formcheck.checking.session import ExerciseSession
 from formcheck.exercises import get
-from formcheck.media.draw import annotate
+from formcheck.landmarks import Pose
 from formcheck.media.sounds import SoundPlanner
 from formcheck.pose.estimator import PoseEstimator, Variant
 from formcheck.pose.pipeline import FramePipeline
@@ -34,50 +35,44 @@ from formcheck.values import Estimator, Feedback, FrameResult
 
 LOG = logging.getLogger(__name__)
 RESTART_BACKWARDS_S = 0.5
-QUEUE_SIZE = 64
 
 
 @dataclass
 class LiveUpdate:
-    """What the page shows after one frame; handed across threads through the queue."""
+    """What one processed frame gives the page."""
 
-    frames: int = 0
+    frames: int = 0  # frames processed so far in this stream
     frames_with_person: int = 0
-    timestamp_s: float = 0.0
+    timestamp_s: float = 0.0  # session time (continuous across camera restarts)
     exercise: str | None = None
     feedback: Feedback | None = None
     n_people: int = 0  # people the model saw in this frame (the largest is followed)
-    events: list[str] = field(default_factory=list)  # this frame's (plus any dropped updates')
-    sounds: list[str] = field(default_factory=list)  # sound names (formcheck.media.sounds) to play, oldest first
+    events: list[str] = field(default_factory=list)
+    sounds: list[str] = field(default_factory=list)  # sound names (formcheck.media.sounds) to play
     routine: RoutineStatus | None = None  # where a guided routine stands
+    result: FrameResult | None = None  # the frame's pose, angles and view
+    model_ms: float = 0.0  # wall time in the pose model for this frame
+    check_ms: float = 0.0  # wall time in smoothing, measuring and the checker
 
 
-class UpdateQueue:
-    """A bounded queue of ``LiveUpdate``s from the frame thread to the page. When it is full the oldest update is
-    dropped and its events and sounds are carried into the newest, so no rep or cue is lost and memory stays flat."""
+class TimedEstimator:
+    """Wraps an estimator and remembers how long its last call took (milliseconds of wall time)."""
 
-    def __init__(self, size: int = QUEUE_SIZE) -> None:
-        self._queue: queue.Queue[LiveUpdate] = queue.Queue(maxsize=size)
+    def __init__(self, estimator: Estimator) -> None:
+        self.estimator = estimator
+        self.last_ms = 0.0
 
-    def put(self, update: LiveUpdate) -> None:
+    def __call__(self, frame_bgr: np.ndarray, timestamp_s: float) -> Pose | None:
+        start = time.perf_counter()
         try:
-            self._queue.put_nowait(update)
-        except queue.Full:  # the page is not reading: keep the newest, carry the dropped one's events forward
-            dropped = self._queue.get_nowait()
-            update.events[:0], update.sounds[:0] = dropped.events, dropped.sounds[-4:]
-            self._queue.put_nowait(update)
+            return self.estimator(frame_bgr, timestamp_s)
+        finally:
+            self.last_ms = (time.perf_counter() - start) * 1000
 
-    def drain(self) -> list[LiveUpdate]:
-        """Every update queued since the last call, oldest first (an empty queue gives an empty list)."""
-        out: list[LiveUpdate] = []
-        while True:
-            try:
-                out.append(self._queue.get_nowait())
-            except queue.Empty:
-                return out
-
-    def qsize(self) -> int:
-        return self._queue.qsize()
+    def close(self) -> None:
+        close = getattr(self.estimator, "close", None)
+        if close is not None:
+            close()
 
 
 Checker = ExerciseSession | RoutineRunner
@@ -86,29 +81,26 @@ Checker = ExerciseSession | RoutineRunner
 class LiveProcessor:
     """Pose -> checker for a camera stream. ``exercise`` (a registry key) or ``routine`` picks the checker;
     ``estimator_factory`` replaces the MediaPipe model (tests, soak runs). Owns the per-frame work and the checker;
-    the update queue (:class:`UpdateQueue`) and history writing (:class:`formcheck.app.journal.Journal`) are its
-    parts."""
+    history writing (:class:`formcheck.app.journal.Journal`) is its part. Thread-safe: the page changes the
+    exercise while a worker thread processes frames."""
 
     def __init__(
         self,
         exercise: str | None = None,
         model: Variant = "lite",
-        max_side: int = 960,
         history: History | None = None,
         routine: RoutineRunner | None = None,
         estimator_factory: Callable[[], Estimator] | None = None,
         profile: str = DEFAULT_PROFILE,
     ) -> None:
-        self.model, self.max_side = model, max_side
+        self.model = model
         self.history = history
         self._estimator_factory = estimator_factory or (lambda: PoseEstimator(self.model, mode="video"))
         self.journal = Journal(history, profile)  # history writing; ``journal.flush()`` waits for it
         self._lock = threading.Lock()
-        self.updates = UpdateQueue()
-        self._state = LiveUpdate(exercise=exercise)  # the page's merged view (latest())
         self._frames = self._with_person = 0
         self._pipeline: FramePipeline | None = None
-        self._estimator: Estimator | None = None
+        self._estimator: TimedEstimator | None = None
         self._checker: Checker | None = routine or (ExerciseSession(get(exercise)) if exercise else None)
         self._sounds = SoundPlanner()
         self._t0: float | None = None
@@ -128,17 +120,11 @@ class LiveProcessor:
         with self._lock:
             self.journal.finish(self._checker.report(include_pending=False) if self._checker is not None else None)
             self._checker = checker
-            self._state = LiveUpdate(
-                exercise=checker.exercise.key if checker else None,
-                frames=self._frames,
-                frames_with_person=self._with_person,
-            )
-            self.updates.drain()
             if self._pipeline is not None:
                 self._pipeline.checker = checker
 
-    def routine_command(self, command: str) -> None:
-        """``"skip"`` or ``"back"`` in a guided routine."""
+    def routine_command(self, command: str) -> RoutineStatus:
+        """``"skip"`` or ``"back"`` in a guided routine; returns where the routine now stands."""
         if command not in ("skip", "back"):
             raise ValueError(f"command must be 'skip' or 'back', got {command!r}")
         with self._lock:
@@ -148,16 +134,20 @@ class LiveProcessor:
             events = self._checker.skip() if command == "skip" else self._checker.back()
             if "exercise_done" in events:
                 self.journal.finish(report)
-            self._state.feedback, self._state.routine = None, self._checker.status()
-            self._state.exercise = self._checker.exercise.key
-            self.updates.drain()
+            return self._checker.status()
 
     @property
     def routine(self) -> RoutineRunner | None:
         return self._checker if isinstance(self._checker, RoutineRunner) else None
 
-    # ---- per frame (callback thread) ---------------------------------------------------------------------------
-    def process(self, image: np.ndarray, timestamp_s: float) -> np.ndarray:
+    @property
+    def exercise(self) -> str | None:
+        """The registry key of the exercise being checked now (a routine's current one), or None."""
+        return self._checker.exercise.key if self._checker is not None else None
+
+    # ---- per frame (worker thread) -----------------------------------------------------------------------------
+    def process(self, image: np.ndarray, timestamp_s: float) -> LiveUpdate:
+        """Pose -> checker on one BGR frame taken at ``timestamp_s`` (the camera's clock, seconds)."""
         with self._lock:
             if self._t0 is None or timestamp_s < self._last_t - RESTART_BACKWARDS_S:
                 self._t0 = timestamp_s - self._session_t - (1 / 30 if self._frames else 0)
@@ -166,13 +156,17 @@ class LiveProcessor:
             self._last_t = timestamp_s
             t = timestamp_s - self._t0  # continuous session time across camera restarts
             if self._pipeline is None:
-                self._estimator = self._estimator_factory()
+                self._estimator = TimedEstimator(self._estimator_factory())
                 self._pipeline = FramePipeline(self._estimator, PoseSmoother(), checker=self._checker)
+            start = time.perf_counter()
             result = self._pipeline.process(image, t)
-            self._publish(result)
-        return annotate(image, result, self.max_side)
+            total_ms = (time.perf_counter() - start) * 1000
+            update = self._publish(result)
+            update.model_ms = self._estimator.last_ms if self._estimator else 0.0
+            update.check_ms = max(0.0, total_ms - update.model_ms)
+            return update
 
-    def _publish(self, result: FrameResult) -> None:
+    def _publish(self, result: FrameResult) -> LiveUpdate:
         self._frames += 1
         self._with_person += int(result.detected)
         self._session_t = result.timestamp_s
@@ -184,6 +178,7 @@ class LiveProcessor:
             self._checker.exercise.key if self._checker else None,
             fb,
             result.n_people,
+            result=result,
         )
         if fb is not None:
             update.events = list(fb.events)
@@ -191,33 +186,16 @@ class LiveProcessor:
             update.sounds = [sound] if sound else []
             update.routine = fb.routine if isinstance(fb, RoutineFeedback) else None
             self.journal.log(fb, self._checker)  # reps, holds, faults: to the history as they happen
-        self.updates.put(update)
+        return update
 
-    # ---- reading (page thread) ---------------------------------------------------------------------------------
-    def latest(self) -> LiveUpdate:
-        """The newest state, with the events and sounds of everything drained since the last call."""
-        updates = self.updates.drain()
-        with self._lock:
-            if updates:
-                last = updates[-1]
-                self._state = replace(
-                    last,
-                    feedback=last.feedback or self._state.feedback,
-                    routine=last.routine or self._state.routine,
-                    events=[e for u in updates for e in u.events],
-                    sounds=[s for u in updates for s in u.sounds],
-                )
-            else:
-                self._state = replace(self._state, events=[], sounds=[])
-            return self._state
-
+    # ---- reading and ending (page thread) ----------------------------------------------------------------------
     def report(self) -> Report | None:
         with self._lock:
             return self._checker.report(include_pending=False) if self._checker is not None else None
 
     def stopped(self) -> None:
-        """The camera stopped or the tab closed (streamlit-webrtc's ``on_video_ended``): the history session gets its
-        end time and report now; counts are kept, and reps after a restart join the same session."""
+        """The camera stopped or the tab closed: the history session gets its end time and report now; counts are
+        kept, and reps after a restart join the same session."""
         with self._lock:
             self.journal.pause(self._checker.report(include_pending=False) if self._checker is not None else None)
 
@@ -225,8 +203,7 @@ class LiveProcessor:
         """Close the history session and the model; wait up to ``flush_s`` for the history writes to land."""
         with self._lock:
             self.journal.finish(self._checker.report(include_pending=False) if self._checker is not None else None)
-            close = getattr(self._estimator, "close", None)
-            if close is not None:
-                close()
+            if self._estimator is not None:
+                self._estimator.close()
             self._pipeline = self._estimator = None
         self.journal.flush(flush_s)

@@ -1,4 +1,5 @@
-"""Audio cues: which event deserves a sound, and the sound itself as a small WAV made here (no files, no network).
+"""Audio cues: which event deserves a sound, and each sound's notes (the live view plays them with the browser's
+Web Audio oscillators: no files, no network).
 
 Sounds are short tones, distinct by pitch and rhythm so a person on the mat can tell them apart without looking:
 
@@ -16,12 +17,6 @@ least ``form_break_gap_s`` apart, measured on frame timestamps, so a flickering 
 
 from __future__ import annotations
 
-import io
-import wave
-
-import numpy as np
-
-SAMPLE_RATE = 22_050
 TONES: dict[str, tuple[tuple[float, ...], float]] = {  # sound -> (note frequencies in Hz, seconds per note)
     "routine_done": ((523.0, 659.0, 784.0, 1047.0), 0.15),
     "set_done": ((523.0, 784.0), 0.15),
@@ -30,33 +25,6 @@ TONES: dict[str, tuple[tuple[float, ...], float]] = {  # sound -> (note frequenc
     "form_break": ((220.0, 220.0), 0.10),
 }
 PRIORITY = ("routine_done", "set_done", "hold_complete", "rep", "form_break")  # most important first
-
-
-def tone_wav(sound: str, volume: float = 0.5) -> bytes:
-    """A mono 16-bit WAV of ``sound`` (a key of ``TONES``); notes have 10 ms fades so they do not click."""
-    if sound not in TONES:
-        raise ValueError(f"sound must be one of {sorted(TONES)}, got {sound!r}")
-    if not 0.0 <= volume <= 1.0:
-        raise ValueError(f"volume must be in [0, 1], got {volume}")
-    freqs, note_s = TONES[sound]
-    n = int(SAMPLE_RATE * note_s)
-    t = np.arange(n) / SAMPLE_RATE
-    fade = np.minimum(1.0, np.minimum(t, note_s - t) / 0.01)
-    gap = np.zeros(int(SAMPLE_RATE * 0.03))
-    notes = [np.concatenate([np.sin(2 * np.pi * f * t) * fade, gap]) for f in freqs]
-    pcm = (np.concatenate(notes) * volume * 32767).astype("<i2")
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(SAMPLE_RATE)
-        w.writeframes(pcm.tobytes())
-    return buf.getvalue()
-
-
-def most_important(sounds: list[str]) -> str | None:
-    """The sound to play when several are due at once."""
-    return next((s for s in PRIORITY if s in sounds), None)
 
 
 class SoundPlanner:

@@ -414,6 +414,20 @@ def letterbox(image: np.ndarray, width: int, height: int) -> np.ndarray:
     return canvas
 
 
+MAX_ENCODED_IMAGE_BYTES = 4 * 2**20  # a camera frame sent as JPEG; 640x480 is ~40 kB
+
+
+def decode_image(data: bytes, max_side: int = 1920) -> np.ndarray | None:
+    """A JPEG / PNG / WebP image (a camera frame from the browser) as a BGR array, or None when it is not one.
+    Images larger than ``max_side`` on their long side are refused (None): a camera frame never is."""
+    if not data or len(data) > MAX_ENCODED_IMAGE_BYTES:
+        return None
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    if image is None or max(image.shape[:2]) > max_side:
+        return None
+    return image
+
+
 def write_y4m(
     images: Iterator[np.ndarray], path: str | Path, width: int = 640, height: int = 480, fps: int = 30
 ) -> int:

@@ -1,4 +1,5 @@
-"""The app as a script inside the package, for ``formcheck app`` (which runs ``streamlit run`` on this file)."""
+"""The pages, as the script Streamlit runs for each visitor (``formcheck.ui.server`` and the root ``app.py`` serve
+it, with the live socket beside it)."""
 
 from formcheck.ui.main import run
 
