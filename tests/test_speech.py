@@ -104,14 +104,28 @@ def test_a_routine_says_switch_legs_then_the_next_exercise_then_well_done():
     assert planner.step(end, routine_status(3, bridge), 20.0) == PHRASE_ROUTINE_DONE
 
 
+def fault(message: str, t: float):
+    from formcheck.checking.faults import FaultEvent
+
+    return FaultEvent("trunk", message, "the trunk leaned", t, None, "left")
+
+
 def test_the_first_fault_of_a_rep_is_said_and_the_next_only_after_the_next_rep():
     planner = SpeechPlanner()
     lean = "Stand tall: don't lean back as the knee comes up"
     frames = [fb(i / FPS) for i in range(2 * FPS)]
-    frames += [fb(2 + i / FPS, cue=lean, level="fix") for i in range(FPS)]  # a fault begins at 2 s
-    frames += [fb(3 + i / FPS, cue="Slow down: move with control, not momentum.", level="warn") for i in range(FPS)]
+    frames += [
+        fb(2 + i / FPS, cue=lean, level="fix", new_faults=[fault(lean, 2)] if i == 0 else []) for i in range(FPS)
+    ]
+    slow = "Slow down: move with control, not momentum."
+    frames += [
+        fb(3 + i / FPS, cue=slow, level="warn", new_faults=[fault(slow, 3)] if i == 0 else []) for i in range(FPS)
+    ]
     frames += [fb(4.0, events=["rep"], reps={"left": 1, "right": 0}, side="left")]  # a rep: faults may be said again
-    frames += [fb(6 + i / FPS, cue=lean, level="fix") for i in range(FPS)]
+    frames += [
+        fb(6 + i / FPS, cue=lean, level="fix", new_faults=[fault(lean, 6)] if i == 0 else []) for i in range(FPS)
+    ]
+    frames += [fb(7.5, cue=lean, level="fix")]  # the same fault still lasting, or its cue again: not a new fault
     said = run(planner, frames, "standing_march")
     assert said == [(2.0, "Stand tall"), (4.0, "1"), (6.0, "Stand tall")]
     assert fault_phrase("Don't bounce: ease into the stretch and hold still.") == "Don't bounce"

@@ -12,7 +12,9 @@ Most important first:
 2. "Hold done" / "Set done": a hold reached its target; a routine set is done.
 3. "Lost track of you": the person being tracked was lost (once per loss).
 4. A fault's first words ("Stand tall"): the first fault of a rep (the next one only after a rep is counted, or
-   ``fault_repeat_s`` later for holds).
+   ``fault_repeat_s`` later for holds). Faults are the checker's fault events (``Feedback.new_faults``): a rule that
+   has failed for its ``min_fail_s`` in its phase, never a moment of jitter, so what is said is what the report
+   lists.
 5. The count ("3", "Left 3"): a rep was counted.
 6. "Ten seconds left": a running hold of 15 s or more passes 10 s to go.
 
@@ -75,7 +77,6 @@ class SpeechPlanner:
         self._quiet_until = float("-inf")  # frame time when the current phrase's cool-down ends
         self._waiting: list[Utterance] = []
         self._fault_spoken_t: float | None = None  # a fault was spoken in this rep (None: the next one may be)
-        self._last_cue = ""
         self._lost = False  # "lost track" was said for the current loss
         self._seen = False  # somebody has been tracked
         self._hold_s = 0.0
@@ -114,7 +115,7 @@ class SpeechPlanner:
         if "hold_complete" in fb.events:
             due.append(Utterance(2, PHRASE_HOLD_DONE, t))
         due += self._lost_phrase(fb, t, person)
-        due += self._fault_phrase(fb, t)
+        due += self._fault_phrase(fb, t)  # a fault found as its rep ends belongs to that rep
         if "rep" in fb.events:
             self._fault_spoken_t = None  # a new rep: its first fault may be said
             due.append(Utterance(5, count_phrase(fb, exercise), t))
@@ -149,14 +150,12 @@ class SpeechPlanner:
         return [Utterance(3, PHRASE_LOST, t)]
 
     def _fault_phrase(self, fb: Feedback, t: float) -> list[Utterance]:
-        fault = fb.cue if fb.in_position and fb.level in ("fix", "warn") else ""
-        began, self._last_cue = fault and fault != self._last_cue, fault
-        if not began:
+        if not fb.new_faults:
             return []
         if self._fault_spoken_t is not None and t - self._fault_spoken_t < self.fault_repeat_s:
             return []  # this rep's first fault was said already
         self._fault_spoken_t = t
-        return [Utterance(4, fault_phrase(fault), t)]
+        return [Utterance(4, fault_phrase(fb.new_faults[0].message), t)]
 
     def _ten_left(self, fb: Feedback) -> bool:
         target = fb.hold_target_s
