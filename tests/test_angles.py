@@ -118,3 +118,30 @@ def test_every_table_angle_is_reported_and_bounded():
 def test_min_visibility_is_validated():
     with pytest.raises(ValueError, match="min_visibility"):
         compute_angles(side_pose(), min_visibility=1.5)
+
+
+@pytest.mark.parametrize("facing", ["right", "left"])
+def test_hip_sag_is_signed_by_gravity_and_continuous_through_the_line(facing):
+    f = 1.0 if facing == "right" else -1.0
+
+    def lying(hip_y: float) -> dict[str, float]:  # lying on the back, knees bent: shoulder, hip and knee of a bridge
+        side = {"LEFT", "RIGHT"}
+        pts = {L[f"{s}_SHOULDER"]: (500 - f * 200, 600.0) for s in side}
+        pts |= {L[f"{s}_HIP"]: (500.0, hip_y) for s in side}
+        pts |= {L[f"{s}_KNEE"]: (500 + f * 200, 450.0) for s in side}
+        return compute_angles(make_pose(pts))
+
+    on_floor, on_line, pushed_past = lying(640.0), lying(525.0), lying(420.0)
+    assert on_floor["left_hip_sag"] == pytest.approx(180.0 - on_floor["left_hip"]) and on_floor["left_hip_sag"] > 30
+    assert abs(on_line["right_hip_sag"]) < 0.5
+    assert pushed_past["left_hip_sag"] == pytest.approx(-(180.0 - pushed_past["left_hip"]))
+    assert pushed_past["left_hip_sag"] < -20
+    sags = [lying(y)["left_hip_sag"] for y in np.linspace(640, 420, 45)]
+    assert all(a > b for a, b in zip(sags, sags[1:], strict=False))  # falls steadily as the hips rise, no jump
+
+
+def test_hip_sag_is_nan_without_a_line_to_be_below():
+    upright = side_pose(hip_flexion_deg=0.0)  # shoulder straight above the knee: no "below" to speak of
+    assert math.isnan(compute_angles(upright)["left_hip_sag"])
+    hidden = make_pose({L.LEFT_SHOULDER: (300, 600), L.LEFT_HIP: (500, 640)}, visibility={L.LEFT_KNEE: 0.1})
+    assert math.isnan(compute_angles(hidden)["left_hip_sag"])

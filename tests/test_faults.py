@@ -143,8 +143,8 @@ def test_a_top_rule_is_judged_over_the_reps_top_window_only():
     ex = get("bridge")
     base = good_angles(ex) | {"feet_width": 1.0}
 
-    def bridge(flexion: float, over_arch: float | None = None) -> dict[str, float]:
-        return base | {"right_hip_flexion": over_arch if over_arch is not None else flexion}
+    def bridge(sag: float, over_arch: float | None = None) -> dict[str, float]:
+        return base | {"right_hip_sag": over_arch if over_arch is not None else sag}
 
     lowering_past = [(2.0, bridge(55)), (0.5, bridge(30)), (1.5, bridge(-5)), (0.5, bridge(30)), (2.0, bridge(55))]
     s = ExerciseSession(ex)

@@ -14,7 +14,10 @@ One landmark can also jump on its own (a knee read on the other leg for a few fr
 put. A limb moves at most ~2.2 body diagonals per second in the tune clips' fastest movement (a knee pulled to the
 chest); fast high knees (~0.27 s per knee) move a knee ~0.3 body diagonals in 0.13 s, ~2.5 per second. A limb
 landmark moving faster than ``MAX_LIMB_SPEED`` between two frames is therefore a **limb glitch**
-(:func:`limb_glitch`): the speed watch never measures across one.
+(:func:`limb_glitch`): that frame is skipped like a glitch of the whole body (a limb that stays where it jumped
+for ``SETTLE_S`` is believed), and the speed watch never measures across one. So is a frame whose skeleton has
+folded up (:func:`misshapen`: a trunk, thigh or shin a third shorter or longer than on the last good frame) until it
+has held for ``SHAPE_SETTLE_S``.
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ SETTLE_S = 0.3  # a jump that has not come back within this long is a cut
 MAX_GAP_S = 1.0  # no judged frame for this long: the next one starts afresh
 MAX_LIMB_SPEED = 5.0  # body diagonals per second for one limb landmark; real limbs peak at ~2.2 (see above)
 LIMB_LANDMARKS = np.array([11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28])  # shoulders ... ankles
+SEGMENTS = ((11, 23), (12, 24), (23, 25), (24, 26), (25, 27), (26, 28))  # trunk, thigh and shin of each side
+MAX_SEGMENT_CHANGE = 0.35  # a segment's length in the picture changing by over a third since the last good pose
+SHAPE_SETTLE_S = 0.8  # ...and not for good within this long (a real turn keeps it): the model lost the body
 Continuity = Literal["ok", "glitch", "break"]
 
 
@@ -52,6 +58,21 @@ def limb_glitch(before: Pose, after: Pose, dt: float, min_visibility: float = 0.
     return bool(np.nanmax(moved) / size / dt > MAX_LIMB_SPEED)
 
 
+def misshapen(before: Pose, after: Pose, min_visibility: float = 0.5) -> bool:
+    """True when a trunk, thigh or shin visible in both poses changed its length in the picture by more than
+    ``MAX_SEGMENT_CHANGE`` (a share) since ``before``: bones do not stretch, and a turn foreshortens them gradually; a
+    model that briefly loses the body folds its skeleton up (seen on the lite model at a bridge's top)."""
+    for a, b in SEGMENTS:
+        seen = before.visibility[[a, b]].min() >= min_visibility and after.visibility[[a, b]].min() >= min_visibility
+        if not seen:
+            continue
+        was = float(np.linalg.norm(before.xy[a] - before.xy[b]))
+        now = float(np.linalg.norm(after.xy[a] - after.xy[b]))
+        if was > 0 and not (1 - MAX_SEGMENT_CHANGE) <= now / was <= 1 / (1 - MAX_SEGMENT_CHANGE):
+            return True
+    return False
+
+
 class ContinuityWatch:
     """``update(pose, t)`` for each judged frame: ``"ok"``, ``"glitch"`` (skip this frame) or ``"break"``."""
 
@@ -59,6 +80,7 @@ class ContinuityWatch:
         self._ref: Pose | None = None  # the last pose that continued the stream
         self._ref_t = 0.0
         self._jump_since: float | None = None
+        self._limb_since: float | None = None  # a limb landmark has been away from where the body allows since
 
     def update(self, pose: Pose, t: float) -> Continuity:
         ref = self._ref
@@ -68,6 +90,11 @@ class ContinuityWatch:
         size = body_size(ref)
         jump = float(np.median(np.linalg.norm(pose.xy - ref.xy, axis=1))) / size if size > 0 else 0.0
         if jump <= max(MIN_JUMP, MAX_BODY_SPEED * (t - self._ref_t)):
+            odd_shape = misshapen(ref, pose)
+            if odd_shape or limb_glitch(ref, pose, t - self._ref_t):  # a limb jumped, or the skeleton folded up
+                self._limb_since = t if self._limb_since is None else self._limb_since
+                if t - self._limb_since < (SHAPE_SETTLE_S if odd_shape else SETTLE_S):
+                    return "glitch"
             self._accept(pose, t)
             return "ok"
         if self._jump_since is None:
@@ -78,4 +105,4 @@ class ContinuityWatch:
         return "glitch"
 
     def _accept(self, pose: Pose, t: float) -> None:
-        self._ref, self._ref_t, self._jump_since = pose, t, None
+        self._ref, self._ref_t, self._jump_since, self._limb_since = pose, t, None, None

@@ -25,26 +25,28 @@ EXERCISE = Exercise(
         ),
         C(
             "no over-arch",
-            "{work}_hip_flexion",
+            "{work}_hip_sag",
             low=-30,  # hips pushed 30 deg past the shoulder-knee line: the low back arches
             too_low="Don't over-arch: lower your hips slightly and tuck your pelvis",
             seen_low="the back over-arched at the top",
             when="top",
         ),
     ),
-    key_angle="{work}_hip_flexion",
+    key_angle="{work}_hip_sag",
     required=("shoulder", "hip", "knee"),  # the feet often hide behind each other at the top; no rule needs them
-    # Signed hip flexion, not the unsigned shoulder-hip-knee angle: a good bridge lifts the hips past the line (the
-    # unsigned angle peaks at 180 on the way through and falls again above it, which read as leaving the top).
+    # How far the hip sits below the shoulder-knee line, signed by gravity (formcheck.pose.angles, line angles), not
+    # the unsigned shoulder-hip-knee angle: a good bridge lifts the hips past the line, where the unsigned angle
+    # peaks at 180 and falls again (which read as leaving the top); and not the hip flexion, whose sign comes from the
+    # face and jumps when the lite model loses it at the top.
     reps=RepSpec(
-        "{work}_hip_flexion",
-        rest=55,  # lying, knees bent, hips on the floor: shoulder-hip-knee about 125, i.e. 55 deg of flexion
+        "{work}_hip_sag",
+        rest=55,  # lying, knees bent, hips on the floor: shoulder-hip-knee about 125, 55 deg below the line
         target=20,  # hips up until shoulders, hips and knees line up: shoulder-hip-knee 160, 20 deg from the line
         per_side=False,
         partial="hips came up to {peak:.0f} deg short of the shoulder-knee line, aim for {target:.0f}: lift a little "
         "higher",
     ),
-    notes="Uses the side nearer the camera. A rep = the hips lift and come back down (hip flexion falls by at least "
-    "40 % of the prescribed range from this person's own rest level); full when it reaches 20 deg from the line "
-    "(shoulder-hip-knee 160).",
+    notes="Uses the side nearer the camera. A rep = the hips lift and come back down (the hip's angle below the "
+    "shoulder-knee line falls by at least 40 % of the prescribed range from this person's own rest level); full when "
+    "it is within 20 deg of the line (shoulder-hip-knee 160).",
 )

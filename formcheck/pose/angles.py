@@ -16,6 +16,13 @@ Convention (all angles in degrees, computed on pixel coordinates so the image's 
   (thigh behind the trunk). ``trunk_forward_lean`` is hip -> shoulder vs up, + = leaning forward.
   ``*_shin_forward`` is ankle -> knee vs up, + = knee ahead of the ankle. Range (-180, 180].
 
+* **Line angles** (``LINE_ANGLES``, ``*_hip_sag``): how far a joint sits off the straight line through its
+  neighbours, signed by gravity (the image's down, the camera upright), not by the face: ``*_hip_sag`` is
+  ``180 - shoulder-hip-knee``, positive when the hip is below the shoulder -> knee line (towards the floor: lying
+  with the knees bent, ~55), 0 on it (a bridge's line), negative above it (hips pushed past the line). Unlike the
+  sagittal hip flexion it needs no front direction, so it never flips sign when the face is hard to see, and it is
+  continuous through the line (the sign only changes where the value is 0). Picture only (2-D).
+
 Every angle is NaN when one of its landmarks has visibility below ``min_visibility`` (default 0.5) or when the
 geometry is degenerate (zero-length segment). Left/right are the person's own sides, as BlazePose labels them.
 
@@ -190,10 +197,16 @@ def _sagittal_table() -> tuple[SagittalAngle, ...]:
 JOINT_ANGLES = _joint_table()
 SEGMENT_ANGLES = _segment_table()
 SAGITTAL_ANGLES = _sagittal_table()  # an empty ref_start/ref_end means "up" (against the image's y axis)
+# line angles: (name, the joint angle they come from, its meaning); see the module docstring
+LINE_ANGLES: tuple[tuple[str, str, str], ...] = tuple(
+    (f"{side}_hip_sag", f"{side}_hip", "180 - shoulder-hip-knee; + = hip below the shoulder-knee line, 0 = on it")
+    for side in SIDES
+)
 ANGLE_NAMES: tuple[str, ...] = (
     *(a.name for a in JOINT_ANGLES),
     *(a.name for a in SEGMENT_ANGLES),
     *(a.name for a in SAGITTAL_ANGLES),
+    *(name for name, _, _ in LINE_ANGLES),
 )
 
 
@@ -308,6 +321,7 @@ DEPTH_RAMPS: dict[str, tuple[float, float] | None] = {
     "shin_vs_vertical": None,
     "shin_forward": None,
     "trunk_forward_lean": None,
+    "hip_sag": None,  # a line angle, signed by the picture's down: picture only (see the module docstring)
 }
 
 
@@ -464,7 +478,7 @@ def compute_angles(pose: Pose, min_visibility: float = DEFAULT_MIN_VISIBILITY) -
     if not any(w > 0.0 for w in weights.values()):
         return flat
     deep = world_angles(pose, min_visibility)
-    return {name: _mix(flat[name], deep[name], weights[name]) for name in flat}
+    return {name: _mix(flat[name], deep.get(name, math.nan), weights[name]) for name in flat}  # line angles: 2-D
 
 
 def _mix(flat: float, deep: float, w: float) -> float:
@@ -511,4 +525,19 @@ def _compute(pose: Pose, min_visibility: float) -> dict[str, float]:
     for s in SAGITTAL_ANGLES:
         ref = _UP if not s.ref_start else at(s.ref_end) - at(s.ref_start)
         out[s.name] = sagittal_angle(ref, at(s.end) - at(s.start), anterior)
+    for name, joint, _ in LINE_ANGLES:
+        j = next(a for a in JOINT_ANGLES if a.name == joint)
+        out[name] = line_angle(out[joint], at(j.a), at(j.vertex), at(j.c))
     return out
+
+
+def line_angle(joint_deg: float, a: np.ndarray, vertex: np.ndarray, c: np.ndarray) -> float:
+    """``180 - joint_deg``, positive when ``vertex`` lies below the line a -> c in the picture (image y grows down),
+    negative above it; NaN if any point is missing or the line is vertical (no "below" to speak of)."""
+    if not math.isfinite(joint_deg) or not (np.all(np.isfinite(a)) and np.all(np.isfinite(c))):
+        return math.nan
+    dx = c[0] - a[0]
+    if abs(dx) < 1e-9:
+        return math.nan
+    line_y = a[1] + (vertex[0] - a[0]) * (c[1] - a[1]) / dx  # the line's height at the vertex
+    return (180.0 - joint_deg) * (1.0 if vertex[1] >= line_y else -1.0)

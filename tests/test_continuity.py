@@ -1,0 +1,85 @@
+"""The continuity watch frame by frame: a one-frame jump is a glitch, a jump that stays is a cut, a limb jumping on
+its own or a skeleton folding up is skipped until it has held (formcheck.checking.continuity)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from formcheck.checking.continuity import SETTLE_S, SHAPE_SETTLE_S, ContinuityWatch, limb_glitch, misshapen
+from formcheck.landmarks import Landmark as L
+from formcheck.landmarks import Pose
+from tests.factory import side_pose
+
+DT = 1 / 30
+
+
+def moved(pose: Pose, landmarks: list[L], by: tuple[float, float]) -> Pose:
+    xy = pose.xy.copy()
+    xy[[int(lm) for lm in landmarks]] += by
+    return Pose(xy=xy, z=pose.z, visibility=pose.visibility, world=None, image_size=pose.image_size, timestamp_s=0.0)
+
+
+def shin_folded(pose: Pose, share: float) -> Pose:
+    """The left shin shortened to ``share`` of its length (the ankle pulled towards the knee)."""
+    xy = pose.xy.copy()
+    knee, ankle = int(L.LEFT_KNEE), int(L.LEFT_ANKLE)
+    xy[ankle] = xy[knee] + share * (xy[ankle] - xy[knee])
+    return Pose(xy=xy, z=pose.z, visibility=pose.visibility, world=None, image_size=pose.image_size, timestamp_s=0.0)
+
+
+def shin_swung(pose: Pose, deg: float) -> Pose:
+    """The left shin turned about the knee by ``deg`` (its length kept: not misshapen, only too fast)."""
+    xy = pose.xy.copy()
+    knee, ankle = int(L.LEFT_KNEE), int(L.LEFT_ANKLE)
+    c, s = np.cos(np.radians(deg)), np.sin(np.radians(deg))
+    xy[ankle] = xy[knee] + np.array([[c, -s], [s, c]]) @ (xy[ankle] - xy[knee])
+    return Pose(xy=xy, z=pose.z, visibility=pose.visibility, world=None, image_size=pose.image_size, timestamp_s=0.0)
+
+
+def feed(watch: ContinuityWatch, poses: list[Pose], t0: float = 0.0) -> list[str]:
+    return [watch.update(p, t0 + i * DT) for i, p in enumerate(poses)]
+
+
+def test_still_and_slowly_moving_bodies_continue():
+    w = ContinuityWatch()
+    poses = [side_pose(hip_flexion_deg=a) for a in np.linspace(0, 90, 60)]  # a knee lifted over 2 s
+    assert set(feed(w, poses)) == {"ok"}
+
+
+def test_a_whole_body_jump_is_a_glitch_until_it_stays_then_a_cut():
+    w = ContinuityWatch()
+    here = side_pose()
+    there = moved(here, list(L), (400.0, 0.0))
+    out = feed(w, [here] * 5 + [there] + [here] * 5)
+    assert out[5] == "glitch" and set(out[:5] + out[6:]) == {"ok"}
+    n = int(SETTLE_S / DT) + 2
+    out = feed(w, [there] * n, t0=11 * DT)
+    assert out[0] == "glitch" and "break" in out and out[-1] == "ok"
+
+
+def test_a_limb_jumping_on_its_own_is_skipped_unless_it_stays():
+    here = side_pose()
+    knee_jumped = shin_swung(here, 120.0)  # the shin read 120 deg away in one frame, its length kept
+    assert limb_glitch(here, knee_jumped, DT) and not limb_glitch(here, knee_jumped, 2.0)
+    assert not misshapen(here, knee_jumped)
+    w = ContinuityWatch()
+    out = feed(w, [here] * 3 + [knee_jumped] * 2 + [here] * 3)
+    assert out[3:5] == ["glitch", "glitch"] and set(out[5:]) == {"ok"}
+    w = ContinuityWatch()
+    out = feed(w, [here] + [knee_jumped] * (int(SETTLE_S / DT) + 3))
+    assert out[1] == "glitch" and out[-1] == "ok"  # a knee that stays where it went is believed
+
+
+def test_a_folded_skeleton_is_skipped_for_longer_and_a_gradual_turn_never():
+    here = side_pose()
+    folded = shin_folded(here, 0.55)
+    assert misshapen(here, folded) and not misshapen(here, shin_folded(here, 0.8))
+    w = ContinuityWatch()
+    out = feed(w, [here] * 3 + [folded] * int(0.6 / DT) + [here] * 3)
+    assert set(out[3:-3]) == {"glitch"} and set(out[-3:]) == {"ok"}  # 0.6 s folded: longer than a limb glitch
+    w = ContinuityWatch()
+    out = feed(w, [here] + [folded] * (int(SHAPE_SETTLE_S / DT) + 3))
+    assert out[1] == "glitch" and out[-1] == "ok"  # folded for good: believed
+    w = ContinuityWatch()
+    turning = [shin_folded(here, s) for s in np.linspace(1.0, 0.4, 60)]  # foreshortened over 2 s by a turn
+    assert set(feed(w, turning)) == {"ok"}
