@@ -70,9 +70,24 @@ def segment(src: Path, start_s: float, end_s: float) -> Iterator[np.ndarray]:
             yield f.image
 
 
-def make_clip(src: Path, dst: Path, start_s: float = 0.0, end_s: float = float("inf"), coded: bool = True) -> int:
-    """Write the segment as a 640x480, 30 fps y4m (Chromium's fake camera format); returns the frame count."""
+def make_clip(
+    src: Path,
+    dst: Path,
+    start_s: float = 0.0,
+    end_s: float = float("inf"),
+    coded: bool = True,
+    band: tuple[float, float] | None = None,
+) -> int:
+    """Write the segment as a 640x480, 30 fps y4m (Chromium's fake camera format); returns the frame count.
+    ``band``: keep only the rows between these fractions of the height first (a portrait phone clip framed as a
+    landscape webcam would frame the person), else the whole frame is letterboxed."""
     from formcheck.media.video import letterbox
 
-    frames = (letterbox(img, 640, 480) for img in segment(src, start_s, end_s))
+    def framed(img: np.ndarray) -> np.ndarray:
+        if band is not None:
+            h = img.shape[0]
+            img = img[int(band[0] * h) : int(band[1] * h)]
+        return letterbox(img, 640, 480)
+
+    frames = (framed(img) for img in segment(src, start_s, end_s))
     return write_y4m((burn_code(img, i) if coded else img for i, img in enumerate(frames)), dst, fps=FPS)
