@@ -171,3 +171,11 @@ def test_speed_is_never_measured_across_a_side_switch():
         fbs.append(s.step(frame(t, a | {"right_hip_flexion": right, "left_hip_flexion": left})))
         t += DT
     assert not any("controlled speed" == e.criterion for e in s.report().fault_events)
+
+
+def test_every_angle_a_rep_table_can_name_is_said_in_words():
+    from formcheck.checking.report import angle_words
+    from formcheck.pose.angles import ANGLE_NAMES
+
+    assert all(angle_words(n).startswith(n.replace("_", " ") + " (") for n in ANGLE_NAMES)
+    assert "below the shoulder-knee line" in angle_words(get("bridge").reps.signal.replace("{work}", "right"))

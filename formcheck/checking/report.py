@@ -16,12 +16,13 @@ from formcheck.checking.counters import Hold
 from formcheck.checking.faults import FaultEvent
 from formcheck.checking.reps import Rep, verdict
 from formcheck.exercises.base import RepSpec
-from formcheck.pose.angles import JOINT_ANGLES, SAGITTAL_ANGLES, SEGMENT_ANGLES
+from formcheck.pose.angles import JOINT_ANGLES, LINE_ANGLES, SAGITTAL_ANGLES, SEGMENT_ANGLES
 
 _MEANINGS: dict[str, str] = {
     **{a.name: a.meaning for a in JOINT_ANGLES},
     **{a.name: a.meaning for a in SEGMENT_ANGLES},
     **{a.name: a.meaning for a in SAGITTAL_ANGLES},
+    **{name: meaning for name, _, meaning in LINE_ANGLES},
 }
 
 

@@ -199,7 +199,11 @@ SEGMENT_ANGLES = _segment_table()
 SAGITTAL_ANGLES = _sagittal_table()  # an empty ref_start/ref_end means "up" (against the image's y axis)
 # line angles: (name, the joint angle they come from, its meaning); see the module docstring
 LINE_ANGLES: tuple[tuple[str, str, str], ...] = tuple(
-    (f"{side}_hip_sag", f"{side}_hip", "180 - shoulder-hip-knee; + = hip below the shoulder-knee line, 0 = on it")
+    (
+        f"{side}_hip_sag",
+        f"{side}_hip",
+        "deg the hip sits below the shoulder-knee line; 0 = in line, negative = above it",
+    )
     for side in SIDES
 )
 ANGLE_NAMES: tuple[str, ...] = (
