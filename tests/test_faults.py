@@ -179,3 +179,21 @@ def test_every_angle_a_rep_table_can_name_is_said_in_words():
 
     assert all(angle_words(n).startswith(n.replace("_", " ") + " (") for n in ANGLE_NAMES)
     assert "below the shoulder-knee line" in angle_words(get("bridge").reps.signal.replace("{work}", "right"))
+
+
+def test_a_relative_rule_of_a_rep_under_way_when_the_recording_starts_is_judged_from_its_first_second():
+    ex = get("roll_up")
+    base = good_angles(ex)
+
+    def up(trunk: float, knee: float) -> dict[str, float]:
+        return base | {"trunk_elevation": trunk, "right_knee": knee, "left_knee": knee}
+
+    def recording(knee_later: float) -> list[tuple[float, dict[str, float]]]:  # begins sitting up, then rolls down
+        return [(2.0, up(70, 90)), (1.5, up(70, knee_later)), (1.0, up(35, knee_later)), (2.5, up(0, knee_later))]
+
+    s = ExerciseSession(ex)
+    run(s, recording(knee_later=90))  # the bent-knee variant, knees kept: fine
+    assert s.report().reps == {"both": 1} and s.report().fault_events == []
+    s = ExerciseSession(ex)
+    run(s, recording(knee_later=45))  # the knees bend by 45 deg during the rep: they helped
+    assert [e.criterion for e in s.report().fault_events] == ["legs still"]

@@ -38,6 +38,7 @@ class FormJudge:
         self.watch = FaultWatch()
         self._top: dict[str, list[tuple[float, list[Check]]]] = {}  # per detector: "top" rules, frame by frame
         self._rest: dict[str, deque[tuple[float, float]]] = {}  # relative criteria: their values at rest
+        self._seen: dict[str, tuple[float | None, list[tuple[float, float]]]] = {}  # ...in a rep with no rest before
         self._since: float | None = None  # in position since
         self._last = 0.0  # the last frame judged
         self._out_since: float | None = None  # out of position since (None: in position)
@@ -151,8 +152,24 @@ class FormJudge:
             return replace(r, passed=None if r.value is None else True)  # at rest it is its own reference
         start = detector.rep_start_s
         before = [v for ts, v in rest if start - REFERENCE_S <= ts <= start] or [v for ts, v in rest if ts <= start]
+        if not before:  # no rest seen before this rep (the recording began with it under way): its first second
+            seen = self._first_seen(c.name, start, t, r.value)
+            if not seen or t - seen[0][0] < REFERENCE_S:
+                return replace(r, passed=None if r.value is None else True)  # still its own reference
+            before = [v for _, v in seen]
         if r.value is None or not before:
             return replace(r, passed=None)
         change = r.value - statistics.median(before)
         passed = c.check(change)
         return replace(r, value=round(change, 1), passed=passed, message="" if passed else c.too_low or c.too_high)
+
+    def _first_seen(self, name: str, start: float, t: float, value: float | None) -> list[tuple[float, float]]:
+        """A relative criterion's values over the first ``REFERENCE_S`` it was seen in the rep that began at
+        ``start`` (kept per criterion; a new rep starts them afresh)."""
+        rep, seen = self._seen.get(name, (None, []))
+        if rep != start:
+            rep, seen = start, []
+            self._seen[name] = (rep, seen)
+        if value is not None and (not seen or t - seen[0][0] < REFERENCE_S):
+            seen.append((t, value))
+        return seen
