@@ -47,7 +47,7 @@ def test_upload_suggests_the_exercise_counts_reps_and_plots_angles(page, tmp_pat
         table.columns
     )
     assert not table["verdict"].str.startswith("partial").any() and (table["range of motion (deg)"] > 20).all()
-    assert table["angle"].str.contains("hip flexion").all()  # which angle, in words
+    assert table["angle"].str.contains("below the shoulder-knee line").all()  # which angle, in words
     assert at.subheader[1].value == "Key angles over time" and len(at.get("vega_lite_chart")) >= 2
     assert len(at.get("video")) == 1 and len(at.get("download_button")) == 3
     [saved] = History(tmp_path / "h.sqlite").sessions()

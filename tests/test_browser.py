@@ -239,11 +239,11 @@ def replayed_counts(frames: list[tuple[float, str]], exercise: str) -> dict:
 
 def test_bridges_live_count_what_formcheck_analyse_counts_muted(app_url, browsers, clips):
     """Bridges: live = the file pipeline on exactly the frames the live view sent (its timestamps, the frames it
-    dropped), and the full reps ("did I do my 3") = `formcheck analyse --model lite` on the clip. Since the bridge is
-    counted on the signed hip flexion, its full count on this clip no longer moves with the input (3 from the mp4,
-    from its frames as JPEG q80 at 640x480 and from every other frame, lite and full model; before, 2 + 1 partial,
-    1 + 0 and 3 + 0). A partial rep may still differ: on this 640x480 clip with its frame code the lite model's hip
-    flexion jumps at two tops, which splits one rep into a partial and a full one in the file run."""
+    dropped), and the full reps ("did I do my 3") = `formcheck analyse --model lite` on the clip. The clip is the
+    portrait phone video cropped to the band a landscape webcam beside the mat would frame; the bridge is counted on
+    the hip's gravity-signed distance below the shoulder-knee line, so a face the lite model loses at the top no
+    longer flips the signal (on hip flexion it did, splitting a rep into a partial and a full one); a skeleton the
+    model folds up for a few frames is skipped. On this clip analysed from the y4m, lite and full give 3 full reps."""
     url, _ = app_url
     expected = analysed_counts(clips["bridge"], "bridge")
     assert expected["reps"] == {"both": 3}  # the clip's three bridges
