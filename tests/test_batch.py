@@ -240,3 +240,14 @@ def test_cli_batch_joins_a_running_dask_cluster(clips, tmp_path, capsys):
 def test_address_needs_dask(capsys):
     assert main(["batch", ".", "--out", "x", "--address", "tcp://127.0.0.1:8786"]) == 2
     assert "--address needs --engine dask" in capsys.readouterr().err
+
+
+def test_an_out_folder_that_is_a_file_or_cannot_be_made_is_one_message(tmp_path, capsys):
+    a_file = tmp_path / "results.txt"
+    a_file.write_text("x")
+    assert main(["batch", str(tmp_path), "--out", str(a_file)]) == 1
+    assert "is a file: give a folder" in capsys.readouterr().err
+    assert main(["batch", str(tmp_path), "--out", str(a_file / "sub")]) == 1
+    err = capsys.readouterr().err
+    assert "cannot create that folder" in err and "Traceback" not in err
+    assert a_file.read_text() == "x"

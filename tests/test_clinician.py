@@ -135,3 +135,38 @@ def test_report_renders_in_chromium_with_everything_a_physio_reads(history, tmp_
     assert {"range of motion per rep", "reps per session", "mean range of motion per session"} <= set(labels)
     assert "4\t" in text and re.search(r"\t19\t8[45]°\t0\tthis one", text)  # the trend: 4 sessions, this one last
     assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_report_and_its_trend_are_one_persons_own(tmp_path, capsys):
+    """Two people on one LAN app: Bob's sessions never enter Alice's trend, and neither can fetch the other's."""
+    db = tmp_path / "h.sqlite"
+    h = History(db)
+    alice, bob = [], []
+    for seconds in (8, 10):  # sessions of both, interleaved
+        bob.append(save_report(h, analysed_march(seconds + 4)[1], profile="bob"))
+        alice.append(save_report(h, analysed_march(seconds)[1], profile="alice"))
+    assert [s.id for s in h.finished("standing_march", profile="alice")] == alice
+    assert [s.id for s in h.finished("standing_march", up_to=bob[-1], profile="bob")] == bob
+    doc = history_report_html(h, alice[-1], profile="alice")
+    trend_table = doc[doc.rindex("<th>session</th>") :]
+    trend_table = trend_table[: trend_table.index("</table>")]
+    assert trend_table.count("<tr>") == len(alice)  # Alice's two sessions (the header's row opens before)
+    with pytest.raises(FormcheckError, match=f"there is no session {bob[0]}"):
+        history_report_html(h, bob[0], profile="alice")
+    h.close()
+    assert main(["sessions", "--db", str(db), "--profile", "bob"]) == 0
+    listed = capsys.readouterr().out
+    assert all(re.search(rf"^\s*{i} ", listed, re.M) for i in bob) and not re.search(rf"^\s*{alice[0]} ", listed, re.M)
+    assert main(["sessions", "--db", str(db)]) == 0
+    assert "No sessions of profile 'local'" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("where", ["missing/r.html", "folder"])
+def test_a_report_that_cannot_be_written_says_why_before_reading_the_history(history, tmp_path, capsys, where):
+    db, sid, _ = history
+    (tmp_path / "folder").mkdir()
+    out = tmp_path / where
+    assert main(["report", str(sid), "--db", str(db), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and ("does not exist" in err or "is a folder" in err)
+    assert not (tmp_path / "missing").exists()

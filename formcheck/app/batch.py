@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from formcheck.app.outputs import check_output_folder
 from formcheck.errors import FormcheckError, InputError
 from formcheck.media.video import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 
@@ -398,7 +399,7 @@ def run_batch(
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, got {engine!r}")
     started = time.perf_counter()
-    out = Path(out)
+    out = check_output_folder("--out", out)
     store = Store(out)
     tasks = make_tasks(find_recordings(spec), exercise, model)
     outcome = BatchOutcome(rows=[])

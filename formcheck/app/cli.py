@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import logging
 import math
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from formcheck.app.history import DEFAULT_PROFILE
 from formcheck.checking.report import Report
 from formcheck.errors import FormcheckError, one_line
 from formcheck.values import FrameResult, Summary
@@ -304,7 +306,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from formcheck.app.batch import find_recordings, run_batch
+    from formcheck.app.outputs import check_output_folder
 
+    check_output_folder("--out", args.out)  # before anything is read: a results folder that cannot be is said first
     total = len(find_recordings(args.recordings))
     bar = tqdm(total=total, unit="rec", desc="batch", file=sys.stderr, disable=args.quiet or None)
 
@@ -354,14 +358,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     """``formcheck report SESSION_ID``: the clinician report of a stored session as one HTML file."""
     from formcheck.app.clinician import history_report_html
     from formcheck.app.history import History
+    from formcheck.app.outputs import check_outputs
+    from formcheck.files import atomic_write
 
+    out = Path(args.out or f"formcheck_session_{args.session_id}.html")
+    check_outputs(args.db or os.devnull, {"--out": out, "--pdf": out.with_suffix(".pdf") if args.pdf else None})
     history = History(args.db) if args.db else History()
     try:
         doc = history_report_html(history, args.session_id)
     finally:
         history.close()
-    out = Path(args.out or f"formcheck_session_{args.session_id}.html")
-    out.write_text(doc, encoding="utf-8")
+    atomic_write(out, doc)
     print(f"Wrote {out} (open it in a browser; print it to PDF from there)")
     if args.pdf:
         from formcheck.app.clinician import html_to_pdf
@@ -375,9 +382,12 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
     history = History(args.db) if args.db else History()
     try:
-        rows = history.sessions()
+        rows = history.sessions(profile=args.profile)
     finally:
         history.close()
+    if not rows:
+        print(f"No sessions of profile {args.profile!r} in {history.path}")
+        return 0
     print(f"{'id':>5} {'started (UTC)':25s} {'exercise':22s} {'from':7s} {'reps':>5} {'holds':>5} {'faults':>6} report")
     for s in rows:
         print(
@@ -509,6 +519,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.set_defaults(func=cmd_report)
     ls = sub.add_parser("sessions", parents=[common], help="list the stored sessions (for formcheck report)")
     ls.add_argument("--db", help="the history database (default: FORMCHECK_DB or ~/.formcheck/history.sqlite)")
+    ls.add_argument(
+        "--profile",
+        default=DEFAULT_PROFILE,
+        help=f"whose sessions (the name signed in with on the LAN app; default: {DEFAULT_PROFILE!r}, this machine's)",
+    )
     ls.set_defaults(func=cmd_sessions)
     return parser
 

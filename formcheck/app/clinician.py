@@ -159,17 +159,19 @@ def session_html(
     )
 
 
-def history_report_html(history: History, session_id: int) -> str:
-    """The clinician report of a stored session, with the trend over that person's earlier sessions."""
+def history_report_html(history: History, session_id: int, profile: str | None = None) -> str:
+    """The clinician report of a stored session, with the trend over that person's earlier sessions (its own
+    profile's only). ``profile``: the person asking (None: the command line, which owns the whole file); another
+    person's session is "no such session" to them."""
     stored = history.session(session_id)
-    if stored is None:
+    if stored is None or (profile is not None and stored.profile != profile):
         raise FormcheckError(f"there is no session {session_id} in the history ({history.path})")
     if stored.report is None:
         raise FormcheckError(
             f"session {session_id} has no final report (it did not end cleanly); its reps and holds are in the "
             "history page, but a report needs the finished session"
         )
-    past = history.finished(stored.exercise, up_to=session_id)
+    past = history.finished(stored.exercise, up_to=session_id, profile=stored.profile)
     return session_html(stored.report, stored.started_utc, stored.source, session_id, past)
 
 

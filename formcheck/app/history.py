@@ -110,6 +110,7 @@ class StoredSession:
     exercise: str
     source: str
     report: dict | None
+    profile: str = DEFAULT_PROFILE  # whose session it is
 
 
 class History:
@@ -175,17 +176,20 @@ class History:
         """One session with its stored report, or None when there is no such session (read-only)."""
         with self._lock:
             row = self._db.execute(
-                "SELECT id, started_utc, exercise, source, report_json FROM sessions WHERE id = ?", (session_id,)
+                "SELECT id, started_utc, exercise, source, report_json, profile FROM sessions WHERE id = ?",
+                (session_id,),
             ).fetchone()
         return _stored(row) if row is not None else None
 
-    def finished(self, exercise: str, up_to: int | None = None) -> list[StoredSession]:
-        """The sessions of ``exercise`` that ended with a report (ids up to ``up_to``), oldest first (read-only)."""
+    def finished(self, exercise: str, up_to: int | None = None, profile: str = DEFAULT_PROFILE) -> list[StoredSession]:
+        """One profile's sessions of ``exercise`` that ended with a report (ids up to ``up_to``), oldest first
+        (read-only)."""
         with self._lock:
             rows = self._db.execute(
-                """SELECT id, started_utc, exercise, source, report_json FROM sessions
-                   WHERE exercise = ? AND report_json IS NOT NULL AND (? IS NULL OR id <= ?) ORDER BY id""",
-                (exercise, up_to, up_to),
+                """SELECT id, started_utc, exercise, source, report_json, profile FROM sessions
+                   WHERE exercise = ? AND report_json IS NOT NULL AND (? IS NULL OR id <= ?) AND profile = ?
+                   ORDER BY id""",
+                (exercise, up_to, up_to, profile),
             ).fetchall()
         return [_stored(r) for r in rows]
 
@@ -438,4 +442,4 @@ def save_report(
 
 
 def _stored(row: tuple) -> StoredSession:
-    return StoredSession(row[0], row[1], row[2], row[3], json.loads(row[4]) if row[4] else None)
+    return StoredSession(row[0], row[1], row[2], row[3], json.loads(row[4]) if row[4] else None, row[5])

@@ -52,3 +52,18 @@ def _check_writable(flag: str, name: str, path: Path) -> None:
     free = shutil.disk_usage(folder).free
     if free < MIN_FREE_BYTES:
         raise OutputError(f"{flag} {name}: the disk is full ({free / 2**20:.1f} MB free in {one_line(str(folder))})")
+
+
+def check_output_folder(flag: str, raw: str | Path) -> Path:
+    """The folder ``flag`` names, created if missing; OutputError when it is a file, cannot be created or written,
+    or sits on a full disk."""
+    path = Path(raw).expanduser()
+    name = one_line(str(raw))
+    if path.exists() and not path.is_dir():
+        raise OutputError(f"{flag} {name} is a file: give a folder to write the results in")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{flag} {name}: cannot create that folder ({exc.strerror or exc})") from None
+    _check_writable(flag, name, path / "results.csv")
+    return path

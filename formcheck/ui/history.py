@@ -51,7 +51,7 @@ else:
         )
         st.download_button(
             "Download the report (HTML, prints to PDF)",
-            history_report_html(history, picked.id),
+            history_report_html(history, picked.id, profile()),
             file_name=f"formcheck_report_{picked.id}.html",
             mime="text/html",
         )

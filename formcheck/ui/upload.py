@@ -205,7 +205,7 @@ if report is not None:
 report_history, _ = open_history() if report is not None and state.get("saved_id") else (None, None)
 if report_history is not None:
     session_id = state.saved_id
-    report_html = history_report_html(report_history, session_id)
+    report_html = history_report_html(report_history, session_id, profile())
     report_history.close()
     st.download_button(
         "Report for your physiotherapist (HTML, prints to PDF)",
