@@ -94,11 +94,17 @@ def test_unfinished_session_says_why(tmp_path):
         history_report_html(h, sid)
 
 
-def test_live_session_report_has_no_angle_traces_but_the_per_rep_figures(history):
+def test_live_session_report_has_its_angles_over_time_and_the_per_rep_figures(history):
     db, _, live_id = history
     doc = history_report_html(History(db), live_id)
     assert "recorded" in doc.lower() and "live, webcam" in doc
-    assert "range of motion per rep" in doc and "kept for analysed recordings" in doc
+    assert "range of motion per rep" in doc and "were not kept" not in doc
+    assert "rep: left hip flexion" in doc and "rep: right hip flexion" in doc  # the 12 s of live knee lifts
+    stored = History(db).session(live_id)
+    assert stored is not None and stored.report is not None
+    (left,) = [tr for tr in stored.report["traces"] if tr["name"] == "rep: left hip flexion"]
+    assert 100 <= len(left["t"]) <= 120 and max(left["t"]) - min(left["t"]) > 11  # 10 per second, the whole session
+    assert max(d for d in left["deg"] if d is not None) > 60  # the knee lifts are in it
 
 
 @pytest.mark.browser

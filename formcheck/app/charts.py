@@ -9,8 +9,9 @@ rep signal per side with the "counts at" and "back at rest" lines.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -38,24 +39,72 @@ class Trace:
 def angle_traces(results: Sequence[FrameResult], exercise: Exercise) -> list[Trace]:
     """The exercise's criteria and rep signal over time, from results that carry an ``ExerciseSession``'s feedback."""
     t = np.array([r.timestamp_s for r in results], float)
-    traces = []
+    return [
+        Trace(name, t, np.array([value(r) for r in results], float), lines) for name, lines, value in _columns(exercise)
+    ]
+
+
+def _columns(exercise: Exercise) -> list[tuple[str, list[tuple[str, float]], Callable[[FrameResult], float]]]:
+    """(trace name, threshold lines, its value on a frame) for each criterion, then the rep signal per side."""
+    cols: list[tuple[str, list[tuple[str, float]], Callable[[FrameResult], float]]] = []
     for c in exercise.criteria:
-        values = np.array([_criterion_value(r.feedback, c.name) for r in results], float)
         lines = [(f"{c.name}: at least", c.low)] if c.low is not None else []
         lines += [(f"{c.name}: at most", c.high)] if c.high is not None else []
-        traces.append(Trace(c.name, t, values, lines))
+        cols.append((c.name, lines, partial(_criterion_of, name=c.name)))
     spec = exercise.reps
     if spec is not None:
         sides = ("left", "right") if spec.per_side else (None,)
         for side in sides:
-            values = np.array([_rep_value(r, spec.signal, side) for r in results], float)
             name = (
                 f"rep: {resolve_angle(spec.signal, side or 'left').replace('_', ' ')}"
                 if side
                 else f"rep: {spec.signal.replace('{work}_', '').replace('_', ' ')}"
             )
-            traces.append(Trace(name, t, values, [("full rep at", spec.target)]))
-    return traces
+            cols.append((name, [("full rep at", spec.target)], partial(_rep_value, signal=spec.signal, side=side)))
+    return cols
+
+
+class TraceRecorder:
+    """The exercise's angle traces of a live stream, in constant memory however long it runs: ``add(result)`` keeps
+    one row per ``every_s`` of frame time; when ``2 * max_points`` rows are held, every second one goes and the
+    spacing doubles, so the traces always cover the whole session with ``max_points`` to ``2 * max_points`` points
+    (an (N, 1 + traces) float array: time, then each trace's degrees)."""
+
+    def __init__(self, exercise: Exercise, max_points: int = 600, every_s: float = 0.1) -> None:
+        if max_points < 2:
+            raise ValueError(f"max_points must be at least 2, got {max_points}")
+        if not every_s > 0:
+            raise ValueError(f"every_s must be above 0 s, got {every_s}")
+        self.exercise = exercise
+        self.every_s = every_s
+        self._columns = _columns(exercise)
+        self._rows = np.full((2 * max_points, 1 + len(self._columns)), np.nan)
+        self._n = 0
+
+    def add(self, result: FrameResult) -> None:
+        if self._n and result.timestamp_s - self._rows[self._n - 1, 0] < self.every_s - 1e-6:
+            return
+        self._rows[self._n] = [result.timestamp_s, *(value(result) for _, _, value in self._columns)]
+        self._n += 1
+        if self._n == len(self._rows):  # full: thin to every second row, then keep rows twice as far apart
+            half = self._rows[: self._n : 2].copy()
+            self._rows[:] = np.nan
+            self._rows[: len(half)] = half
+            self._n, self.every_s = len(half), self.every_s * 2
+
+    def traces(self) -> list[Trace]:
+        """The traces so far (empty before the first frame)."""
+        rows = self._rows[: self._n]
+        if not self._n:
+            return []
+        return [
+            Trace(name, rows[:, 0].copy(), rows[:, 1 + i].copy(), lines)
+            for i, (name, lines, _) in enumerate(self._columns)
+        ]
+
+
+def _criterion_of(r: FrameResult, name: str) -> float:
+    return _criterion_value(r.feedback, name)
 
 
 def _criterion_value(fb: Feedback | None, name: str) -> float:

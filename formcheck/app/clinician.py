@@ -364,8 +364,8 @@ def _ratio(a: float | None, b: float | None) -> str:
 def _angle_plots(traces: list[dict[str, Any]] | None, rep: Report) -> str:
     if not traces:
         return (
-            '<p class="note">The angles over time are kept for analysed recordings; this live session has the '
-            "per-rep figures above.</p>"
+            '<p class="note">The angles over time were not kept for this session (a live session recorded before '
+            "formcheck kept them); it has the per-rep figures above.</p>"
         )
     svgs = []
     for tr in traces:

@@ -185,7 +185,7 @@ class LiveProcessor:
             sound = self._sounds.pick(fb.events, fb.t)
             update.sounds = [sound] if sound else []
             update.routine = fb.routine if isinstance(fb, RoutineFeedback) else None
-            self.journal.log(fb, self._checker)  # reps, holds, faults: to the history as they happen
+            self.journal.log(result, self._checker)  # reps, holds, faults: to the history as they happen
         return update
 
     # ---- reading and ending (page thread) ----------------------------------------------------------------------
