@@ -167,12 +167,18 @@ def test_a_report_and_its_trend_are_one_persons_own(tmp_path, capsys):
     assert "No sessions of profile 'local'" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("where", ["missing/r.html", "folder"])
+@pytest.mark.parametrize("where", ["missing/r.html", "folder", "the database"])
 def test_a_report_that_cannot_be_written_says_why_before_reading_the_history(history, tmp_path, capsys, where):
     db, sid, _ = history
     (tmp_path / "folder").mkdir()
-    out = tmp_path / where
+    out = db if where == "the database" else tmp_path / where
+    before = db.read_bytes()
     assert main(["report", str(sid), "--db", str(db), "-o", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "Traceback" not in err and ("does not exist" in err or "is a folder" in err)
-    assert not (tmp_path / "missing").exists()
+    said = {
+        "missing/r.html": "does not exist",
+        "folder": "is a folder",
+        "the database": "is the input history database",
+    }
+    assert "Traceback" not in err and said[where] in err, err
+    assert not (tmp_path / "missing").exists() and db.read_bytes() == before

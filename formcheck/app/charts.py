@@ -94,9 +94,9 @@ class TraceRecorder:
 
     def traces(self) -> list[Trace]:
         """The traces so far (empty before the first frame)."""
-        rows = self._rows[: self._n]
         if not self._n:
             return []
+        rows = self._rows[: self._n]
         return [
             Trace(name, rows[:, 0].copy(), rows[:, 1 + i].copy(), lines)
             for i, (name, lines, _) in enumerate(self._columns)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 import math
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -362,9 +361,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     from formcheck.files import atomic_write
 
     out = Path(args.out or f"formcheck_session_{args.session_id}.html")
-    check_outputs(args.db or os.devnull, {"--out": out, "--pdf": out.with_suffix(".pdf") if args.pdf else None})
     history = History(args.db) if args.db else History()
     try:
+        outputs = {"--out": out, "--pdf": out.with_suffix(".pdf") if args.pdf else None}
+        check_outputs(history.path, outputs, what="history database")  # a report over it would destroy it
         doc = history_report_html(history, args.session_id)
     finally:
         history.close()

@@ -13,9 +13,10 @@ from formcheck.errors import OutputError, one_line
 MIN_FREE_BYTES = 16 * 2**20  # less free space than this on the output's disk counts as full
 
 
-def check_outputs(source: str | Path, outputs: Mapping[str, str | Path | None]) -> None:
-    """Raise OutputError when an output (flag -> path; None = not asked for) is the input, is given twice, is a folder,
-    sits in a folder that is missing or cannot be written, or on a full disk."""
+def check_outputs(source: str | Path, outputs: Mapping[str, str | Path | None], what: str = "recording") -> None:
+    """Raise OutputError when an output (flag -> path; None = not asked for) is the input (``source``, named
+    ``what`` in the message), is given twice, is a folder, sits in a folder that is missing or cannot be written, or
+    on a full disk."""
     seen: dict[Path, str] = {}
     for flag, raw in outputs.items():
         if raw is None:
@@ -23,7 +24,7 @@ def check_outputs(source: str | Path, outputs: Mapping[str, str | Path | None]) 
         path = Path(raw).expanduser()
         name = one_line(str(raw))
         if _same_file(path, Path(source)):
-            raise OutputError(f"{flag} {name} is the input recording: writing it would destroy it; choose another name")
+            raise OutputError(f"{flag} {name} is the input {what}: writing it would destroy it; choose another name")
         resolved = path.resolve()
         if resolved in seen:
             raise OutputError(f"{flag} {name} is also given to {seen[resolved]}: choose two different files")
