@@ -151,3 +151,16 @@ def test_arguments_are_validated():
         RepSpec("x", rest=10, target=10)
     with pytest.raises(ValueError, match="min_amplitude_deg"):
         RepSpec("x", rest=10, target=50, min_amplitude_deg=0)
+
+
+@pytest.mark.parametrize("rest, top", [(0, 90), (90, 35)], ids=["from flat", "from table-top"])
+def test_a_pause_on_the_way_back_is_not_a_new_rest_either_way(rest, top):
+    """A march leg lifted (or lowered), held, then brought back with a pause half-way: one rep, in its direction. The
+    rep is counted half-way back; until the leg has settled, the way back is not read as a rep from the pause."""
+    half = (rest + top) / 2
+    det = RepDetector(MARCH)
+    one = [(0.5, (rest, top)), (1.0, top), (0.3, (top, half)), (0.6, half), (0.3, (half, rest)), (1.5, rest)]
+    reps = feed(det, signal((1, rest), *one, *one))
+    assert len(reps) == 2 and det.counts() == (2, 0), [(r.start_s, r.peak) for r in reps]
+    assert all(r.peak == pytest.approx(top) for r in reps)
+    assert det.prescribed_way == (top < rest)  # from table-top is the prescribed way, from flat the variant

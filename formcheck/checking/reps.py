@@ -121,6 +121,7 @@ class RepDetector:
         self.prescribed_way = True  # the rep under way (or the last) goes from the prescribed rest to the target
         self.rep_start_s = math.nan  # when the rep under way (or the last) left its rest level
         self._rest = RestLevel()
+        self._settle_until = -math.inf  # until then the signal is still coming back from the last rep
         self._samples: list[tuple[float, float]] = []  # (t, value) of the rep under way
         self._active = False
         self._started = False
@@ -151,9 +152,14 @@ class RepDetector:
 
     def _update_rest(self, value: float, t: float) -> None:
         self._rest.add(t, value)
-        base = self._rest.level(self._sign, self.spec.either_direction)
+        # a movement that may go either way: its direction is read from where the signal sits against its median
+        # at rest, except while it is still coming back from the last rep (counted half-way back): then it keeps
+        # that rep's direction, and rest is the extreme on its rest side (a pause on the way back is no new rest)
+        settling = t < self._settle_until
+        either = self.spec.either_direction and not settling
+        base = self._rest.level(self._sign, either)
         excursion = value - base
-        if self.spec.either_direction:
+        if either:
             self._sign = 1.0 if excursion >= 0 else -1.0
             self.prescribed_way = self._sign == (1.0 if self.spec.direction == "up" else -1.0)
         if self._sign * excursion < self.spec.amplitude:
@@ -182,6 +188,7 @@ class RepDetector:
         self._active, self._samples, self._candidate = False, [], None
         self._rest = RestLevel()
         self._rest.add(t, value)
+        self._settle_until = t + REST_WINDOW_S
         return rep
 
     def reset(self, value_after: float = math.nan, t_after: float = math.nan) -> Rep | None:
@@ -195,7 +202,7 @@ class RepDetector:
             rep = self._make_rep(self._samples[-1][0])
             self.reps.append(rep)
         self._active, self._started, self._samples, self._candidate = False, False, [], None
-        self._rest = RestLevel()
+        self._rest, self._settle_until = RestLevel(), -math.inf
         return rep
 
     def phase(self) -> RepPhase:
