@@ -198,10 +198,10 @@ JOINT_ANGLES = _joint_table()
 SEGMENT_ANGLES = _segment_table()
 SAGITTAL_ANGLES = _sagittal_table()  # an empty ref_start/ref_end means "up" (against the image's y axis)
 # line angles: (name, the joint angle they come from, its meaning); see the module docstring
-LINE_ANGLES: tuple[tuple[str, str, str], ...] = tuple(
+LINE_ANGLES: tuple[tuple[str, JointAngle, str], ...] = tuple(
     (
         f"{side}_hip_sag",
-        f"{side}_hip",
+        next(a for a in JOINT_ANGLES if a.name == f"{side}_hip"),
         "deg the hip sits below the shoulder-knee line; 0 = in line, negative = above it",
     )
     for side in SIDES
@@ -529,9 +529,8 @@ def _compute(pose: Pose, min_visibility: float) -> dict[str, float]:
     for s in SAGITTAL_ANGLES:
         ref = _UP if not s.ref_start else at(s.ref_end) - at(s.ref_start)
         out[s.name] = sagittal_angle(ref, at(s.end) - at(s.start), anterior)
-    for name, joint, _ in LINE_ANGLES:
-        j = next(a for a in JOINT_ANGLES if a.name == joint)
-        out[name] = line_angle(out[joint], at(j.a), at(j.vertex), at(j.c))
+    for name, j, _ in LINE_ANGLES:
+        out[name] = line_angle(out[j.name], at(j.a), at(j.vertex), at(j.c))
     return out
 
 
