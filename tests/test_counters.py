@@ -57,6 +57,8 @@ def test_side_change_starts_a_new_hold():
 def test_hold_arguments_validated():
     with pytest.raises(ValueError, match="target_s"):
         HoldTimer(0)
+    with pytest.raises(ValueError, match="unseen_s"):
+        HoldTimer(10, unseen_s=-1)
 
 
 @pytest.mark.parametrize("sign,expected", [(1, "clockwise"), (-1, "counterclockwise")])
@@ -77,3 +79,35 @@ def test_circle_counter_ignores_a_still_leg():
     for i in range(120):
         c.update(100 + (i % 2), 100.0, i * DT)
     assert c.clockwise == c.counterclockwise == 0
+
+
+def test_time_out_of_view_between_good_form_is_held_and_reported():
+    """A camera cut (or the legs leaving the frame) inside a hold: the hold goes on when the same good form is seen
+    again, and the time out of view is counted and named."""
+    timer = HoldTimer(target_s=30.0)  # may be out of view up to 10 s
+    run_hold(timer, [(8.0, True), (6.0, None), (0.2, False), (3.0, True)])
+    assert timer.finished == [] and timer.current is not None and timer.current.start_s == 0.0
+    assert timer.current.unseen_s == pytest.approx(6.2 + DT, abs=1e-6)
+    assert timer.seconds == pytest.approx(8.0 + 6.2 + 3.0 - DT, abs=1e-6)
+    assert "out of view" in timer.current.words()
+
+
+def test_out_of_view_longer_than_a_third_of_the_target_ends_the_hold():
+    timer = HoldTimer(target_s=30.0)
+    run_hold(timer, [(8.0, True), (11.0, None), (3.0, True)])
+    assert len(timer.finished) == 1 and timer.finished[0].duration_s == pytest.approx(8.0 - DT, abs=1e-6)
+    assert timer.finished[0].unseen_s == 0.0 and timer.current.unseen_s == 0.0
+
+
+def test_back_in_view_with_the_form_wrong_ends_the_hold():
+    timer = HoldTimer(target_s=30.0, grace_s=0.5)
+    run_hold(timer, [(8.0, True), (4.0, None), (1.0, False), (3.0, True)])
+    assert len(timer.finished) == 1 and timer.finished[0].unseen_s == 0.0
+    assert timer.current.duration_s == pytest.approx(3.0 - DT, abs=1e-6)
+
+
+def test_a_wrong_pose_before_the_view_is_lost_is_not_bridged():
+    """Bad form for longer than the grace ends the hold even if the person then leaves the view."""
+    timer = HoldTimer(target_s=30.0, grace_s=0.5)
+    run_hold(timer, [(8.0, True), (1.0, False), (4.0, None), (3.0, True)])
+    assert len(timer.finished) == 1 and timer.finished[0].duration_s == pytest.approx(8.0 - DT, abs=1e-6)

@@ -133,6 +133,46 @@ def test_dropout_during_hold_is_bridged(key):
     assert len([h for h in s.report().holds if h.duration_s > 0.5]) == 1
 
 
+def _ankles_hidden(t: float, angles: dict[str, float]) -> FrameResult:
+    hidden = side_pose()
+    vis = hidden.visibility.copy()
+    vis[[L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_KNEE, L.RIGHT_KNEE]] = 0.1
+    return frame(t, angles, pose=Pose(hidden.xy, hidden.z, vis, hidden.world, hidden.image_size, t))
+
+
+@pytest.mark.parametrize("key", HOLDS)
+def test_hold_goes_on_through_a_close_up_with_the_legs_out_of_view(key):
+    """A camera cut to a close-up (legs out of frame) inside a hold: the timer pauses with a cue to get back in
+    view, and when the same good form is seen again the hold goes on, the time out of view counted and named."""
+    ex = get(key)
+    s = ExerciseSession(ex)
+    good = good_angles(ex)
+    unseen = ex.prescription.hold_s / 4  # a third of the target may be out of view
+    before = run(s, [(4.0, good)])
+    t = 4.0
+    paused = []
+    for _ in range(int(round(unseen / DT))):
+        paused.append(s.step(_ankles_hidden(t, good)))
+        t += DT
+    assert all(f.cue.startswith("Move so your whole body is in view") for f in paused)
+    assert paused[-1].hold_s == pytest.approx(before[-1].hold_s)  # paused, not reset
+    run(s, [(3.0, good)], t0=t)
+    (hold,) = [h for h in s.report().holds if h.duration_s > 0.5]
+    assert hold.start_s == 0.0 and hold.unseen_s == pytest.approx(unseen + DT, abs=DT)
+    assert hold.duration_s == pytest.approx(4.0 + unseen + 3.0 - DT, abs=2 * DT)
+    assert "out of view" in hold.words()
+
+
+@pytest.mark.parametrize("key", HOLDS)
+def test_out_of_view_for_longer_than_a_third_of_the_target_ends_the_hold(key):
+    ex = get(key)
+    s = ExerciseSession(ex)
+    good = good_angles(ex)
+    run(s, [(4.0, good), (ex.prescription.hold_s / 3 + 1.0, None), (3.0, good)])
+    holds = [h for h in s.report().holds if h.duration_s > 0.5]
+    assert len(holds) == 2 and all(h.unseen_s == 0.0 for h in holds)
+
+
 @pytest.mark.parametrize("key", HOLDS)
 def test_bouncing_is_warned_and_not_timed(key):
     ex = get(key)

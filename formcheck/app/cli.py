@@ -100,7 +100,7 @@ def print_report(r: Report, out: TextIO) -> None:
         )
         for h in r.holds:
             out.write(
-                f"    hold: {h.side or '':5s} from {h.start_s:6.2f} s for {h.duration_s:5.1f} s"
+                f"    hold: {h.side or '':5s} from {h.start_s:6.2f} s for {h.words()}"
                 f"{' (target reached)' if h.completed else ''}\n"
             )
     for e in r.fault_events:

@@ -71,7 +71,17 @@ def report_from_dict(d: dict[str, Any]) -> Report:
     return build(Report, core)
 
 
-_FLOAT_FIELDS = {"end_s", "start_value", "peak", "top_s", "top_start_s", "top_end_s", "duration_s", "start_s"}
+_FLOAT_FIELDS = {
+    "end_s",
+    "start_value",
+    "peak",
+    "top_s",
+    "top_start_s",
+    "top_end_s",
+    "duration_s",
+    "start_s",
+    "unseen_s",
+}
 
 
 @dataclass(frozen=True)
@@ -313,10 +323,7 @@ def _rep_table(rep: Report) -> str:
 
 
 def _holds_table(rep: Report) -> str:
-    rows = [
-        [h.side or "-", f"{h.start_s:.1f} s", f"{h.duration_s:.1f} s", "yes" if h.completed else "no"]
-        for h in rep.holds
-    ]
+    rows = [[h.side or "-", f"{h.start_s:.1f} s", h.words(), "yes" if h.completed else "no"] for h in rep.holds]
     return "<h2>Holds</h2>" + _table(["side", "from", "held for", "reached the target"], rows)
 
 

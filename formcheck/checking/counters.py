@@ -9,59 +9,101 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+UNSEEN_SHARE = 1 / 3  # a hold survives a stretch out of view of at most this share of its target (30 s -> 10 s)
+
 
 @dataclass
 class Hold:
-    """One continuous hold: started at ``start_s``, lasted ``duration_s``; ``completed`` once it reached target."""
+    """One continuous hold: started at ``start_s``, lasted ``duration_s``; ``completed`` once it reached target.
+    ``unseen_s``: the part of ``duration_s`` spent out of view (a camera cut or the legs leaving the frame) between
+    two stretches of good form; it is in ``duration_s`` because the hold went on, and reported beside it."""
 
     side: str | None
     start_s: float
     duration_s: float = 0.0
     completed: bool = False
+    unseen_s: float = 0.0
+
+    def words(self) -> str:
+        """E.g. "18.1 s (6.2 s of it out of view)"."""
+        unseen = f" ({self.unseen_s:.1f} s of it out of view)" if self.unseen_s >= 0.05 else ""
+        return f"{self.duration_s:.1f} s{unseen}"
 
 
 class HoldTimer:
     """Times a hold while the form is right, bridging wobbles and dropped frames shorter than ``grace_s``.
 
     ``update(ok, t)``: ``ok`` is True when every criterion passes, False when one fails, None when nothing can be
-    judged (no person / dropout). A hold ends after ``grace_s`` without ``ok``; time spent not ok is never counted.
+    judged (no person, a body part out of view, a camera cut). Time spent not ok is never counted, and a failure
+    that lasts longer than ``grace_s`` ends the hold. Time out of view pauses the hold instead: when good form is
+    seen again on the same side within ``unseen_s`` (default: ``UNSEEN_SHARE`` of the target) of the last good
+    frame, the hold goes on and the time out of view is counted as held (``Hold.unseen_s``), as a person watching
+    across a camera cut would time it. Longer out of view, or back in view with the form wrong, ends the hold.
     """
 
-    def __init__(self, target_s: float, grace_s: float = 0.7) -> None:
+    def __init__(self, target_s: float, grace_s: float = 0.7, unseen_s: float | None = None) -> None:
         if target_s <= 0:
             raise ValueError(f"target_s must be > 0 seconds, got {target_s}")
         if grace_s < 0:
             raise ValueError(f"grace_s must be >= 0 seconds, got {grace_s}")
-        self.target_s, self.grace_s = target_s, grace_s
+        unseen = target_s * UNSEEN_SHARE if unseen_s is None else unseen_s
+        if unseen < 0:
+            raise ValueError(f"unseen_s must be >= 0 seconds, got {unseen_s}")
+        self.target_s, self.grace_s, self.unseen_s = target_s, grace_s, unseen
         self.current: Hold | None = None
         self.finished: list[Hold] = []
         self._last_ok_t: float | None = None
+        self._last_unseen_t: float | None = None  # the last out-of-view frame since the last good one
         self._last_t: float | None = None
 
     def update(self, ok: bool | None, t: float, side: str | None = None) -> Hold | None:
         """Advance to time ``t``. Returns a hold when it has *just* reached the target (once per hold)."""
         dt = 0.0 if self._last_t is None else max(0.0, t - self._last_t)
         self._last_t = t
-        just_completed = None
-        if ok:
-            if self.current is None or (self.current.side != side and side is not None):
+        if ok is None:
+            self._unseen(t)
+            return None
+        if not ok:
+            alive = max(self._last_ok_t or -math.inf, self._last_unseen_t or -math.inf)
+            if self.current is not None and t - alive > self.grace_s + 1e-9:
+                self._end()
+            return None
+        return self._good(t, dt, side)
+
+    def _unseen(self, t: float) -> None:
+        if self.current is None or self._last_ok_t is None:
+            return
+        if t - self._last_ok_t > max(self.unseen_s, self.grace_s) + 1e-9:
+            self._end()
+        else:
+            self._last_unseen_t = t
+
+    def _good(self, t: float, dt: float, side: str | None) -> Hold | None:
+        if self.current is not None and self.current.side != side and side is not None:
+            self._end()
+        if self.current is None:
+            self.current = Hold(side, t)
+        elif self._last_ok_t is not None:
+            gap = t - self._last_ok_t
+            if gap <= self.grace_s + 1e-9:
+                self.current.duration_s += min(dt, gap)
+            elif self._last_unseen_t is not None and gap <= self.unseen_s + 1e-9:
+                self.current.duration_s += gap  # held out of view: the hold went on
+                self.current.unseen_s += gap
+            else:
                 self._end()
                 self.current = Hold(side, t)
-            elif self._last_ok_t is not None and t - self._last_ok_t <= self.grace_s + 1e-9:
-                self.current.duration_s += min(dt, t - self._last_ok_t)
-            if not self.current.completed and self.current.duration_s >= self.target_s - 1e-9:
-                self.current.completed = True
-                just_completed = self.current
-            self._last_ok_t = t
-        elif self.current is not None and self._last_ok_t is not None and t - self._last_ok_t > self.grace_s:
-            self._end()
-        return just_completed
+        self._last_ok_t, self._last_unseen_t = t, None
+        if not self.current.completed and self.current.duration_s >= self.target_s - 1e-9:
+            self.current.completed = True
+            return self.current
+        return None
 
     def _end(self) -> None:
         if self.current is not None and self.current.duration_s > 0:
             self.finished.append(self.current)
         self.current = None
-        self._last_ok_t = None
+        self._last_ok_t = self._last_unseen_t = None
 
     @property
     def seconds(self) -> float:
