@@ -69,6 +69,16 @@ def test_recording_that_starts_at_the_top_counts_that_rep_when_it_returns():
     assert rep.under_way_at_start and rep.full and rep.start_s == 0.0 and math.isnan(rep.start_value)
 
 
+def test_a_rep_under_way_at_the_start_counts_when_it_comes_back_by_a_whole_prescribed_range():
+    """A camera placed high reads everything higher: the rest comes back at 158, inside the top zone (a bridge's
+    target is 160), yet the hips came down 37 deg, more than the whole prescribed range (35): that is the return."""
+    det = RepDetector(BRIDGE)
+    [rep] = feed(det, signal((1.0, 195), (0.5, (195, 158)), (1, 158)))
+    assert rep.under_way_at_start and rep.full
+    sag = RepDetector(BRIDGE)  # the hips sag 25 deg and stay in the top zone: still the same rep's top
+    assert feed(sag, signal((1.0, 195), (0.5, (195, 170)), (1, 170))) == [] and sag.counts() == (0, 0)
+
+
 def test_recording_that_starts_part_way_up_does_not_count_it():
     det = RepDetector(BRIDGE)  # 150 is below the target: could be getting into position
     assert feed(det, signal((1.0, 150), (0.5, (150, 125)), (1, 125))) == [] and det.counts() == (0, 0)

@@ -10,7 +10,8 @@ Recording edges (the rule, tested frame by frame in ``tests/test_reps.py``):
 
 - A recording that starts *at or beyond the target* (within ``EDGE_S`` of its first frame, already in position)
   starts inside a rep: that rep counts when its return is seen (back by the minimum amplitude and out of the top
-  zone, half an amplitude short of the target). One that starts part-way up does not (it cannot be told from
+  zone, half an amplitude short of the target, or back by the whole prescribed range: a camera placed high can
+  read this person's rest inside the top zone). One that starts part-way up does not (it cannot be told from
   getting into position). A camera cut or a gap (:mod:`formcheck.checking.continuity`) starts the stream afresh
   in the same way: the rep under way across it is dropped.
 - A return that begins in the last frames counts even if the recording ends before it has lasted ``min_phase_s``
@@ -242,9 +243,10 @@ class RepDetector:
     def _returned(self, value: float) -> bool:
         peak = self._peak_value
         back = self._sign * (peak - value)
-        if not math.isfinite(self._base):  # a rep under way at the start: its return must leave the top zone
-            below = self._sign * (self.spec.target - value)
-            return back >= self.spec.amplitude and below >= self.spec.amplitude / 2
+        if not math.isfinite(self._base):  # a rep under way at the start: its return must leave the top zone, or
+            below = self._sign * (self.spec.target - value)  # come back by a whole prescribed range (a camera
+            whole = abs(self.spec.target - self.spec.rest)  # placed high reads this person's rest near the target)
+            return back >= self.spec.amplitude and (below >= self.spec.amplitude / 2 or back >= whole)
         span = self._sign * (peak - self._base)
         return back >= max(self.spec.amplitude, 0.5 * span)
 
