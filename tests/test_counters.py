@@ -111,3 +111,10 @@ def test_a_wrong_pose_before_the_view_is_lost_is_not_bridged():
     timer = HoldTimer(target_s=30.0, grace_s=0.5)
     run_hold(timer, [(8.0, True), (1.0, False), (4.0, None), (3.0, True)])
     assert len(timer.finished) == 1 and timer.finished[0].duration_s == pytest.approx(8.0 - DT, abs=1e-6)
+
+
+def test_out_of_view_after_the_target_was_reached_ends_the_hold():
+    """A hold done: stepping out of view and back is the next set, not more of the same hold."""
+    timer = HoldTimer(target_s=5.0, grace_s=0.5)  # may be out of view 1.7 s before the target
+    done = run_hold(timer, [(5.5, True), (1.5, None), (5.5, True)])
+    assert len(done) == 2 and len(timer.finished) == 1 and timer.finished[0].unseen_s == 0.0

@@ -38,7 +38,8 @@ class HoldTimer:
     that lasts longer than ``grace_s`` ends the hold. Time out of view pauses the hold instead: when good form is
     seen again on the same side within ``unseen_s`` (default: ``UNSEEN_SHARE`` of the target) of the last good
     frame, the hold goes on and the time out of view is counted as held (``Hold.unseen_s``), as a person watching
-    across a camera cut would time it. Longer out of view, or back in view with the form wrong, ends the hold.
+    across a camera cut would time it. Longer out of view, or back in view with the form wrong, ends the hold; so
+    does going out of view once the hold has reached its target (coming back is the next set).
     """
 
     def __init__(self, target_s: float, grace_s: float = 0.7, unseen_s: float | None = None) -> None:
@@ -73,7 +74,8 @@ class HoldTimer:
     def _unseen(self, t: float) -> None:
         if self.current is None or self._last_ok_t is None:
             return
-        if t - self._last_ok_t > max(self.unseen_s, self.grace_s) + 1e-9:
+        limit = self.grace_s if self.current.completed else max(self.unseen_s, self.grace_s)
+        if t - self._last_ok_t > limit + 1e-9:  # a hold that reached its target ends: what comes next is a new set
             self._end()
         else:
             self._last_unseen_t = t
