@@ -23,6 +23,7 @@ def _flags(c: Criterion) -> str:
     flags = [
         "full reps only" if c.full_reps_only else "",
         "prescribed variant only" if c.only_prescribed_start else "",
+        "the other variant only" if c.only_variant_start else "",
         "most of the top" if c.mostly else "",
         f"else `{c.fallback}`" if c.fallback else "",
     ]

@@ -72,6 +72,8 @@ def test_criterion_arguments_are_checked():
         Criterion("x", "left_knee", low=10, high=5)
     with pytest.raises(ValueError, match="min_fail_s must be >= 0"):
         Criterion("x", "left_knee", low=1, min_fail_s=-1)
+    with pytest.raises(ValueError, match="at most one"):
+        Criterion("x", "left_knee", low=1, only_prescribed_start=True, only_variant_start=True)
 
 
 # ---- phases, on real exercises' data ---------------------------------------------------------------------------
@@ -137,6 +139,39 @@ def test_table_top_rules_never_apply_to_the_march_from_flat():
     run(s, flat)
     r = s.report()
     assert sum(r.reps.values()) + sum(r.partial_reps.values()) >= 2 and r.fault_events == []
+
+
+def _march(base: dict[str, float], right: float, left: float, right_knee: float = 100.0) -> dict[str, float]:
+    return base | {"right_hip_flexion": right, "left_hip_flexion": left, "right_knee": right_knee, "left_knee": 170.0}
+
+
+def test_the_march_from_flat_is_watched_on_the_lifted_leg_and_a_straight_lift_is_its_fault():
+    ex = get("psoas_march")
+    base = good_angles(ex)
+    straight = [(2.0, _march(base, 10, 10, 175))]
+    for _ in range(2):  # the right leg lifted straight from flat (a leg raise, not a march), the left one flat
+        straight += [(0.5, _march(base, 50, 10, 175)), (1.0, _march(base, 90, 10, 175))]
+        straight += [(0.5, _march(base, 50, 10, 175)), (1.5, _march(base, 10, 10, 175))]
+    s = ExerciseSession(ex)
+    fbs = run(s, straight)
+    assert max(f.t for f in fbs if f.side == "right") > 2.5  # the lifted leg is the working one
+    events = s.report().fault_events
+    assert [e.criterion for e in events] == ["lifted knee bent", "lifted knee bent"]
+    assert all(e.side == "right" and "stayed straight" in e.words() for e in events)
+
+
+def test_a_jerk_in_the_march_from_flat_is_judged_on_the_lifted_leg():
+    ex = get("psoas_march")
+    base = good_angles(ex)
+    s = ExerciseSession(ex)
+    run(s, [(2.0, _march(base, 10, 10)), (0.6, _march(base, 30, 10))])
+    t = 2.6
+    for i in range(int(0.4 / DT)):  # 30 -> 90 deg in 0.13 s, then held: a flail, ~450 deg/s
+        s.step(frame(t, _march(base, min(90.0, 30.0 + 15.0 * (i + 1)), 10)))
+        t += DT
+    run(s, [(1.0, _march(base, 90, 10)), (1.0, _march(base, 50, 10)), (1.5, _march(base, 10, 10))], t0=t)
+    [e] = s.report().fault_events
+    assert e.criterion == "controlled speed" and e.side == "right" and e.angle == "right_hip_flexion"
 
 
 def test_a_top_rule_is_judged_over_the_reps_top_window_only():

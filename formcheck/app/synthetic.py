@@ -319,7 +319,7 @@ def trials(frames: Sequence[FrameResult], exercise: str, truth: Truth) -> list[T
         for marked in windows_for(ex, rule, truth, near):
             w = replace(marked, side=working(marked) or marked.side)
             c = next((c for c in ex.criteria if c.name == rule), None)
-            if c is not None and c.only_prescribed_start and not _prescribed_way(frames, ex, w):
+            if c is not None and not c.applies_to(_prescribed_way(frames, ex, w)):
                 continue  # the variant done here has no such rule (a lying march from flat has no table-top)
             altered = inject(frames, ex, rule, w)
             if altered is None:

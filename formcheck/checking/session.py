@@ -253,3 +253,11 @@ class ExerciseSession:
             {k: c.counts(include_pending)[1] for k, c in self.counters.items()},
             hold_s if spec else 0.0,
         )
+
+
+def applicable(session: ExerciseSession, fb: Feedback) -> list[CriterionResult]:
+    """``fb``'s criteria that apply to the way the working side's rep goes (a variant has its own rules)."""
+    spec = session.exercise.reps
+    detector = session.counters.get((fb.side or "both") if spec is not None and spec.per_side else "both")
+    prescribed = detector is None or detector.prescribed_way
+    return [r for c, r in zip(session.exercise.criteria, fb.criteria) if c.applies_to(prescribed)]

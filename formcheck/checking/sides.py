@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import math
+import statistics
+from collections import deque
 
 from formcheck.exercises.base import SideRule
 from formcheck.values import FrameResult
 
 SIDES = ("left", "right")
 NEAR_SWITCH_S = 1.0  # without a rule, the near side changes only after the other side has been nearer this long
+REST_TOGETHER_S = 3.0  # ``pick='moved'``: where both sides rest is their mean over this long while they agree
 
 
 class SideTracker:
     """The exercise's ``SideRule`` applied frame by frame. Without a rule the working side is the one nearer the
     camera (the better-seen one), kept until the other side has been nearer for ``NEAR_SWITCH_S`` (so the watched
     angle never flips between the legs frame by frame). With a rule the side switches only when the other side
-    leads by ``rule.margin`` degrees."""
+    leads by ``rule.margin`` degrees. ``pick='moved'`` compares how far each side is from where both rest together
+    (their median mean over the last ``REST_TOGETHER_S`` in which they were within the margin of each other)."""
 
     def __init__(self, rule: SideRule | None) -> None:
         self.rule = rule
         self.side: str | None = None
         self._other_since: float | None = None  # the other side has been nearer since
+        self._together: deque[tuple[float, float]] = deque()  # (t, mean of both sides) while they agree
 
     def update(self, result: FrameResult) -> str:
         rule = self.rule
@@ -30,10 +35,26 @@ class SideTracker:
         vals = {s: result.angles.get(rule.angle.format(side=s), math.nan) for s in SIDES}
         if not all(math.isfinite(v) for v in vals.values()):
             return self.side or near
-        best = max(SIDES, key=lambda s: vals[s]) if rule.pick == "max" else min(SIDES, key=lambda s: vals[s])
-        if self.side is None or abs(vals["left"] - vals["right"]) >= rule.margin:
+        lead = vals
+        pick = rule.pick
+        if pick == "moved":
+            rest = self._rest_together(vals, rule.margin, result.timestamp_s)
+            if rest is None:
+                pick = rule.first
+            else:
+                lead, pick = {s: abs(v - rest) for s, v in vals.items()}, "max"
+        best = max(SIDES, key=lambda s: lead[s]) if pick == "max" else min(SIDES, key=lambda s: lead[s])
+        if self.side is None or abs(lead["left"] - lead["right"]) >= rule.margin:
             self.side = best
         return self.side
+
+    def _rest_together(self, vals: dict[str, float], margin: float, t: float) -> float | None:
+        """Where both sides rest together (None until they have been seen within ``margin`` of each other)."""
+        if abs(vals["left"] - vals["right"]) < margin:
+            self._together.append((t, (vals["left"] + vals["right"]) / 2))
+        while self._together and self._together[-1][0] - self._together[0][0] > REST_TOGETHER_S:
+            self._together.popleft()  # the last time they rested together stands until they do again
+        return statistics.median(v for _, v in self._together) if self._together else None
 
     def _near(self, near: str, t: float) -> str:
         if self.side is None or near == self.side:

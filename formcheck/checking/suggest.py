@@ -8,7 +8,8 @@ Score per exercise, in [0, 1]: ``activity * (0.5 + 0.5 * quality)`` where
   how much of the prescribed range it moved, so another exercise's movement that crosses the target weighs less),
   circles (``REP_PERIOD_S`` each), or holds with good form of at least ``MIN_HOLD_S``;
 - ``quality``: the share of in-position frames where every form rule holds (each judged on the frame, whatever its
-  phase: a match of the pose, not a fault); for rep exercises only the frames at the top of a rep count.
+  phase: a match of the pose, not a fault; a variant's rules for its reps, e.g. a lying march from flat has no
+  table-top to keep but a knee bent to it); for rep exercises only the frames at the top of a rep count.
 
 A best score under ``MIN_CONFIDENT`` means formcheck cannot tell: the app then asks the person to pick.
 Measured on the real clips (tests/test_real_clips.py): the bridge, knee-to-chest, straight-leg raise, standing
@@ -21,7 +22,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from formcheck.checking.session import ExerciseSession
+from formcheck.checking.session import ExerciseSession, applicable
 from formcheck.exercises import REGISTRY
 from formcheck.values import FrameResult
 
@@ -71,7 +72,7 @@ def suggest_exercise(results: Sequence[FrameResult], keys: Sequence[str] | None 
         for r in results:
             fb = session.step(r)
             if fb.in_position:
-                good.append((fb.t, all(c.passed for c in fb.criteria)))
+                good.append((fb.t, all(c.passed for c in applicable(session, fb))))
         report = session.report()
         if duration <= 0:
             activity = 0.0

@@ -47,7 +47,7 @@ class Criterion:
     (e.g. "the knees stay as they were": a roll-up done with bent knees is a variant, bending them to help is the
     fault). ``only_prescribed_start``: for a rep that may go either way (``RepSpec.either_direction``), judge this
     only when the rep starts from the prescribed start position (table-top rules never apply to the variant from
-    flat)."""
+    flat); ``only_variant_start``: only when it starts from the other end (the variant's own rules)."""
 
     name: str
     angle: str
@@ -61,6 +61,7 @@ class Criterion:
     seen_low: str = ""
     seen_high: str = ""
     only_prescribed_start: bool = False
+    only_variant_start: bool = False
     full_reps_only: bool = False
     relative: bool = False  # low / high are changes from the person's own value at rest just before the rep
     mostly: bool = False  # "top" only: a fault when it fails on most of the top window's frames (a noisy measure)
@@ -70,6 +71,8 @@ class Criterion:
             raise ValueError(f"when must be one of {PHASES}, got {self.when!r} (criterion {self.name!r})")
         if not self.min_fail_s >= 0:
             raise ValueError(f"min_fail_s must be >= 0 seconds, got {self.min_fail_s} (criterion {self.name!r})")
+        if self.only_prescribed_start and self.only_variant_start:
+            raise ValueError(f"only_prescribed_start and only_variant_start: at most one (criterion {self.name!r})")
         if self.low is not None and self.high is not None and self.low > self.high:
             raise ValueError(f"low must be <= high, got {self.low} > {self.high} (criterion {self.name!r})")
 
@@ -85,14 +88,31 @@ class Criterion:
     def check(self, value: float) -> bool:
         return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
 
+    def applies_to(self, prescribed_way: bool) -> bool:
+        """Whether this rule judges a rep that starts from the prescribed start (True) or the variant's (False)."""
+        if prescribed_way:
+            return not self.only_variant_start
+        return not self.only_prescribed_start
+
 
 @dataclass(frozen=True)
 class SideRule:
-    """The working side is the one whose ``angle`` (with ``{side}``) is larger (``pick='max'``) or smaller."""
+    """The working side is the one whose ``angle`` (with ``{side}``) is larger (``pick='max'``), smaller
+    (``'min'``), or further from where both sides rest together (``'moved'``: the leg that moves, whichever end a
+    variant starts from; until both have been seen resting together, picked as ``first`` says)."""
 
     angle: str
-    pick: Literal["max", "min"] = "max"
+    pick: Literal["max", "min", "moved"] = "max"
     margin: float = 12.0  # degrees the other side must lead by before the working side switches
+    first: Literal["max", "min"] = "min"  # ``'moved'`` only: the pick before both sides were seen at rest together
+
+    def __post_init__(self) -> None:
+        if self.pick not in ("max", "min", "moved"):
+            raise ValueError(f"pick must be 'max', 'min' or 'moved', got {self.pick!r}")
+        if self.first not in ("max", "min"):
+            raise ValueError(f"first must be 'max' or 'min', got {self.first!r}")
+        if not self.margin >= 0:
+            raise ValueError(f"margin must be >= 0 degrees, got {self.margin}")
 
 
 @dataclass(frozen=True)
