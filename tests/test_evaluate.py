@@ -262,23 +262,24 @@ def test_evaluate_command_on_shared_clips_holds_the_line(capsys, tmp_path, monke
     assert code == 0, printed
 
 
-# measured 2026-11-25 on all 24 clips (README): exact 91 %, OBO 100 %, MAE 0.045, hold error 7.9 s (the warrior hold
-# runs through a 6 s close-up with the legs out of frame), median angle error 6.2 deg, max 32.4, suggestion 89 %
+# measured 2026-12-01 on all 24 clips (README): exact 100 %, OBO 100 %, MAE 0.000, hold error 1.7 s (the warrior hold
+# counts the front knee's last bend into and first straightening out of its 80-125 band), median angle error 6.1 deg,
+# max 32.6, suggestion 95 % (18 of 19)
 CI_THRESHOLDS = [
     "--min-obo",
     "1.0",
     "--min-exact",
-    "0.9",
+    "0.95",
     "--max-mae",
-    "0.05",
+    "0.02",
     "--max-hold-error",
-    "8.5",
+    "2.5",
     "--max-median-angle-error",
     "7",
     "--max-angle-error",
     "35",
     "--min-suggest-accuracy",
-    "0.85",
+    "0.9",
     "--max-false-alarms-per-rep",  # 2026-12-01: 0 false alarms on the 7 clean clips (26 reps and holds)
     "0.05",
     "--min-fault-recall",  # every labelled fault found (the semi-synthetic ones: tests/test_real_clips.py)
