@@ -8,7 +8,9 @@ Both get NormalizationOptions metadata (detector mean/std 127.5/127.5, landmark 
 Tasks API refuses a float32 input tensor. A .task bundle is a stored (uncompressed) zip of the two files.
 
 Needs network access to PyPI and the npm registry (install time only) and `npm` on PATH:
-    python scripts/build_models.py --out models [--check]
+    python scripts/build_models.py --out models [--check] [--heavy-to DIR]
+``--heavy-to`` also writes the heavy landmark model (npm ``pose_landmark_heavy.tflite``), which is not shipped: it is
+3.4x slower than full and, on the hand-marked frames, not much more accurate (bench/model_angles.py).
 """
 
 from __future__ import annotations
@@ -88,7 +90,7 @@ def _fetch_npm_files(workdir: Path) -> dict[str, bytes]:
         .splitlines()[-1]
     )
     with tarfile.open(workdir / out) as tf:
-        return {"lite": tf.extractfile("package/pose_landmark_lite.tflite").read()}
+        return {name: tf.extractfile(f"package/pose_landmark_{name}.tflite").read() for name in ("lite", "heavy")}
 
 
 def _with_metadata(model: bytes, name: str, mean: float, std: float, n_outputs: int) -> bytes:
@@ -118,7 +120,7 @@ def _bundle(detector: bytes, landmarker: bytes, date: tuple[int, ...]) -> bytes:
     return out.getvalue()
 
 
-def build(out_dir: Path, check: bool) -> int:
+def build(out_dir: Path, check: bool, heavy_to: Path | None = None) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         raw = _fetch_wheel_files(Path(tmp)) | _fetch_npm_files(Path(tmp))
@@ -133,6 +135,11 @@ def build(out_dir: Path, check: bool) -> int:
         LOG.info("%s: sha256 %s (%s)", variant, digest, "matches" if ok else "DIFFERS from the shipped bundle")
         if not check:
             (out_dir / f"pose_landmarker_{variant}.task").write_bytes(data)
+    if heavy_to is not None:  # not shipped: 3.4x slower than full, for measuring (bench/model_angles.py)
+        heavy_to.mkdir(parents=True, exist_ok=True)
+        landmarker = _with_metadata(raw["heavy"], "pose_landmarks_detector", 0.0, 255.0, LANDMARKER_OUTPUTS)
+        (heavy_to / "pose_landmarker_heavy.task").write_bytes(_bundle(detector, landmarker, ZIP_DATE["full"]))
+        LOG.info("heavy: written to %s (not shipped)", heavy_to)
     return 1 if check and mismatches else 0
 
 
@@ -141,8 +148,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "models")
     parser.add_argument("--check", action="store_true", help="rebuild in memory and compare sha256; write nothing")
+    parser.add_argument("--heavy-to", type=Path, help="also write the heavy model (not shipped) into this folder")
     args = parser.parse_args()
-    return build(args.out, args.check)
+    return build(args.out, args.check, args.heavy_to)
 
 
 if __name__ == "__main__":
