@@ -174,6 +174,39 @@ def test_a_jerk_in_the_march_from_flat_is_judged_on_the_lifted_leg():
     assert e.criterion == "controlled speed" and e.side == "right" and e.angle == "right_hip_flexion"
 
 
+def test_a_march_recording_that_starts_with_one_leg_up_counts_that_rep_and_the_other_legs_lift():
+    """The left leg is up when the recording starts and comes down to the floor, beside the right leg that stays
+    there: that was a rep under way at the start (its top and its return seen), counted once the leg has rested 3 s.
+    1.3 s after it came down the right leg is lifted from flat: the left leg does not move meanwhile, so the lift is
+    not "the left leg's movement seen through it": it counts too."""
+    ex = get("psoas_march")
+    base = good_angles(ex)
+    s = ExerciseSession(ex)
+    run(s, [(0.8, _march(base, 14, 95)), (1.0, _march(base, 14, 5)), (1.3, _march(base, 5, 5))])
+    lift = [
+        (1.0, _march(base, 90, 5)),
+        (0.8, _march(base, 90, 5)),
+        (0.8, _march(base, 5, 5)),
+        (1.5, _march(base, 5, 5)),
+    ]
+    run(s, lift, t0=3.1)
+    report = s.report()
+    assert report.reps == {"left": 1, "right": 1}
+    [left] = [r for r in report.rep_details if r.side == "left"]
+    assert left.under_way_at_start and left.end_s < 2.0
+
+
+def test_lifting_both_legs_to_table_top_at_the_start_is_getting_into_position():
+    ex = get("psoas_march")
+    base = good_angles(ex)
+    s = ExerciseSession(ex)
+    run(s, [(1.0, _march(base, 5, 5)), (1.0, _march(base, 90, 90)), (5.0, _march(base, 90, 90))])
+    assert sum(s.report().reps.values()) + sum(s.report().partial_reps.values()) == 0
+    s = ExerciseSession(ex)  # ... and so is lowering both from table-top to the floor
+    run(s, [(1.0, _march(base, 90, 90)), (1.0, _march(base, 5, 5)), (5.0, _march(base, 5, 5))])
+    assert sum(s.report().reps.values()) + sum(s.report().partial_reps.values()) == 0
+
+
 def test_a_top_rule_is_judged_over_the_reps_top_window_only():
     ex = get("bridge")
     base = good_angles(ex) | {"feet_width": 1.0}

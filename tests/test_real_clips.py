@@ -151,3 +151,27 @@ def test_the_wrong_way_bridge_has_wide_feet_and_the_right_way_does_not():
     report = apply_session(frames, "bridge").report()
     assert [(e.criterion, e.rep) for e in report.fault_events] == [("feet hip-width apart", 1)]
     assert 15.0 <= report.rep_details[0].start_s <= 16.0
+
+
+ALL_REPS = [
+    c for c in json.loads((ROOT / "tests" / "data" / "ground_truth.json").read_text())["clips"] if c.get("rep_events")
+]
+
+
+@pytest.mark.parametrize("clip", ALL_REPS, ids=lambda c: c["file"].split("__")[0])
+def test_a_recording_cut_at_the_top_of_its_first_rep_or_just_after_its_last_return_counts_the_same(clip):
+    """Recording edges on real traces: the frames from the middle of the first marked rep's top (a recording that
+    starts at the top), and up to 0.2 s after the last marked return (one that ends just after it), give the true
+    count, as the whole clip does. Held-out clips are here too: this checks a rule, it tunes nothing."""
+    if clip["file"] not in _ANALYSED:
+        _ANALYSED[clip["file"]] = analysed(media(clip["file"]), "full")
+    frames, first, last = _ANALYSED[clip["file"]], clip["rep_events"][0], clip["rep_events"][-1]
+    true = sum(clip["reps"].values())
+
+    def count(part):
+        report = apply_session(part, clip["exercise"]).report()
+        return sum(report.reps.values()) + sum(report.partial_reps.values())
+
+    at_top = (first["top"] + first["top_end"]) / 2
+    assert count([f for f in frames if f.timestamp_s >= at_top]) == true, f"starting at {at_top:.1f} s"
+    assert count([f for f in frames if f.timestamp_s <= last["end"] + 0.2]) == true, f"ending at {last['end']:.1f} s"

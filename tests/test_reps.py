@@ -174,3 +174,19 @@ def test_a_pause_on_the_way_back_is_not_a_new_rest_either_way(rest, top):
     assert len(reps) == 2 and det.counts() == (2, 0), [(r.start_s, r.peak) for r in reps]
     assert all(r.peak == pytest.approx(top) for r in reps)
     assert det.prescribed_way == (top < rest)  # from table-top is the prescribed way, from flat the variant
+
+
+def test_a_march_leg_that_starts_up_and_is_lowered_for_good_is_no_rep_and_its_next_reps_count():
+    """A recording that starts with one leg up (which end it rests at cannot be told from the leg alone): lowered and
+    kept down for longer than the rest window (3 s), the floor is its rest; then a lift from flat is a rep."""
+    det = RepDetector(MARCH)
+    samples = signal((1.0, 95), (1.0, (95, 0)), (7.0, 0), (1.0, (0, 90)), (0.5, 90), (1.0, (90, 0)), (2.0, 0))
+    reps = feed(det, samples)
+    assert len(reps) == 1 and reps[0].start_s >= 9.0 - DT and reps[0].rom == pytest.approx(90, abs=5)
+    assert det.counts() == (1, 0)
+
+
+def test_a_march_rep_with_a_short_pause_at_its_far_end_is_still_one_rep():
+    det = RepDetector(MARCH)  # lowered from table-top, 2.5 s at the bottom (under the 3 s a rest takes), back up
+    reps = feed(det, signal((2.0, 90), (1.0, (90, 30)), (2.5, 30), (1.0, (30, 90)), (2.0, 90)))
+    assert len(reps) == 1 and reps[0].full

@@ -14,6 +14,12 @@ Recording edges (the rule, tested frame by frame in ``tests/test_reps.py``):
   read this person's rest inside the top zone). One that starts part-way up does not (it cannot be told from
   getting into position). A camera cut or a gap (:mod:`formcheck.checking.continuity`) starts the stream afresh
   in the same way: the rep under way across it is dropped.
+- A movement that may go either way (``either_direction``: the lying march) has no target to tell a top from a
+  rest at the start. A level it leaves and never comes back to (still for ``SETTLED_S`` past any hold at the new
+  level) was not its rest: the movement is no rep, and the new level is the rest. If the level it left had been
+  held since the recording began and the other leg made no movement meanwhile (:func:`still_during`), it was the
+  top of a rep under way at the start whose return was seen: it counts (late, once the leg has rested). Both legs
+  moving together is getting into position.
 - A return that begins in the last frames counts even if the recording ends before it has lasted ``min_phase_s``
   (``pending()``): its top and its return were seen.
 - Getting into position is never counted: the session feeds a detector only while the person is in position.
@@ -27,6 +33,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import statistics
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -46,6 +53,7 @@ CUT_SEEN_S = 1.0  # a rep that is down again this soon after a camera cut came d
 SUSTAIN_S = 0.1  # a rep's peak is the extreme the signal held this long
 TOP_GRACE_S = 0.25  # a dip out of the top band shorter than this is jitter, not leaving the top
 PLATEAU_S = 0.3  # at the top = within the top band of the peak, and the peak grew less than the band in this long
+SETTLED_S = REST_WINDOW_S  # a movement that may go either way, still this long past any prescribed hold, rests
 RepPhase = Literal["rest", "working", "top"]
 
 
@@ -102,11 +110,13 @@ class RestLevel:
 
 @dataclass(frozen=True)
 class UnderWay:
-    """The rep in progress: when it began, how far it has moved from rest so far, and whether it is still up."""
+    """The rep in progress: when it began, how far it has moved from rest so far, whether it is still up, and how
+    much its signal moved (highest - lowest) since the time asked about."""
 
     start_s: float
     range_deg: float
     still_up: bool
+    moved_deg: float = math.nan
 
 
 class RepDetector:
@@ -134,6 +144,9 @@ class RepDetector:
         self._peak_times: list[float] = []  # (time, running peak) of the rep under way, for the top phase
         self._peak_values: list[float] = []
         self._rep_angle = ""
+        self._edge_rest = False  # the level it rests at has been held since the recording (or a cut) began
+        self.dropped: list[tuple[float, float]] = []  # movements that were no rep (a change of rest): (start, end)
+        self.edge_candidate: Rep | None = None  # set when such a movement may have been a rep under way at the start
 
     # ---- per frame -------------------------------------------------------------------------------------------
     def update(self, value: float, t: float, at_recording_start: bool = False) -> Rep | None:
@@ -142,7 +155,7 @@ class RepDetector:
         if not math.isfinite(value):
             return None
         if not self._started:
-            self._started = True
+            self._started, self._edge_rest = True, at_recording_start
             if at_recording_start and not self.spec.either_direction and self._sign * (value - self.spec.target) >= 0:
                 self._begin(t, value, math.nan, under_way=True)
                 return None
@@ -173,6 +186,25 @@ class RepDetector:
 
     def _update_active(self, value: float, t: float) -> Rep | None:
         self._samples.append((t, value))
+        band = max(TOP_BAND_MIN_DEG, TOP_BAND_SHARE * abs(value - self._base)) if math.isfinite(self._base) else 0.0
+        if self.spec.either_direction and t - still_since(self._samples, band) > self.hold_s + SETTLED_S:
+            # still far from where it started for longer than any rep lasts at its end: where it started was not
+            # its rest (a recording that starts with one leg up, then lowered for good); this is, and the movement
+            # was no rep. If the level it left had been held since the recording began, that level may have been
+            # the top of a rep under way at the start: offered as ``edge_candidate`` (the session asks the other
+            # leg, :func:`still_during`).
+            arrived = still_since(self._samples, band)
+            self.dropped.append((self._start_s, arrived))
+            before = [(ts, v) for ts, v in self._rest.samples if ts < self._start_s]
+            if self._edge_rest and before:
+                self.edge_candidate = edge_rep(before, self._samples, arrived, self.spec, self.hold_s)
+                self.edge_candidate.side, self.edge_candidate.angle = self.side, self._rep_angle
+            self._active, self._candidate, self._rest, self._edge_rest = False, None, RestLevel(), False
+            for ts, v in self._samples:
+                if abs(v - value) <= band:
+                    self._rest.add(ts, v)
+            self._samples = []
+            return None
         if self._sign * (value - self._peak_value) > 0:
             self._peak_value = value
         self._peak_times.append(t)
@@ -186,7 +218,7 @@ class RepDetector:
             return None
         rep = self._make_rep(self._candidate)
         self.reps.append(rep)
-        self._active, self._samples, self._candidate = False, [], None
+        self._active, self._samples, self._candidate, self._edge_rest = False, [], None, False
         self._rest = RestLevel()
         self._rest.add(t, value)
         self._settle_until = t + REST_WINDOW_S
@@ -223,12 +255,14 @@ class RepDetector:
         before = self._peak_values[i] if i >= 0 else self._peak_values[0]
         return "working" if self._sign * (self._peak_value - before) > band else "top"
 
-    def under_way(self) -> UnderWay | None:
-        """The rep in progress, or None at rest (or when its rest level is unknown)."""
+    def under_way(self, since: float = -math.inf) -> UnderWay | None:
+        """The rep in progress, or None at rest (or when its rest level is unknown); ``moved_deg`` since ``since``."""
         if not self._active or not math.isfinite(self._base) or not self._samples:
             return None
         span = abs(self._peak_value - self._base)
-        return UnderWay(self._start_s, span, abs(self._samples[-1][1] - self._base) >= 0.5 * span)
+        recent = [v for t, v in self._samples if t >= since] or [self._samples[-1][1]]
+        still_up = abs(self._samples[-1][1] - self._base) >= 0.5 * span
+        return UnderWay(self._start_s, span, still_up, max(recent) - min(recent))
 
     # ---- helpers ---------------------------------------------------------------------------------------------
     def _begin(self, start_s: float, value: float, base: float, under_way: bool = False) -> None:
@@ -272,12 +306,54 @@ class RepDetector:
         return full, len(reps) - full
 
 
+def edge_rep(
+    before: list[tuple[float, float]], samples: list[tuple[float, float]], arrived: float, spec: RepSpec, hold_s: float
+) -> Rep:
+    """The rep under way at a recording's start that a movement of either direction was, if the level it left
+    (``before``, held since the start) was its top and where it ``arrived`` is its rest."""
+    rest = samples[-1][1]
+    seen = [*before, *((t, v) for t, v in samples if t <= arrived)]
+    top = statistics.median(v for _, v in before)
+    rep = shape_rep(seen, rest, 1.0 if top > rest else -1.0, spec, hold_s)
+    rep.end_s, rep.under_way_at_start, rep.start_value = arrived, True, math.nan
+    return rep
+
+
+def still_during(detector: RepDetector | None, start_s: float, end_s: float) -> bool:
+    """The leg of ``detector`` made no movement (a rep, one under way, or a change of rest) overlapping
+    ``start_s``-``end_s``."""
+    if detector is None or not detector._started:
+        return False
+    spans = [(r.start_s, r.end_s) for r in detector.reps] + detector.dropped
+    if detector._active:
+        spans.append((detector.rep_start_s, math.inf))
+    return not any(a <= end_s and b >= start_s for a, b in spans)
+
+
+def still_since(samples: Sequence[tuple[float, float]], within: float) -> float:
+    """Since when the signal has stayed within ``within`` degrees of its last value (the first sample's time if it
+    always has)."""
+    last = samples[-1][1]
+    for i in range(len(samples) - 1, -1, -1):
+        if abs(samples[i][1] - last) > within:
+            return samples[i + 1][0] if i + 1 < len(samples) else samples[-1][0]
+    return samples[0][0]
+
+
 def nested_in_other_leg(rep: Rep, other: RepDetector | None) -> bool:
     """A rep on one leg that lies inside a larger rep of the other leg (started before it, still up when this one
-    is back down) is that leg's movement read on this side (legs crossing, occlusion): an alternating exercise
-    starts the next leg as the last comes down. Both legs moving together (a double-leg raise) both count."""
-    moving = other.under_way() if other is not None else None
-    return moving is not None and moving.start_s <= rep.start_s and moving.range_deg >= rep.rom and moving.still_up
+    is back down, and moving meanwhile by at least half as much) is that leg's movement read on this side (legs
+    crossing, occlusion): an alternating exercise starts the next leg as the last comes down. Both legs moving
+    together (a double-leg raise) both count; so does a rep beside a leg that stays still, whatever that leg's
+    detector thinks of it (a march recording that starts with one leg up and lowers it for good)."""
+    moving = other.under_way(rep.start_s) if other is not None else None
+    return (
+        moving is not None
+        and moving.start_s <= rep.start_s
+        and moving.range_deg >= rep.rom
+        and moving.still_up
+        and moving.moved_deg >= 0.5 * rep.rom
+    )
 
 
 def verdict(rep: Rep, spec: RepSpec, hold_s: float = 0.0, faults: Sequence[FaultEvent] = ()) -> str:

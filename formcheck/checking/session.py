@@ -17,7 +17,7 @@ from formcheck.checking.counters import CircleCounter, HoldTimer
 from formcheck.checking.criteria import blocker, evaluate
 from formcheck.checking.form import FormJudge
 from formcheck.checking.report import Report, during, holds_by_side
-from formcheck.checking.reps import EDGE_S, Rep, RepDetector, nested_in_other_leg, verdict
+from formcheck.checking.reps import EDGE_S, Rep, RepDetector, nested_in_other_leg, still_during, verdict
 from formcheck.checking.safety import SafetyWatch
 from formcheck.checking.sides import SIDES, SideTracker
 from formcheck.exercises.base import Exercise, resolve_angle
@@ -151,6 +151,13 @@ class ExerciseSession:
                 side = work if key == "both" else key
                 counter.angle = resolve_angle(spec.signal, side)
                 rep = counter.update(result.angles.get(counter.angle, math.nan), t, at_start)
+                if rep is None and counter.edge_candidate is not None:
+                    rep, counter.edge_candidate = counter.edge_candidate, None
+                    other = self.counters.get("left" if key == "right" else "right")
+                    if still_during(other, rep.start_s, rep.end_s):  # this leg alone came to rest by the other
+                        counter.reps.append(rep)  # a rep under way at the start, its top and return seen
+                    else:
+                        rep = None  # both legs moved together: getting into position
                 if rep is not None:
                     self._rep_done(rep, t, fb)
         if self.circles and result.pose is not None:
