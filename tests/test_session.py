@@ -163,6 +163,20 @@ def test_hold_goes_on_through_a_close_up_with_the_legs_out_of_view(key):
     assert "out of view" in hold.words()
 
 
+def test_turning_to_face_the_camera_ends_a_side_view_hold_it_does_not_pause_it():
+    ex = get("kneeling_hip_flexor")  # judged from the side
+    s = ExerciseSession(ex)
+    good = good_angles(ex)
+    run(s, [(4.0, good)])
+    t = 4.0
+    for _ in range(int(2.0 / DT)):
+        s.step(frame(t, good, view="front"))
+        t += DT
+    run(s, [(3.0, good)], t0=t)
+    holds = [h for h in s.report().holds if h.duration_s > 0.5]
+    assert len(holds) == 2 and all(h.unseen_s == 0.0 for h in holds)
+
+
 @pytest.mark.parametrize("key", HOLDS)
 def test_out_of_view_for_longer_than_a_third_of_the_target_ends_the_hold(key):
     ex = get(key)

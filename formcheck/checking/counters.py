@@ -33,8 +33,9 @@ class Hold:
 class HoldTimer:
     """Times a hold while the form is right, bridging wobbles and dropped frames shorter than ``grace_s``.
 
-    ``update(ok, t)``: ``ok`` is True when every criterion passes, False when one fails, None when nothing can be
-    judged (no person, a body part out of view, a camera cut). Time spent not ok is never counted, and a failure
+    ``update(ok, t)``: ``ok`` is True when every criterion passes, False when one fails (or the person has turned
+    out of the view the exercise is judged from), None when nothing can be judged (no person, a body part out of
+    view, a camera cut). Time spent not ok is never counted, and a failure
     that lasts longer than ``grace_s`` ends the hold. Time out of view pauses the hold instead: when good form is
     seen again on the same side within ``unseen_s`` (default: ``UNSEEN_SHARE`` of the target) of the last good
     frame, the hold goes on and the time out of view is counted as held (``Hold.unseen_s``), as a person watching
