@@ -3,9 +3,9 @@
 A criterion applies only in its phase (``Criterion.when``: see :mod:`formcheck.exercises.base`), once the person has
 been in position for ``SETTLE_S`` ("ease in slowly": getting into position is never a fault; a fault that began
 in the ``EXIT_S`` before the person left the position was the way out, and is dropped), and, with
-``only_prescribed_start`` / ``only_variant_start``, only when the rep starts from the prescribed start position / from
-the variant's. ``relative`` criteria are
-judged as the change from the person's own value at rest just before the rep. ``"top"`` criteria are kept with the
+``only_prescribed_start`` / ``only_variant_start``, only when the rep starts from the prescribed start position /
+from the variant's. ``relative`` criteria are judged as the change from the person's own value at rest just before
+the rep. ``"top"`` criteria are kept with the
 rep under way and judged over its top window when it ends (:func:`~formcheck.checking.criteria.judge_top`). Every
 fault goes through one :class:`~formcheck.checking.faults.FaultWatch`, so the cue, the report and the history share
 the same events.

@@ -105,8 +105,7 @@ class ExerciseSession:
         fb.criteria = [evaluate(c, result, work) for c in self.exercise.criteria]
         key = resolve_angle(self.exercise.key_angle, work)
         safety = self.safety.update(math.nan if glitch else result.angles.get(key, math.nan), t, key)
-        spec = self.exercise.reps
-        detector = self.counters.get(work if spec is not None and spec.per_side else "both")
+        detector = working_detector(self, work)
         fb.new_faults += self.form.frame(t, fb.criteria, work, detector, safety)
         fb.final_faults += self.form.final
         active = self.form.watch.active()
@@ -262,9 +261,14 @@ class ExerciseSession:
         )
 
 
+def working_detector(session: ExerciseSession, side: str | None) -> RepDetector | None:
+    """The rep detector of the working ``side`` (the one detector of an exercise without sides), if any."""
+    spec = session.exercise.reps
+    return session.counters.get((side or "both") if spec is not None and spec.per_side else "both")
+
+
 def applicable(session: ExerciseSession, fb: Feedback) -> list[CriterionResult]:
     """``fb``'s criteria that apply to the way the working side's rep goes (a variant has its own rules)."""
-    spec = session.exercise.reps
-    detector = session.counters.get((fb.side or "both") if spec is not None and spec.per_side else "both")
+    detector = working_detector(session, fb.side)
     prescribed = detector is None or detector.prescribed_way
     return [r for c, r in zip(session.exercise.criteria, fb.criteria) if c.applies_to(prescribed)]
