@@ -35,12 +35,12 @@ class HoldTimer:
 
     ``update(ok, t)``: ``ok`` is True when every criterion passes, False when one fails (or the person has turned
     out of the view the exercise is judged from), None when nothing can be judged (no person, a body part out of
-    view, a camera cut). Time spent not ok is never counted, and a failure
-    that lasts longer than ``grace_s`` ends the hold. Time out of view pauses the hold instead: when good form is
-    seen again on the same side within ``unseen_s`` (default: ``UNSEEN_SHARE`` of the target) of the last good
-    frame, the hold goes on and the time out of view is counted as held (``Hold.unseen_s``), as a person watching
-    across a camera cut would time it. Longer out of view, or back in view with the form wrong, ends the hold; so
-    does going out of view once the hold has reached its target (coming back is the next set).
+    view, a camera cut). Time spent not ok is never counted, and a failure that lasts longer than ``grace_s`` ends
+    the hold. Time out of view pauses the hold instead: when good form is seen again on the same side within
+    ``unseen_s`` (default: ``UNSEEN_SHARE`` of the target) of the last good frame, the hold goes on and the time out
+    of view is counted as held (``Hold.unseen_s``), as a person watching across a camera cut would time it. Longer
+    out of view, or back in view with the form wrong, ends the hold; so does going out of view once the hold has
+    reached its target (coming back is the next set).
     """
 
     def __init__(self, target_s: float, grace_s: float = 0.7, unseen_s: float | None = None) -> None:
