@@ -118,3 +118,65 @@ def test_out_of_view_after_the_target_was_reached_ends_the_hold():
     timer = HoldTimer(target_s=5.0, grace_s=0.5)  # may be out of view 1.7 s before the target
     done = run_hold(timer, [(5.5, True), (1.5, None), (5.5, True)])
     assert len(done) == 2 and len(timer.finished) == 1 and timer.finished[0].unseen_s == 0.0
+
+
+def run_frames(timer, segments, t0: float = 0.0):
+    """segments: (seconds, ok, still, way_out) at 30 fps; returns the time after the last frame."""
+    t = t0
+    for seconds, ok, still, way_out in segments:
+        for _ in range(int(round(seconds / DT))):
+            timer.update(ok, t, "left", still=still, way_out=way_out)
+            t += DT
+    return t
+
+
+def test_easing_in_is_not_held_the_hold_begins_once_the_key_angle_keeps_still():
+    timer = HoldTimer(target_s=10.0)
+    run_frames(timer, [(1.0, True, False, False)])  # good form, but the key angle is still moving in
+    assert timer.current is None and timer.seconds == 0.0
+    run_frames(timer, [(2.0, True, True, False)], t0=1.0)
+    assert timer.current.start_s == pytest.approx(1.0)
+    assert timer.seconds == pytest.approx(2.0 - DT, abs=1e-6)
+
+
+def test_moving_within_the_hold_is_held():
+    timer = HoldTimer(target_s=10.0)
+    run_frames(timer, [(1.0, True, True, False), (2.0, True, False, False), (1.0, True, True, False)])
+    assert timer.seconds == pytest.approx(4.0 - DT, abs=1e-6)  # rocking in range once the hold began counts
+
+
+def test_the_way_out_is_taken_off_when_the_key_angle_leaves_its_range():
+    timer = HoldTimer(target_s=10.0, grace_s=0.5)
+    run_frames(timer, [(4.0, True, True, False), (1.0, True, False, False), (1.0, False, False, True)])
+    (hold,) = timer.finished
+    assert hold.duration_s == pytest.approx(4.0 - DT, abs=1e-6)  # the second of moving out was not holding
+
+
+def test_another_rule_breaking_the_form_takes_nothing_off():
+    timer = HoldTimer(target_s=10.0, grace_s=0.5)
+    run_frames(timer, [(4.0, True, True, False), (1.0, True, False, False), (1.0, False, False, False)])
+    (hold,) = timer.finished
+    assert hold.duration_s == pytest.approx(5.0 - DT, abs=1e-6)
+
+
+def test_only_the_last_unbroken_movement_is_the_way_out():
+    timer = HoldTimer(target_s=10.0, grace_s=0.5)
+    segments = [(2.0, True, True, False), (1.0, True, False, False), (1.0, True, True, False)]
+    run_frames(timer, [*segments, (0.5, True, False, False), (1.0, False, False, True)])
+    (hold,) = timer.finished
+    assert hold.duration_s == pytest.approx(4.0 - DT, abs=1e-6)  # 4.5 s held, the last 0.5 s was the way out
+
+
+def test_a_short_wobble_then_good_form_again_takes_nothing_off():
+    timer = HoldTimer(target_s=10.0, grace_s=0.5)
+    run_frames(timer, [(3.0, True, True, False), (0.5, True, False, False), (0.2, False, False, True)])
+    run_frames(timer, [(1.0, True, True, False), (1.0, False, False, False)], t0=3.7)
+    (hold,) = timer.finished
+    assert hold.duration_s == pytest.approx(4.5 - DT, abs=1e-6)
+
+
+def test_a_hold_that_reached_its_target_is_never_taken_below_it():
+    timer = HoldTimer(target_s=4.0, grace_s=0.5)
+    run_frames(timer, [(3.5, True, True, False), (1.5, True, False, False), (1.0, False, False, True)])
+    (hold,) = timer.finished
+    assert hold.completed and hold.duration_s == pytest.approx(4.0)

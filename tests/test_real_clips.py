@@ -52,14 +52,14 @@ def test_each_rep_is_found_where_it_was_marked(clip):
 
 
 @pytest.mark.parametrize("clip", [c for c in TRUTH if "hold_s" in c], ids=lambda c: c["exercise"])
-def test_hold_time_within_two_seconds(clip):
+def test_hold_time_within_one_second(clip):
     report = _run(clip)
     for side, true in clip["hold_s"].items():
         longest = max((h.duration_s for h in report.holds if h.side == side), default=0.0)
-        assert abs(longest - true) <= 2.0, (side, [(h.side, h.start_s, h.duration_s) for h in report.holds])
+        assert abs(longest - true) <= 1.0, (side, [(h.side, h.start_s, h.duration_s) for h in report.holds])
         lo, _ = clip["hold_window_s"]
         best = max((h for h in report.holds if h.side == side), key=lambda h: h.duration_s)
-        assert lo - 2.0 <= best.start_s <= lo + 2.0
+        assert lo - 1.0 <= best.start_s <= lo + 1.0
 
 
 @pytest.mark.parametrize("clip", TRUTH, ids=lambda c: c["exercise"])

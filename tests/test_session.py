@@ -327,3 +327,36 @@ def test_progress_line_shows_the_set_against_the_prescription():
     fb.holds_done = {"left": 2}
     assert progress_line(fb, 3) == "left leg 2/3 - 30 s / 30 s"
     assert progress_line(Feedback(0.0, "", "ok", reps={"left": 4, "right": 3}), 1) == "reps: left 4, right 3"
+
+
+def _key_range(ex: Exercise) -> Criterion:
+    (c,) = [c for c in ex.criteria if c.angle == ex.key_angle and c.when == "hold"]
+    return c
+
+
+def _ramp(t0: float, seconds: float, angles: dict[str, float], name: str, a: float, b: float):
+    n = int(round(seconds / DT))
+    return [(t0 + i * DT, {**angles, name: a + (b - a) * i / n}) for i in range(n)]
+
+
+@pytest.mark.parametrize("key", HOLDS)
+def test_easing_in_and_out_of_a_hold_is_not_held(key):
+    """The key angle moves into its range over 1 s, keeps still for 6 s, and moves out over 1 s: the hold is the
+    6 s of keeping still, not the parts of the way in and out that pass through the range ("ease in slowly")."""
+    ex = get(key)
+    good = good_angles(ex)
+    c = _key_range(ex)
+    name = c.resolve("right")
+    far = c.high + 30.0 if c.high is not None else c.low - 30.0
+    frames = [
+        *_ramp(0.0, 1.0, good, name, far, good[name]),
+        *[(1.0 + i * DT, good) for i in range(int(round(6.0 / DT)))],
+        *_ramp(7.0, 1.0, good, name, good[name], far),
+        *[(8.0 + i * DT, {**good, name: far}) for i in range(int(round(2.0 / DT)))],
+    ]
+    s = ExerciseSession(ex)
+    for t, angles in frames:
+        s.step(frame(t, angles))
+    (hold,) = [h for h in s.report().holds if h.duration_s > 0.5]
+    assert hold.duration_s == pytest.approx(6.0, abs=0.25), (key, hold)
+    assert hold.start_s == pytest.approx(1.0, abs=0.25)

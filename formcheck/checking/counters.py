@@ -41,6 +41,14 @@ class HoldTimer:
     of view is counted as held (``Hold.unseen_s``), as a person watching across a camera cut would time it. Longer
     out of view, or back in view with the form wrong, ends the hold; so does going out of view once the hold has
     reached its target (coming back is the next set).
+
+    ``still`` (default True) says whether the exercise's key angle is keeping still this frame (it moved less than
+    landmark jitter over the safety watch's speed baseline). Easing in is not holding: a hold begins only on a good
+    frame that is still. Easing out is not holding either: ``way_out`` on a failing frame says the key angle itself
+    has left its range; when the break that ends a hold began that way, the good frames of the movement that carried
+    it out (the last unbroken run of moving good frames) are taken off the hold. A hold that reached its target is
+    never taken below it (the person was told it was done). A break of another rule (say the back hip, while the
+    front knee rocks in its range) takes nothing off: the key angle's movement was part of the hold.
     """
 
     def __init__(self, target_s: float, grace_s: float = 0.7, unseen_s: float | None = None) -> None:
@@ -57,8 +65,12 @@ class HoldTimer:
         self._last_ok_t: float | None = None
         self._last_unseen_t: float | None = None  # the last out-of-view frame since the last good one
         self._last_t: float | None = None
+        self._way_out_s = 0.0  # held time in the current unbroken run of moving good frames
+        self._break_way_out: bool | None = None  # whether the current break began with the key angle leaving its range
 
-    def update(self, ok: bool | None, t: float, side: str | None = None) -> Hold | None:
+    def update(
+        self, ok: bool | None, t: float, side: str | None = None, still: bool = True, way_out: bool = False
+    ) -> Hold | None:
         """Advance to time ``t``. Returns a hold when it has *just* reached the target (once per hold)."""
         dt = 0.0 if self._last_t is None else max(0.0, t - self._last_t)
         self._last_t = t
@@ -66,11 +78,13 @@ class HoldTimer:
             self._unseen(t)
             return None
         if not ok:
+            if self._break_way_out is None:
+                self._break_way_out = way_out
             alive = max(self._last_ok_t or -math.inf, self._last_unseen_t or -math.inf)
             if self.current is not None and t - alive > self.grace_s + 1e-9:
-                self._end()
+                self._end(way_out=bool(self._break_way_out))
             return None
-        return self._good(t, dt, side)
+        return self._good(t, dt, side, still)
 
     def _unseen(self, t: float) -> None:
         if self.current is None or self._last_ok_t is None:
@@ -81,32 +95,41 @@ class HoldTimer:
         else:
             self._last_unseen_t = t
 
-    def _good(self, t: float, dt: float, side: str | None) -> Hold | None:
+    def _good(self, t: float, dt: float, side: str | None, still: bool) -> Hold | None:
         if self.current is not None and self.current.side != side and side is not None:
             self._end()
-        if self.current is None:
-            self.current = Hold(side, t)
-        elif self._last_ok_t is not None:
+        if self.current is not None and self._last_ok_t is not None:
             gap = t - self._last_ok_t
             if gap <= self.grace_s + 1e-9:
-                self.current.duration_s += min(dt, gap)
+                held = min(dt, gap)
+                self.current.duration_s += held
+                self._way_out_s = 0.0 if still else self._way_out_s + held
             elif self._last_unseen_t is not None and gap <= self.unseen_s + 1e-9:
                 self.current.duration_s += gap  # held out of view: the hold went on
                 self.current.unseen_s += gap
+                self._way_out_s = 0.0
             else:
                 self._end()
-                self.current = Hold(side, t)
-        self._last_ok_t, self._last_unseen_t = t, None
+        if self.current is None:
+            if not still:
+                return None  # still easing in
+            self.current = Hold(side, t)
+        self._last_ok_t, self._last_unseen_t, self._break_way_out = t, None, None
         if not self.current.completed and self.current.duration_s >= self.target_s - 1e-9:
             self.current.completed = True
             return self.current
         return None
 
-    def _end(self) -> None:
-        if self.current is not None and self.current.duration_s > 0:
-            self.finished.append(self.current)
+    def _end(self, way_out: bool = False) -> None:
+        hold = self.current
+        if hold is not None and way_out:  # the movement that carried the form out was not holding
+            floor = self.target_s if hold.completed else 0.0
+            hold.duration_s = max(hold.duration_s - self._way_out_s, min(floor, hold.duration_s))
+        if hold is not None and hold.duration_s > 0:
+            self.finished.append(hold)
         self.current = None
-        self._last_ok_t = self._last_unseen_t = None
+        self._last_ok_t = self._last_unseen_t = self._break_way_out = None
+        self._way_out_s = 0.0
 
     @property
     def seconds(self) -> float:

@@ -6,7 +6,9 @@ limb glitch (:mod:`formcheck.checking.continuity`), and a gap of ``GAP_S`` witho
 change over at least ``SPEED_BASELINE_S``, so landmark jitter does not read as a jerk; bouncing is 3+ swings of more
 than the exercise's ``bounce_amplitude_deg`` within its ``bounce_window_s``, in hold exercises only. Each is a rule
 judged every frame (:class:`~formcheck.checking.faults.Check`); :class:`~formcheck.checking.faults.FaultWatch` makes
-the fault events.
+the fault events. ``moving`` says whether the key angle moved by more than landmark jitter (``JITTER_DEG``) over the
+speed baseline this frame (None when that cannot be measured); the hold timer uses it to tell easing in and out from
+holding.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from formcheck.exercises.base import Exercise
 
 SPEED_BASELINE_S = 0.2  # speed is measured over at least this long, so landmark jitter does not read as a jerk
 SMOOTH_FRAMES = 3
+JITTER_DEG = 4.0  # landmark jitter after smoothing is ~2-3 deg (as reps.TOP_BAND_MIN_DEG): less is keeping still
 GAP_S = 0.5
 SPEED = "controlled speed"  # the safety rules' names, as fault labels use them
 BOUNCE = "no bouncing"
@@ -34,16 +37,19 @@ class SafetyWatch:
         self.exercise = exercise
         self._raw: deque[float] = deque(maxlen=SMOOTH_FRAMES)
         self._history: deque[tuple[float, float]] = deque()  # (t, smoothed value)
+        self.moving: bool | None = None  # this frame's key angle moved more than jitter over the speed baseline
 
     def reset(self) -> None:
         """Forget the recent signal: speeds and swings are never measured across a break."""
         self._raw.clear()
         self._history.clear()
+        self.moving = None
 
     def update(self, value: float, t: float, angle: str = "") -> list[Check]:
         ex = self.exercise
         is_hold = ex.prescription.hold_s > 0 and ex.reps is None
         if not math.isfinite(value):
+            self.moving = None
             return self._unmeasured(angle, is_hold)
         if self._history and t - self._history[-1][0] > GAP_S:
             self.reset()
@@ -54,6 +60,7 @@ class SafetyWatch:
             self._history.popleft()
         past = next(((ti, vi) for ti, vi in reversed(self._history) if t - ti >= SPEED_BASELINE_S), None)
         speed = abs(smooth - past[1]) / (t - past[0]) if past is not None else None
+        self.moving = None if past is None else abs(smooth - past[1]) > JITTER_DEG
         checks = [
             Check(
                 SPEED,

@@ -88,13 +88,15 @@ class ExerciseSession:
         if cant_judge is not None:
             return self._not_judged(t, cant_judge, "info" if result.pose is None else "warn")
         work = self.sides.update(result)
-        in_position = all(evaluate(c, result, work).passed for c in self.exercise.position)
+        key = resolve_angle(self.exercise.key_angle, work)
+        placed = [evaluate(c, result, work) for c in self.exercise.position]
+        in_position = all(c.passed for c in placed)
         fb = Feedback(
             t, "", "info", in_position=in_position, side=work, hold_target_s=self.exercise.prescription.hold_s
         )
         if not in_position:
             fb.cue = f"Get into position: {self.exercise.setup}"
-            self._update_hold(False, t, work, fb)
+            self._update_hold(False, t, work, fb, way_out=_left_range(placed, key))
             self.form.out_of_position(t, work)  # no rule applies out of position: lasting faults end
             self._last_pose = None
             return self._finish(fb)
@@ -103,7 +105,6 @@ class ExerciseSession:
         if not glitch:
             self._count(result, work, fb)
         fb.criteria = [evaluate(c, result, work) for c in self.exercise.criteria]
-        key = resolve_angle(self.exercise.key_angle, work)
         safety = self.safety.update(math.nan if glitch else result.angles.get(key, math.nan), t, key)
         detector = working_detector(self, work)
         fb.new_faults += self.form.frame(t, fb.criteria, work, detector, safety)
@@ -113,7 +114,8 @@ class ExerciseSession:
         if fb.new_faults:
             fb.events.append("form_break")
         failing = [c for c in fb.criteria if c.passed is not True]
-        self._update_hold(not failing and not any(c.failing for c in safety), t, work, fb)
+        ok = not failing and not any(c.failing for c in safety)
+        self._update_hold(ok, t, work, fb, still=self.safety.moving is not True, way_out=_left_range(failing, key))
         self._cue(fb, active, failing)
         return self._finish(fb)
 
@@ -205,11 +207,14 @@ class ExerciseSession:
     def _circle_counts(self) -> dict[str, int]:
         return {f"{s} {d}": getattr(c, d) for s, c in self.circles.items() for d in ("clockwise", "counterclockwise")}
 
-    def _update_hold(self, ok: bool, t: float, work: str, fb: Feedback) -> None:
+    def _update_hold(
+        self, ok: bool, t: float, work: str, fb: Feedback, still: bool = True, way_out: bool = False
+    ) -> None:
+        """``still``: the key angle keeps still (easing in is not holding); ``way_out``: it has left its range."""
         if self.hold is None or self.exercise.reps is not None:
             return
         side = work if self.exercise.side_rule is not None else None
-        if self.hold.update(ok, t, side) is not None:
+        if self.hold.update(ok, t, side, still, way_out) is not None:
             fb.events.append("hold_complete")
         fb.hold_s = self.hold.seconds
 
@@ -259,6 +264,11 @@ class ExerciseSession:
             {k: c.counts(include_pending)[1] for k, c in self.counters.items()},
             hold_s if spec else 0.0,
         )
+
+
+def _left_range(results: list[CriterionResult], key: str) -> bool:
+    """Whether a rule on the key angle itself fails this frame (its movement, not another part, broke the form)."""
+    return any(r.angle == key and r.passed is False for r in results)
 
 
 def working_detector(session: ExerciseSession, side: str | None) -> RepDetector | None:
