@@ -42,12 +42,12 @@ from typing import Literal
 import numpy as np
 
 from formcheck.checking.faults import FaultEvent
-from formcheck.exercises.base import RepSpec
+from formcheck.exercises.base import JITTER_DEG, RepSpec
 
 REST_WINDOW_S = 3.0  # the rest level is measured over this long
 EDGE_S = 1.0  # a recording's first judged frame within this of its start may be inside a rep
 TOP_BAND_SHARE = 0.2
-TOP_BAND_MIN_DEG = 4.0  # landmark jitter is ~2-3 deg after smoothing
+TOP_BAND_MIN_DEG = JITTER_DEG  # the top band is never narrower than landmark jitter
 HOLD_TOLERANCE_S = 0.05  # a hold of 4.96 s at 30 fps is the prescribed 5 s
 CUT_SEEN_S = 1.0  # a rep that is down again this soon after a camera cut came down at the cut
 SUSTAIN_S = 0.1  # a rep's peak is the extreme the signal held this long

@@ -18,11 +18,10 @@ import statistics
 from collections import deque
 
 from formcheck.checking.faults import Check
-from formcheck.exercises.base import Exercise
+from formcheck.exercises.base import JITTER_DEG, Exercise
 
 SPEED_BASELINE_S = 0.2  # speed is measured over at least this long, so landmark jitter does not read as a jerk
 SMOOTH_FRAMES = 3
-JITTER_DEG = 4.0  # landmark jitter after smoothing is ~2-3 deg (as reps.TOP_BAND_MIN_DEG): less is keeping still
 GAP_S = 0.5
 SPEED = "controlled speed"  # the safety rules' names, as fault labels use them
 BOUNCE = "no bouncing"

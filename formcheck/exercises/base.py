@@ -31,6 +31,7 @@ from typing import Literal
 Phase = Literal["hold", "start", "working", "top", "always"]
 PHASES: tuple[str, ...] = ("hold", "start", "working", "top", "always")
 MIN_FAIL_S = 0.3  # a criterion must fail this long without a break to be a fault (landmark jitter is shorter)
+JITTER_DEG = 4.0  # landmark jitter is ~2-3 deg after smoothing: a smaller change of an angle is no movement
 
 
 def resolve_angle(template: str, work: str) -> str:
