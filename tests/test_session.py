@@ -71,11 +71,15 @@ def frame(t: float, angles: dict[str, float], pose: Pose | None = POSE, view: st
 
 
 def run(session: ExerciseSession, segments, t0: float = 0.0):
-    """segments: (seconds, angles or None for nobody) -> list of feedback."""
+    """segments: (seconds, angles, None for nobody, or a function of t giving the frame) -> list of feedback."""
     out, t = [], t0
     for seconds, angles in segments:
         for _ in range(int(round(seconds / DT))):
-            out.append(session.step(frame(t, angles) if angles is not None else frame(t, {}, pose=None)))
+            if callable(angles):
+                result = angles(t)
+            else:
+                result = frame(t, angles) if angles is not None else frame(t, {}, pose=None)
+            out.append(session.step(result))
             t += DT
     return out
 
@@ -149,11 +153,8 @@ def test_hold_goes_on_through_a_close_up_with_the_legs_out_of_view(key):
     good = good_angles(ex)
     unseen = ex.prescription.hold_s / 4  # a third of the target may be out of view
     before = run(s, [(4.0, good)])
-    t = 4.0
-    paused = []
-    for _ in range(int(round(unseen / DT))):
-        paused.append(s.step(_ankles_hidden(t, good)))
-        t += DT
+    paused = run(s, [(unseen, lambda t: _ankles_hidden(t, good))], t0=4.0)
+    t = 4.0 + len(paused) * DT
     assert all(f.cue.startswith("Move so your whole body is in view") for f in paused)
     assert paused[-1].hold_s == pytest.approx(before[-1].hold_s)  # paused, not reset
     run(s, [(3.0, good)], t0=t)
@@ -335,8 +336,8 @@ def _key_range(ex: Exercise) -> Criterion:
 
 
 def _ramp(t0: float, seconds: float, angles: dict[str, float], name: str, a: float, b: float):
-    n = int(round(seconds / DT))
-    return [(t0 + i * DT, {**angles, name: a + (b - a) * i / n}) for i in range(n)]
+    """Frames whose ``name`` angle moves from ``a`` at ``t0`` to ``b`` over ``seconds``."""
+    return lambda t: frame(t, {**angles, name: a + (b - a) * (t - t0) / seconds})
 
 
 @pytest.mark.parametrize("key", HOLDS)
@@ -348,15 +349,9 @@ def test_easing_in_and_out_of_a_hold_is_not_held(key):
     c = _key_range(ex)
     name = c.resolve("right")
     far = c.high + 30.0 if c.high is not None else c.low - 30.0
-    frames = [
-        *_ramp(0.0, 1.0, good, name, far, good[name]),
-        *[(1.0 + i * DT, good) for i in range(int(round(6.0 / DT)))],
-        *_ramp(7.0, 1.0, good, name, good[name], far),
-        *[(8.0 + i * DT, {**good, name: far}) for i in range(int(round(2.0 / DT)))],
-    ]
     s = ExerciseSession(ex)
-    for t, angles in frames:
-        s.step(frame(t, angles))
+    ramp_in, ramp_out = _ramp(0.0, 1.0, good, name, far, good[name]), _ramp(7.0, 1.0, good, name, good[name], far)
+    run(s, [(1.0, ramp_in), (6.0, good), (1.0, ramp_out), (2.0, {**good, name: far})])
     (hold,) = [h for h in s.report().holds if h.duration_s > 0.5]
     assert hold.duration_s == pytest.approx(6.0, abs=0.25), (key, hold)
     assert hold.start_s == pytest.approx(1.0, abs=0.25)
