@@ -4,6 +4,7 @@ criterion hold. Pure functions of a ``FrameResult``; the messages are the exerci
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from formcheck.checking.faults import Check, FaultEvent, FaultWatch
 from formcheck.checking.reps import Rep
@@ -20,15 +21,24 @@ MSG_WRONG_VIEW = "Turn side-on to the camera: this exercise is judged from the s
 MSG_OUT_OF_FRAME = "Move so your whole body is in view: {parts} cannot be seen."
 
 
-def blocker(exercise: Exercise, result: FrameResult, seen_before: bool) -> str | None:
+@dataclass(frozen=True)
+class Blocked:
+    """Why a frame cannot be judged: the cue to say, and whether the person has left the pose (turned to face the
+    camera: a hold ends) rather than the view (nobody, tracking lost, parts out of frame: a hold pauses)."""
+
+    message: str
+    out_of_pose: bool = False
+
+
+def blocker(exercise: Exercise, result: FrameResult, seen_before: bool) -> Blocked | None:
     """Why this frame cannot be judged (nobody, tracking lost, wrong view, body parts out of frame), or None."""
     if result.pose is None:
-        return result.problem or (MSG_TRACKING_LOST if seen_before else MSG_NO_PERSON)
+        return Blocked(result.problem or (MSG_TRACKING_LOST if seen_before else MSG_NO_PERSON))
     if exercise.view == "side" and result.view == "front":
-        return MSG_WRONG_VIEW
+        return Blocked(MSG_WRONG_VIEW, out_of_pose=True)
     missing = [part for part in exercise.required if not part_visible(result, part)]
     if missing:
-        return MSG_OUT_OF_FRAME.format(parts=", ".join(f"your {m}s" for m in missing))
+        return Blocked(MSG_OUT_OF_FRAME.format(parts=", ".join(f"your {m}s" for m in missing)))
     return None
 
 

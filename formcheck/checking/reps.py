@@ -135,7 +135,7 @@ class RepDetector:
         self._settle_until = -math.inf  # until then the signal is still coming back from the last rep
         self._samples: list[tuple[float, float]] = []  # (t, value) of the rep under way
         self._active = False
-        self._started = False
+        self.started = False  # it has been given a measurable value (since it was made or reset)
         self._base = math.nan  # rest level of the rep under way
         self._start_s = 0.0
         self._under_way = False
@@ -154,8 +154,8 @@ class RepDetector:
         ``EDGE_S`` ago. Returns the rep that has just completed, if any."""
         if not math.isfinite(value):
             return None
-        if not self._started:
-            self._started, self._edge_rest = True, at_recording_start
+        if not self.started:
+            self.started, self._edge_rest = True, at_recording_start
             if at_recording_start and not self.spec.either_direction and self._sign * (value - self.spec.target) >= 0:
                 self._begin(t, value, math.nan, under_way=True)
                 return None
@@ -234,7 +234,7 @@ class RepDetector:
         if self._active and seen and math.isfinite(value_after) and self._returned(value_after):
             rep = self._make_rep(self._samples[-1][0])
             self.reps.append(rep)
-        self._active, self._started, self._samples, self._candidate = False, False, [], None
+        self._active, self.started, self._samples, self._candidate = False, False, [], None
         self._rest, self._settle_until = RestLevel(), -math.inf
         return rep
 
@@ -322,10 +322,10 @@ def edge_rep(
 def still_during(detector: RepDetector | None, start_s: float, end_s: float) -> bool:
     """The leg of ``detector`` made no movement (a rep, one under way, or a change of rest) overlapping
     ``start_s``-``end_s``."""
-    if detector is None or not detector._started:
+    if detector is None or not detector.started:
         return False
     spans = [(r.start_s, r.end_s) for r in detector.reps] + detector.dropped
-    if detector._active:
+    if detector.phase() != "rest":
         spans.append((detector.rep_start_s, math.inf))
     return not any(a <= end_s and b >= start_s for a, b in spans)
 

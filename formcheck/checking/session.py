@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from formcheck.checking.continuity import ContinuityWatch, limb_glitch
 from formcheck.checking.counters import CircleCounter, HoldTimer
-from formcheck.checking.criteria import MSG_WRONG_VIEW, blocker, evaluate
+from formcheck.checking.criteria import Blocked, blocker, evaluate
 from formcheck.checking.form import FormJudge
 from formcheck.checking.report import Report, during, holds_by_side
 from formcheck.checking.reps import EDGE_S, Rep, RepDetector, nested_in_other_leg, still_during, verdict
@@ -133,10 +133,10 @@ class ExerciseSession:
         else:
             fb.cue, fb.level = praise(self.exercise, fb), "ok"
 
-    def _not_judged(self, t: float, cue: str, level: Level) -> Feedback:
-        fb = Feedback(t, cue, level, hold_target_s=self.exercise.prescription.hold_s)
+    def _not_judged(self, t: float, why: Blocked, level: Level) -> Feedback:
+        fb = Feedback(t, why.message, level, hold_target_s=self.exercise.prescription.hold_s)
         if self.hold is not None:  # out of view pauses a hold; turned to face the camera is out of the pose
-            self.hold.update(False if cue == MSG_WRONG_VIEW else None, t, self.sides.side)
+            self.hold.update(False if why.out_of_pose else None, t, self.sides.side)
             fb.hold_s = self.hold.seconds
         self.form.not_judged(t, self.sides.side)  # nothing can be judged: lasting faults end
         self._last_pose = None
