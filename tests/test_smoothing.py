@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -51,3 +53,30 @@ def test_world_landmarks_are_smoothed_too_and_none_passes_through():
     assert np.std(np.array(out[30:]) - still) < 0.5 * 0.01
     plain = PoseSmoother().update(side_pose(), 0.0)
     assert plain is not None and plain.world is None
+
+
+def _lag_s(smoother: PoseSmoother, speed_px_s: float) -> float:
+    """How far behind a pose translating steadily along x the smoothed one is after 1 s, in seconds of travel."""
+    base = side_pose()
+    out = None
+    for i in range(31):
+        t = i / 30
+        moved = replace(base, xy=base.xy + np.array([speed_px_s * t, 0.0]), timestamp_s=t)
+        out = smoother.update(moved, t)
+    assert out is not None
+    return float(np.median(base.xy[:, 0] + speed_px_s * 1.0 - out.xy[:, 0])) / speed_px_s
+
+
+def test_shipped_smoother_follows_a_moving_limb_within_two_frames_and_steadies_a_still_one():
+    diag = float(np.hypot(*side_pose().image_size))
+    # 0.2 image diagonals a second: a knee hug or a leg raise on its way (bench/smoothing.py)
+    assert _lag_s(PoseSmoother(), 0.2 * diag) < 0.045  # measured 0.030 s at 30 frames/s
+    assert _lag_s(PoseSmoother(beta=0.5), 0.2 * diag) > 0.075  # the earlier setting: 0.086 s behind
+    rng = np.random.default_rng(2)
+    s, base, out = PoseSmoother(), side_pose(), []
+    for i in range(90):
+        noisy = replace(base, xy=base.xy + rng.normal(0.0, 2.0, base.xy.shape), timestamp_s=i / 30)
+        smoothed = s.update(noisy, i / 30)
+        assert smoothed is not None
+        out.append(smoothed.xy - base.xy)
+    assert np.std(np.array(out[30:])) < 0.6 * 2.0  # 2 px of landmark jitter at rest, mostly taken off

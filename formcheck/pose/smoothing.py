@@ -62,6 +62,16 @@ class OneEuroFilter:
 
 WORLD_SCALE_M = 2.0  # metres that play the part of the image diagonal for the world landmarks' speed
 
+# The shipped settings, from `python bench/smoothing.py` and the counts of `formcheck evaluate` (README, "Smoothing").
+# The bench scores every setting frame by frame against each recording's own zero-lag 6 Hz movement; the lag it
+# shows falls as either number rises. The counts set the limits, on the tune clips: with no smoother the model's short
+# left/right swaps (a raised leg called the other leg for 0.3 s) count as reps; a 3 Hz rest cutoff, or beta 20,
+# counts the bridge demo's third lift, whose way down an edit hides. So 1.5 Hz at rest, and beta 10: a limb moving
+# 0.2 image diagonals a second (a knee hug or a leg raise on its way; 0.3 in its fastest tenth) lifts the cutoff to
+# 1.5 + 10 x 0.2 = 3.5 Hz: at 30 frames/s it is 30 ms behind, where beta 0.5 was 86 ms (tests/test_smoothing.py).
+MIN_CUTOFF_HZ = 1.5
+BETA = 10.0  # per image diagonal per second of landmark speed
+
 
 class PoseSmoother:
     """Smooths pixel landmarks of successive poses and bridges dropouts up to ``max_gap_s`` seconds.
@@ -69,7 +79,8 @@ class PoseSmoother:
     ``update(pose, t)`` returns the smoothed pose; with ``pose=None`` (nobody detected this frame) it returns the last
     pose marked ``held=True`` while the gap is short, then ``None``. Landmarks whose visibility falls below
     ``min_visibility`` restart their filter when they come back, so they never drag stale positions along.
-    ``beta`` is per pixel/s, so it is scaled by the image diagonal. World landmarks (metres) get a filter of their
+    ``min_cutoff`` is in Hz; ``beta`` is per image diagonal per second of landmark speed (the pixel speed is divided
+    by the image's diagonal, so one setting suits every resolution). World landmarks (metres) get a filter of their
     own with the same cutoffs and ``beta`` scaled by ``WORLD_SCALE_M`` (a body's extent, as the diagonal is the
     picture's), so the 3-D angles are as steady, and lag as little, as the 2-D ones. The model estimates every world
     landmark, seen or not, so that filter never restarts on low visibility.
@@ -77,8 +88,8 @@ class PoseSmoother:
 
     def __init__(
         self,
-        min_cutoff: float = 1.5,
-        beta: float = 0.5,
+        min_cutoff: float = MIN_CUTOFF_HZ,
+        beta: float = BETA,
         max_gap_s: float = 0.5,
         min_visibility: float = DEFAULT_MIN_VISIBILITY,
     ) -> None:
@@ -86,7 +97,7 @@ class PoseSmoother:
             raise ValueError(f"max_gap_s must be >= 0 seconds, got {max_gap_s}")
         self.max_gap_s = max_gap_s
         self.min_visibility = min_visibility
-        self._beta = beta
+        self.min_cutoff, self.beta = min_cutoff, beta
         self._filter = OneEuroFilter(min_cutoff=min_cutoff, beta=beta)
         self._world = OneEuroFilter(min_cutoff=min_cutoff, beta=beta / WORLD_SCALE_M)
         self._last: Pose | None = None
@@ -105,7 +116,7 @@ class PoseSmoother:
         if self._last is not None and pose.image_size != self._last.image_size:
             self.reset()
         diag = float(np.hypot(*pose.image_size))
-        self._filter.beta = self._beta / diag  # beta in "per image diagonal", independent of resolution
+        self._filter.beta = self.beta / diag  # beta in "per image diagonal", independent of resolution
         xy = np.where((pose.visibility >= self.min_visibility)[:, None], pose.xy, np.nan)
         smooth = self._filter(xy, t)
         xy_out = np.where(np.isfinite(smooth), smooth, pose.xy)
