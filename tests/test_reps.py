@@ -186,6 +186,18 @@ def test_a_march_leg_that_starts_up_and_is_lowered_for_good_is_no_rep_and_its_ne
     assert det.counts() == (1, 0)
 
 
+def test_a_march_leg_lowered_in_a_recordings_last_seconds_is_undecided_and_counts_nothing():
+    """Starts up, lowered, and the recording ends before the floor has been held past the rest window: it may be the
+    first half of a march whose rest is table-top, so nothing counts; kept down long enough, it is offered as the
+    end of a rep under way at the start (the session then asks the other leg)."""
+    short = RepDetector(MARCH)
+    assert feed(short, signal((1.0, 95), (1.0, (95, 0)), (1.0, 0))) == []
+    assert short.counts() == (0, 0) and short.edge_candidate is None
+    settled = RepDetector(MARCH)
+    feed(settled, signal((1.0, 95), (1.0, (95, 0)), (4.0, 0)))
+    assert settled.edge_candidate is not None and settled.edge_candidate.under_way_at_start
+
+
 def test_a_march_rep_with_a_short_pause_at_its_far_end_is_still_one_rep():
     det = RepDetector(MARCH)  # lowered from table-top, 2.5 s at the bottom (under the 3 s a rest takes), back up
     reps = feed(det, signal((2.0, 90), (1.0, (90, 30)), (2.5, 30), (1.0, (30, 90)), (2.0, 90)))

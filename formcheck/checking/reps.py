@@ -19,7 +19,9 @@ Recording edges (the rule, tested frame by frame in ``tests/test_reps.py``):
   level) was not its rest: the movement is no rep, and the new level is the rest. If the level it left had been
   held since the recording began and the other leg made no movement meanwhile (:func:`still_during`), it was the
   top of a rep under way at the start whose return was seen: it counts (late, once the leg has rested). Both legs
-  moving together is getting into position.
+  moving together is getting into position. A recording that ends before the new level has settled counts nothing
+  for that movement: a leg lowered from table-top and not yet seen to stay down may be the first half of a march
+  whose rest is table-top.
 - A return that begins in the last frames counts even if the recording ends before it has lasted ``min_phase_s``
   (``pending()``): its top and its return were seen.
 - Getting into position is never counted: the session feeds a detector only while the person is in position.
