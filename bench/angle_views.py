@@ -57,6 +57,8 @@ SWEEP = (
     "shin_vs_vertical",
     "trunk_vs_vertical",
 )
+# raw model output per clip, also read by bench/smoothing.py
+DEFAULT_CACHE = Path(tempfile.gettempdir()) / "formcheck_angle_views"
 THETAS = tuple(range(0, 95, 5))
 SOURCES = ("2d", "3d lifted", "3d model", "chosen")
 
@@ -84,18 +86,25 @@ def cached(name: str, media: Path, cache: Path) -> dict[str, np.ndarray]:
     return dict(np.load(out))
 
 
-def poses(d: dict[str, np.ndarray]) -> list[Pose | None]:
-    """The smoothed poses of a clip, as the pipeline makes them (stills unsmoothed)."""
+def raw_poses(d: dict[str, np.ndarray]) -> list[tuple[float, Pose | None]]:
+    """Each frame's time and unsmoothed pose (None where the model found nobody), from a ``cached`` clip."""
     size = (int(d["size"][0]), int(d["size"][1]))
-    smoother = None if bool(d["image"]) else PoseSmoother()
-    out: list[Pose | None] = []
+    out: list[tuple[float, Pose | None]] = []
     for i, t in enumerate(d["t"]):
         raw = None
         if d["found"][i]:
             world = d["world"][i] if np.all(np.isfinite(d["world"][i])) else None
             raw = Pose(d["xy"][i], d["z"][i], d["vis"][i], world, size, float(t), int(d["n_people"][i]))
-        out.append(smoother.update(raw, float(t)) if smoother is not None else raw)
+        out.append((float(t), raw))
     return out
+
+
+def poses(d: dict[str, np.ndarray]) -> list[Pose | None]:
+    """The smoothed poses of a clip, as the pipeline makes them (stills unsmoothed)."""
+    if bool(d["image"]):
+        return [raw for _, raw in raw_poses(d)]
+    smoother = PoseSmoother()
+    return [smoother.update(raw, t) for t, raw in raw_poses(d)]
 
 
 def side_on(p: Pose, theta: float) -> Pose:
@@ -195,7 +204,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--truth", default=str(ROOT / "tests" / "data" / "ground_truth.json"))
     ap.add_argument("--media", default=str(ROOT.parent / "shared" / "media"))
-    ap.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "formcheck_angle_views"))
+    ap.add_argument("--cache", default=str(DEFAULT_CACHE))
     ap.add_argument("--splits", default="tune,negative")
     ap.add_argument("--sweep-only", action="store_true")
     ap.add_argument("--marks-only", action="store_true")

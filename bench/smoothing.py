@@ -1,8 +1,9 @@
 """What the landmark smoother trades: lag against jitter, on real recordings, for a grid of One Euro settings.
 
-    python bench/smoothing.py [--truth tests/data/ground_truth.json] [--media DIR] [--model full] [--tracks F.pkl]
+    python bench/smoothing.py [--truth tests/data/ground_truth.json] [--media DIR] [--cache DIR]
 
-(``--tracks``: keep the raw poses in F.pkl and reuse them next time; the model pass is most of the ~10 minutes.)
+The full model's raw landmarks per clip come from ``bench/angle_views.py``'s cache (``--cache``, the same default
+folder under the system's temp dir): the first run fills it, which is most of its ~10 minutes.
 
 There is no hand-marked truth for every frame, so each clip's own movement is the reference: its raw landmarks
 filtered forwards and backwards by a 4th-order Butterworth low-pass at 6 Hz (zero lag; 6 Hz is the usual cut-off
@@ -19,7 +20,6 @@ from __future__ import annotations
 import argparse
 import logging
 import math
-import pickle
 import sys
 from collections.abc import Iterable
 from dataclasses import replace
@@ -30,12 +30,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.angle_views import DEFAULT_CACHE, cached, raw_poses  # noqa: E402
 from formcheck.app.evaluate import load  # noqa: E402
 from formcheck.landmarks import DEFAULT_MIN_VISIBILITY, Pose  # noqa: E402
-from formcheck.media.video import IMAGE_SUFFIXES, VideoSource  # noqa: E402
+from formcheck.media.video import IMAGE_SUFFIXES  # noqa: E402
 from formcheck.pose.angles import JOINT_ANGLES, image_angles  # noqa: E402
-from formcheck.pose.estimator import PoseEstimator  # noqa: E402
-from formcheck.pose.smoothing import PoseSmoother  # noqa: E402
+from formcheck.pose.smoothing import BETA, MIN_CUTOFF_HZ, PoseSmoother  # noqa: E402
 
 LOG = logging.getLogger("smoothing")
 REFERENCE_HZ = 6.0
@@ -47,15 +47,6 @@ BETAS = (0.0, 0.5, 2.0, 5.0, 10.0, 20.0, 50.0)
 NAMES = tuple(j.name for j in JOINT_ANGLES)
 
 Track = list[tuple[float, Pose | None]]
-
-
-def raw_track(path: Path, model: str) -> Track:
-    """Every frame's unsmoothed pose (VIDEO mode, as an upload is analysed)."""
-    estimator = PoseEstimator(model, mode="video")  # type: ignore[arg-type]
-    try:
-        return [(f.timestamp_s, estimator(f.image, f.timestamp_s)) for f in VideoSource(path)]
-    finally:
-        estimator.close()
 
 
 def butter2(fc: float, fs: float) -> tuple[np.ndarray, np.ndarray]:
@@ -168,21 +159,11 @@ def _fmt(still: list[np.ndarray], moving: list[np.ndarray]) -> str:
 
 
 def tracks_of(args: argparse.Namespace) -> dict[str, tuple[str, Track]]:
-    """Each tune / held-out video's split and raw poses (from ``--tracks`` when it exists)."""
-    if args.tracks is not None and args.tracks.is_file():
-        with args.tracks.open("rb") as f:
-            return pickle.load(f)  # type: ignore[no-any-return]
-    clips = [
-        c for c in load(args.truth) if c.split in ("tune", "heldout") and Path(c.file).suffix not in IMAGE_SUFFIXES
-    ]
-    tracks = {}
-    for c in clips:
-        LOG.info("pose %s", c.file)
-        tracks[c.file] = (c.split, raw_track(args.media / c.file, args.model))
-    if args.tracks is not None:
-        with args.tracks.open("wb") as f:
-            pickle.dump(tracks, f)
-    return tracks
+    """Each tune / held-out video's split and raw poses."""
+    args.cache.mkdir(parents=True, exist_ok=True)
+    videos = [c for c in load(args.truth) if Path(c.file).suffix not in IMAGE_SUFFIXES]
+    clips = [c for c in videos if c.split in ("tune", "heldout")]
+    return {c.file: (c.split, raw_poses(cached(c.file, args.media, args.cache))) for c in clips}
 
 
 def main() -> int:
@@ -190,13 +171,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--truth", type=Path, default=ROOT / "tests" / "data" / "ground_truth.json")
     parser.add_argument("--media", type=Path, default=ROOT.parent / "shared" / "media")
-    parser.add_argument("--model", default="full")
-    parser.add_argument("--tracks", type=Path, default=None)
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     args = parser.parse_args()
     tracks = tracks_of(args)
     refs = {name: reference_angles(track) for name, (_, track) in tracks.items()}
-    shipped = PoseSmoother()
-    LOG.info("shipped: min_cutoff %.1f Hz, beta %.1f per image diagonal", shipped.min_cutoff, shipped.beta)
+    LOG.info("shipped: min_cutoff %.1f Hz, beta %.1f per image diagonal a second", MIN_CUTOFF_HZ, BETA)
     settings: list[tuple[float, float] | None] = [None] + [(mc, b) for mc in MIN_CUTOFFS for b in BETAS]
     for setting in settings:
         label = "raw (no smoother)" if setting is None else f"min_cutoff {setting[0]:3.1f} beta {setting[1]:4.1f}"

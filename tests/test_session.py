@@ -168,12 +168,7 @@ def test_turning_to_face_the_camera_ends_a_side_view_hold_it_does_not_pause_it()
     ex = get("kneeling_hip_flexor")  # judged from the side
     s = ExerciseSession(ex)
     good = good_angles(ex)
-    run(s, [(4.0, good)])
-    t = 4.0
-    for _ in range(int(2.0 / DT)):
-        s.step(frame(t, good, view="front"))
-        t += DT
-    run(s, [(3.0, good)], t0=t)
+    run(s, [(4.0, good), (2.0, lambda t: frame(t, good, view="front")), (3.0, good)])
     holds = [h for h in s.report().holds if h.duration_s > 0.5]
     assert len(holds) == 2 and all(h.unseen_s == 0.0 for h in holds)
 

@@ -97,7 +97,7 @@ class PoseSmoother:
             raise ValueError(f"max_gap_s must be >= 0 seconds, got {max_gap_s}")
         self.max_gap_s = max_gap_s
         self.min_visibility = min_visibility
-        self.min_cutoff, self.beta = min_cutoff, beta
+        self._beta = beta
         self._filter = OneEuroFilter(min_cutoff=min_cutoff, beta=beta)
         self._world = OneEuroFilter(min_cutoff=min_cutoff, beta=beta / WORLD_SCALE_M)
         self._last: Pose | None = None
@@ -116,7 +116,7 @@ class PoseSmoother:
         if self._last is not None and pose.image_size != self._last.image_size:
             self.reset()
         diag = float(np.hypot(*pose.image_size))
-        self._filter.beta = self.beta / diag  # beta in "per image diagonal", independent of resolution
+        self._filter.beta = self._beta / diag  # beta in "per image diagonal", independent of resolution
         xy = np.where((pose.visibility >= self.min_visibility)[:, None], pose.xy, np.nan)
         smooth = self._filter(xy, t)
         xy_out = np.where(np.isfinite(smooth), smooth, pose.xy)
