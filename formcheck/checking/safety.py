@@ -58,8 +58,11 @@ class SafetyWatch:
         while self._history and t - self._history[0][0] > ex.bounce_window_s:
             self._history.popleft()
         past = next(((ti, vi) for ti, vi in reversed(self._history) if t - ti >= SPEED_BASELINE_S), None)
-        speed = abs(smooth - past[1]) / (t - past[0]) if past is not None else None
-        self.moving = None if past is None else abs(smooth - past[1]) > JITTER_DEG
+        speed: float | None = None
+        self.moving = None
+        if past is not None:
+            change = abs(smooth - past[1])
+            speed, self.moving = change / (t - past[0]), change > JITTER_DEG
         checks = [
             Check(
                 SPEED,
