@@ -70,6 +70,19 @@ def test_a_limb_jumping_on_its_own_is_skipped_unless_it_stays():
     assert out[1] == "glitch" and out[-1] == "ok"  # a knee that stays where it went is believed
 
 
+def test_held_copies_of_a_jumped_pose_never_get_it_believed():
+    # a fade to white: the skeleton glitches for a frame, then nobody is detected and the smoother repeats the
+    # glitched pose (held) for up to 0.5 s; the copies are no sight of the person, so the jump is never believed
+    here = side_pose()
+    jumped = shin_swung(here, 120.0)
+    held = jumped.with_time(0.0, held=True)
+    w = ContinuityWatch()
+    out = feed(w, [here] * 3 + [jumped] + [held] * (int(SETTLE_S / DT) + 5))
+    assert set(out[3:]) == {"glitch"}
+    w = ContinuityWatch()  # held copies of a pose that was believed continue the stream
+    assert set(feed(w, [here] * 3 + [here.with_time(0.0, held=True)] * 10)) == {"ok"}
+
+
 def test_a_folded_skeleton_is_skipped_for_longer_and_a_gradual_turn_never():
     here = side_pose()
     folded = shin_folded(here, 0.55)

@@ -13,6 +13,7 @@ BRIDGE = RepSpec(
     "{work}_hip", rest=125, target=160, per_side=False, partial="hips reached {peak:.0f}, aim {target:.0f}"
 )
 MARCH = RepSpec("{work}_hip_flexion", rest=90, target=40, either_direction=True)
+KNEE_LIFT = RepSpec("{work}_hip_flexion", rest=0, target=70, partial="the knee came up to {peak:.0f}")
 
 
 def signal(*segments, t0: float = 0.0):
@@ -57,6 +58,23 @@ def test_small_wobbles_and_one_frame_glitches_are_not_reps():
     assert feed(det, samples) == [] and det.counts() == (0, 0)
 
 
+@pytest.mark.parametrize("lift_s", [0.27, 0.4, 1.1])
+def test_fast_high_knees_that_reach_the_target_are_full_reps(lift_s):
+    # issue #11's fast high knees: one leg's hip flexion, 0.27 s up to 90 deg and down, then 0.27 s standing while
+    # the other knee lifts; at 30 frames/s the top is a few frames, yet each lift is a full rep (the standing
+    # march's knee lift, 1.1 s, likewise)
+    lift = [(DT, 90 * math.sin(math.pi * (i + 0.5) * DT / lift_s)) for i in range(round(lift_s / DT))]
+    det = RepDetector(KNEE_LIFT)
+    reps = feed(det, signal((1, 0), *((lift + [(lift_s, 0)]) * 10)))
+    assert det.counts(include_pending=False) == (10, 0) and all(r.peak > 80 for r in reps)
+
+
+def test_a_one_frame_spike_is_never_the_peak_of_a_fast_rep():
+    det = RepDetector(KNEE_LIFT)  # a quick lift to 55, with one glitch frame at 95 at its top
+    [rep] = feed(det, signal((1, 0), (0.12, (0, 55)), (DT, 95), (0.12, (55, 0)), (1, 0)))
+    assert not rep.full and rep.peak < 60 and det.counts() == (0, 1)
+
+
 def test_dropouts_inside_a_rep_keep_it_whole():
     det = RepDetector(BRIDGE)
     [rep] = feed(det, signal((1, 125), (0.4, 170), (0.3, math.nan), (0.4, 170), (1, 125)))
@@ -96,6 +114,17 @@ def test_a_return_in_the_last_frames_counts():
     assert det.reps == [] and det.counts() == (1, 0)
     [rep] = det.all_reps()
     assert rep.full and rep.end_s == pytest.approx(1 + 1.0 - DT + DT, abs=DT)
+
+
+def test_a_return_begun_just_before_the_person_is_lost_until_the_end_is_not_counted():
+    # a bridge held up, its hips read lower on the last frame before a fade to a title card: a return begun in a
+    # recording's last frames counts only if the recording ends then, not when nobody is seen for 12 s more
+    det = RepDetector(BRIDGE)
+    samples = signal((1, 125), (0.5, (125, 170)), (2, 170), (2 * DT, 140))
+    feed(det, samples)
+    last = samples[-1][0]
+    assert det.counts(ends_s=last + DT) == (1, 0) and det.counts() == (1, 0)
+    assert det.counts(ends_s=last + 12.0) == (0, 0) and det.all_reps(ends_s=last + 12.0) == []
 
 
 def test_a_top_without_a_return_is_not_counted():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -10,7 +11,7 @@ from formcheck.checking.criteria import MSG_NO_PERSON, MSG_OUT_OF_FRAME, MSG_TRA
 from formcheck.checking.safety import MSG_BOUNCE
 from formcheck.checking.session import ExerciseSession
 from formcheck.exercises import REGISTRY, get
-from formcheck.exercises.base import Criterion, Exercise
+from formcheck.exercises.base import Criterion, Exercise, resolve_angle
 from formcheck.landmarks import Landmark as L
 from formcheck.landmarks import Pose
 from formcheck.values import FrameResult
@@ -311,6 +312,38 @@ def test_step_pose_drives_the_same_state_machine_from_bare_poses():
     assert fb.cue and s.report().reps == {"left": 2, "right": 2}
     assert s.step_pose(None, t).cue == MSG_TRACKING_LOST
     assert ExerciseSession(get("bridge")).step_pose(None, 0.0).cue == MSG_NO_PERSON  # nobody seen yet
+
+
+def test_fast_high_knees_through_the_smoother_are_full_reps_on_both_legs():
+    # 0.27 s per knee (a whole left-right cycle 0.54 s), each to 90 deg: the smoother lowers the top to ~81 deg and
+    # it lasts a few frames at 30 frames/s; every knee lift is still a full rep, and none is a "slow down"
+    from formcheck.pose.smoothing import PoseSmoother
+
+    s, smoother = ExerciseSession(get("standing_march")), PoseSmoother()
+    for i in range(int(12 / DT)):
+        t = i * DT
+        s.step_pose(smoother.update(marching_pose(t, period_s=0.54), t), t)
+    report = s.report()
+    assert report.reps == {"left": 22, "right": 22} and sum(report.partial_reps.values()) == 0
+    assert report.fault_events == []
+
+
+def test_held_copies_over_a_dropout_never_confirm_a_return():
+    # a bridge up at its target; the hips read low on one frame, then nobody is detected: the smoother's held copies
+    # of that frame (0.5 s) and the empty frames to the end are no sight of the hips coming down, so no rep
+    ex = get("bridge")
+    angles = good_angles(ex)
+    key = resolve_angle(ex.reps.signal, "right")
+    beyond = ex.reps.target + (5 if ex.reps.target > ex.reps.rest else -5)
+    rest, top = dict(angles, **{key: ex.reps.rest}), dict(angles, **{key: beyond})
+    low = dict(top, **{key: ex.reps.rest})
+    held = replace(POSE, held=True)
+    s = ExerciseSession(ex)
+    run(s, [(2.0, rest), (0.5, top), (2.0, top), (DT, low), (0.5, lambda t: frame(t, low, pose=held)), (3.0, None)])
+    assert s.report().reps == {"both": 0} and s.report().partial_reps == {"both": 0}
+    s = ExerciseSession(ex)  # the same hips seen coming down on detected frames: one rep
+    run(s, [(2.0, rest), (0.5, top), (2.0, top), (0.5, low), (3.0, None)])
+    assert s.report().reps == {"both": 1}
 
 
 def test_progress_line_shows_the_set_against_the_prescription():

@@ -10,6 +10,10 @@ therefore never a movement:
   nothing carries across it (a rep under way is dropped, speeds are not measured);
 - no judged frame for ``MAX_GAP_S`` is a ``"break"`` too.
 
+A held pose (the smoother's copy of the last one over a short dropout: nobody was detected) is no new evidence:
+it continues an unbroken stream, but a jump is never believed on held copies of it (a fade to white that glitches the
+skeleton and then loses the person must not leave the glitched pose standing in for the person).
+
 One landmark can also jump on its own (a knee read on the other leg for a few frames) while the body's median stays
 put. A limb moves at most ~2.2 body diagonals per second in the tune clips' fastest movement (a knee pulled to the
 chest); fast high knees (~0.27 s per knee) move a knee ~0.3 body diagonals in 0.13 s, ~2.5 per second. A limb
@@ -84,6 +88,9 @@ class ContinuityWatch:
 
     def update(self, pose: Pose, t: float) -> Continuity:
         ref = self._ref
+        if pose.held and ref is not None:  # a copy of the last pose over a dropout is no new evidence: nothing
+            away = self._limb_since is not None or self._jump_since is not None  # settles on it
+            return "glitch" if away else "ok"
         if ref is None or t - self._ref_t > MAX_GAP_S:
             self._accept(pose, t)
             return "ok" if ref is None else "break"

@@ -23,7 +23,9 @@ Recording edges (the rule, tested frame by frame in ``tests/test_reps.py``):
   for that movement: a leg lowered from table-top and not yet seen to stay down may be the first half of a march
   whose rest is table-top.
 - A return that begins in the last frames counts even if the recording ends before it has lasted ``min_phase_s``
-  (``pending()``): its top and its return were seen.
+  (:meth:`RepDetector.all_reps`): its top and its return were seen. One after which the person is lost for more than
+  ``MAX_GAP_S`` until the end (a fade to a title card) does not, as across a gap; nor do the smoother's held copies
+  of the last pose over a dropout ever confirm a return (the session feeds only detected poses).
 - Getting into position is never counted: the session feeds a detector only while the person is in position.
 
 The time at the top is the stretch around the peak where the signal stays within ``TOP_BAND_SHARE`` of the rep's
@@ -43,6 +45,7 @@ from typing import Literal
 
 import numpy as np
 
+from formcheck.checking.continuity import MAX_GAP_S
 from formcheck.checking.faults import FaultEvent
 from formcheck.exercises.base import JITTER_DEG, RepSpec
 
@@ -52,7 +55,8 @@ TOP_BAND_SHARE = 0.2
 TOP_BAND_MIN_DEG = JITTER_DEG  # the top band is never narrower than landmark jitter
 HOLD_TOLERANCE_S = 0.05  # a hold of 4.96 s at 30 fps is the prescribed 5 s
 CUT_SEEN_S = 1.0  # a rep that is down again this soon after a camera cut came down at the cut
-SUSTAIN_S = 0.1  # a rep's peak is the extreme the signal held this long
+SUSTAIN_S = 0.1  # a rep's peak is the extreme the signal held this long (a tenth of a 1-s knee lift) ...
+SUSTAIN_SHARE = 0.1  # ... or this share of a faster rep's time (a 0.27-s high knee: 27 ms), over two frames at least
 TOP_GRACE_S = 0.25  # a dip out of the top band shorter than this is jitter, not leaving the top
 PLATEAU_S = 0.3  # at the top = within the top band of the peak, and the peak grew less than the band in this long
 SETTLED_S = REST_WINDOW_S  # a movement that may go either way, still this long past any prescribed hold, rests
@@ -294,16 +298,21 @@ class RepDetector:
         return rep
 
     # ---- results ---------------------------------------------------------------------------------------------
-    def all_reps(self) -> list[Rep]:
+    def all_reps(self, ends_s: float | None = None) -> list[Rep]:
         """Completed reps plus the one whose return began in the last frames (not yet confirmed: at the end of a
-        recording it counts)."""
+        recording it counts). With ``ends_s``, the time the recording ended, only if this signal was seen within
+        ``MAX_GAP_S`` of it: a person lost for longer before the end (a fade to a title card) was not seen coming
+        back, as across a gap."""
         pending = self._make_rep(self._candidate) if self._active and self._candidate is not None else None
+        if pending is not None and ends_s is not None and ends_s - self._samples[-1][0] > MAX_GAP_S:
+            pending = None
         return [*self.reps, *([pending] if pending is not None else [])]
 
-    def counts(self, include_pending: bool = True) -> tuple[int, int]:
+    def counts(self, include_pending: bool = True, ends_s: float | None = None) -> tuple[int, int]:
         """(full, partial) reps so far; ``include_pending``: with the one whose return began in the last frames (at
-        the end of a recording), else only confirmed ones (as they happen, each with its event)."""
-        reps = self.all_reps() if include_pending else self.reps
+        the end of a recording, ``ends_s``: see :meth:`all_reps`), else only confirmed ones (as they happen, each
+        with its event)."""
+        reps = self.all_reps(ends_s) if include_pending else self.reps
         full = sum(r.full for r in reps)
         return full, len(reps) - full
 
@@ -400,15 +409,18 @@ def shape_rep(samples: list[tuple[float, float]], base: float, sign: float, spec
 
 
 def sustained_peak(samples: list[tuple[float, float]], sign: float) -> float:
-    """The most extreme value the signal held for at least ``SUSTAIN_S`` (one landmark glitch is never a rep's
-    peak): the best, over the samples, of the least extreme value in the ``SUSTAIN_S`` after each."""
+    """The most extreme value the signal held for at least ``SUSTAIN_S``, or ``SUSTAIN_SHARE`` of a rep shorter
+    than a second, and over two successive frames at least (one landmark glitch is never a rep's peak; a fast high
+    knee's top, at 30 frames/s a few frames, is): the best, over the samples, of the least extreme value in that long
+    after each."""
     values = [sign * v for _, v in samples]
-    best, j = -math.inf, 0
+    hold = min(SUSTAIN_S, SUSTAIN_SHARE * (samples[-1][0] - samples[0][0]))
+    best, j, last = -math.inf, 0, len(samples) - 1
     for i, (t, _) in enumerate(samples):
-        j = max(j, i)
-        while j + 1 < len(samples) and samples[j + 1][0] <= t + SUSTAIN_S:
+        j = min(max(j, i + 1), last)
+        while j + 1 < len(samples) and samples[j + 1][0] <= t + hold:
             j += 1
-        if samples[j][0] - t < SUSTAIN_S - 1e-9 and j == len(samples) - 1 and i > 0:
+        if (samples[j][0] - t < hold - 1e-9 or j == i) and j == last and i > 0:
             break  # too close to the end to have been held
         best = max(best, min(values[i : j + 1]))
     return sign * best

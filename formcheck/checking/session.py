@@ -102,7 +102,8 @@ class ExerciseSession:
             return self._finish(fb)
         self._judged += 1
         glitch = self._check_continuity(result, t, work, fb)
-        if not glitch:
+        held = result.pose is not None and result.pose.held  # a copy over a dropout: no new sight of the movement
+        if not glitch and not held:
             self._count(result, work, fb)
         fb.criteria = [evaluate(c, result, work) for c in self.exercise.criteria]
         safety = self.safety.update(math.nan if glitch else result.angles.get(key, math.nan), t, key)
@@ -237,12 +238,14 @@ class ExerciseSession:
         a recording); a live stream that goes on reports confirmed reps only, as its history holds them."""
         holds = [] if self.hold is None else self.hold.holds
         reps = sorted(
-            (r for c in self.counters.values() for r in (c.all_reps() if include_pending else c.reps)),
+            (r for c in self.counters.values() for r in (c.all_reps(self._t) if include_pending else c.reps)),
             key=lambda r: r.start_s,
         )
         spec = self.exercise.reps
         hold_s = self.exercise.prescription.hold_s
-        pending = [r for c in self.counters.values() for r in c.all_reps()[len(c.reps) :]] if include_pending else []
+        pending = (
+            [r for c in self.counters.values() for r in c.all_reps(self._t)[len(c.reps) :]] if include_pending else []
+        )
         standing = [  # a fault of a rep stands only if the rep is counted
             e
             for e in [*self.form.watch.events, *(f for r in pending for f in self.form.top_faults(r))]
@@ -253,7 +256,7 @@ class ExerciseSession:
             self.exercise.key,
             self.exercise.prescription.text,
             (self._t - self._t0) if self._t0 is not None else 0.0,
-            {k: c.counts(include_pending)[0] for k, c in self.counters.items()} | self._circle_counts(),
+            {k: c.counts(include_pending, self._t)[0] for k, c in self.counters.items()} | self._circle_counts(),
             reps,
             [h for h in holds if h.duration_s > 0],
             holds_by_side([h for h in holds if h.completed]),
@@ -261,7 +264,7 @@ class ExerciseSession:
             self._judged,
             self._frames,
             spec,
-            {k: c.counts(include_pending)[1] for k, c in self.counters.items()},
+            {k: c.counts(include_pending, self._t)[1] for k, c in self.counters.items()},
             hold_s if spec else 0.0,
         )
 
