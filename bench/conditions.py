@@ -1,0 +1,196 @@
+"""Recording conditions: every marked recording re-recorded the ways a person's own camera differs from the clips
+formcheck was tuned on, scored by ``formcheck evaluate``'s own code against the same ground truth.
+
+    python bench/conditions.py [--conditions copy mirror fps15 small fast x4] [--split tune heldout negative]
+                               [--truth tests/data/ground_truth.json] [--media DIR] [--jobs N] [--clips NAME ...]
+
+Conditions (each made from the original frames with OpenCV, written to a temporary MJPG file, never into the project):
+
+- ``copy``: the frames as they are (the baseline, measured in the same run: the MJPG re-encoding alone);
+- ``mirror``: flipped left-right (the camera on the person's other side, or a selfie camera): counts, holds and marks
+  per side swap with the mirror, marked points are flipped;
+- ``fps15``: every other frame kept, at half the frame rate (a slow laptop webcam or a phone's low-light mode);
+- ``small``: scaled down so the longer side is 480 px (a 640x480 webcam; the person is a quarter of the pixels);
+- ``fast``: every frame kept, played 1.5x faster (a person who moves faster than the presenter): counts are the same,
+  marked holds and mark times are divided by 1.5, and a "slow down" fault can be right;
+- ``x4`` (not run unless named): every 4th frame kept at the original frame rate, i.e. a camera at the same frame
+  rate on a person moving 4x faster. For the marches: the presenter's ~1.1 s knee lifts become fast high knees
+  (~0.27 s per knee, issue #11).
+
+Prints, per condition, the per-clip line and the totals of ``formcheck evaluate`` for each split. Figures are measured,
+never asserted: this is not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from formcheck.app.evaluate import Clip, ClipResult, Mark, Totals, by_split, evaluate_all, load  # noqa: E402
+
+LOG = logging.getLogger("conditions")
+SMALL_SIDE_PX = 480
+SPEED = {"fast": (1, 1.5), "x4": (4, 4.0)}  # condition -> (keep every Nth frame, times faster)
+CONDITIONS = ("copy", "mirror", "fps15", "small", "fast", "x4")
+DEFAULT = CONDITIONS[:-1]
+Frame = np.ndarray
+Transform = Callable[[Frame], Frame]
+
+
+# ---- re-recording ---------------------------------------------------------------------------------------------------
+def _small(image: Frame) -> Frame:
+    h, w = image.shape[:2]
+    scale = SMALL_SIDE_PX / max(h, w)
+    return cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+
+
+def rerecord(src: Path, out: Path, condition: str) -> float:
+    """Write ``src`` as ``condition`` to ``out``; returns the picture's scale against the original (1 or less)."""
+    cap = cv2.VideoCapture(str(src))
+    fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
+    keep_every, faster = SPEED.get(condition, (2 if condition == "fps15" else 1, 1.0))
+    out_fps = fps / keep_every * faster
+    transform: Transform = {"mirror": lambda im: cv2.flip(im, 1), "small": _small}.get(condition, lambda im: im)
+    writer, scale, i = None, 1.0, 0
+    try:
+        while True:
+            ok, image = cap.read()
+            if not ok:
+                break
+            i += 1
+            if (i - 1) % keep_every:
+                continue
+            done = transform(image)
+            if writer is None:
+                scale = done.shape[1] / image.shape[1]
+                size = (done.shape[1], done.shape[0])
+                writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"MJPG"), out_fps, size)
+            writer.write(done)
+    finally:
+        cap.release()
+        if writer is not None:
+            writer.release()
+    if writer is None:
+        raise SystemExit(f"{src}: no frame could be read")
+    return scale
+
+
+# ---- the truth, as the re-recorded clip shows it -------------------------------------------------------------------
+def _swap(side: str) -> str:
+    return {"left": "right", "right": "left"}.get(side, side)
+
+
+def _swap_name(angle: str) -> str:
+    for a, b in (("left_", "right_"), ("right_", "left_")):
+        if angle.startswith(a):
+            return b + angle[len(a) :]
+    return angle
+
+
+def _mark(m: Mark, condition: str, scale: float, width: float) -> Mark:
+    pts = m.points
+    if pts is not None and condition == "mirror":
+        pts = tuple((width - 1 - x, y) for x, y in pts)  # type: ignore[assignment]
+    elif pts is not None:
+        pts = tuple((x * scale, y * scale) for x, y in pts)  # type: ignore[assignment]
+    angle = _swap_name(m.angle) if condition == "mirror" else m.angle
+    return Mark(m.t / SPEED.get(condition, (1, 1.0))[1], angle, pts, m.deg)
+
+
+def truth_for(clip: Clip, condition: str, scale: float, width: float, name: str) -> Clip:
+    side = _swap if condition == "mirror" else (lambda s: s)
+    speed = SPEED.get(condition, (1, 1.0))[1]
+
+    def per_side(d: dict[str, float]) -> dict[str, float]:
+        return {side(k): v / speed for k, v in d.items()}
+
+    reps = {side(k): v for k, v in clip.reps.items()} if clip.reps is not None else None
+    events = tuple((side(s), *(t / speed for t in ts)) for s, *ts in clip.truth.reps)
+    holds = tuple((side(s), a / speed, b / speed) for s, a, b in clip.truth.hold_windows)
+    faults = tuple(replace(f, start_s=f.start_s / speed, end_s=f.end_s / speed) for f in clip.faults)
+    return replace(
+        clip,
+        file=name,
+        reps=reps,
+        hold_s=per_side(clip.hold_s),
+        top_hold_s=per_side(clip.top_hold_s),
+        marks=tuple(_mark(m, condition, scale, width) for m in clip.marks),
+        faults=faults,
+        truth=replace(clip.truth, reps=events, hold_windows=holds),  # type: ignore[arg-type]
+    )
+
+
+def _width(path: Path) -> float:
+    cap = cv2.VideoCapture(str(path))
+    try:
+        return float(cap.get(cv2.CAP_PROP_FRAME_WIDTH))
+    finally:
+        cap.release()
+
+
+# ---- report ---------------------------------------------------------------------------------------------------------
+def _line(r: ClipResult) -> str:
+    counts = ", ".join(f"{s} {r.predicted_reps.get(s, 0)}/{t}" for s, t in r.true_reps.items()) or "-"
+    if r.partial_reps and any(r.partial_reps.values()):
+        counts += f" ({sum(r.partial_reps.values())} partial)"
+    holds = ", ".join(f"{s} off {e:.1f} s" for s, e in r.hold_errors_s.items()) or "-"
+    alarms = r.fault_score.false_alarms if r.fault_score is not None else 0
+    named = sorted({c for c, _, _ in r.fault_score.reported}) if r.fault_score is not None and alarms else []
+    which = f"({', '.join(named)}) " if named else ""
+    ok = {True: "right", False: "WRONG", None: "-"}[r.suggestion_ok]
+    return (
+        f"  {r.file[:46]:46} {r.split:8} counts {counts:22} holds {holds:18} false alarms {alarms} {which}"
+        f"suggested {r.suggested} ({ok})"
+    )
+
+
+def _totals(split: str, t: Totals) -> str:
+    return (
+        f"  {split:8} {t.clips} clips: counts exact {t.exact_rate:.0%}, OBO {t.obo:.0%}, MAE {t.mae:.3f}, "
+        f"max hold error {t.max_hold_error_s:.1f} s, median angle error {t.median_angle_error_deg:.1f} deg, "
+        f"suggestion {t.suggest_accuracy:.0%} of {t.suggest_items}"
+    )
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--conditions", nargs="+", choices=CONDITIONS, default=list(DEFAULT))
+    parser.add_argument("--split", nargs="+", default=["tune", "heldout", "negative"])
+    parser.add_argument("--truth", type=Path, default=ROOT / "tests" / "data" / "ground_truth.json")
+    parser.add_argument("--media", type=Path, default=ROOT.parent / "shared" / "media")
+    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--clips", nargs="*", help="only these clip names")
+    args = parser.parse_args()
+    clips = [c for c in load(args.truth) if not c.is_image and c.split in args.split]
+    clips = [c for c in clips if not args.clips or c.file in args.clips]
+    for condition in args.conditions:
+        with tempfile.TemporaryDirectory() as tmp:
+            moved = []
+            for clip in clips:
+                name = f"{Path(clip.file).stem}.{condition}.avi"
+                src = args.media / clip.file
+                scale = rerecord(src, Path(tmp) / name, condition)
+                moved.append(truth_for(clip, condition, scale, _width(src), name))
+            results = evaluate_all(moved, Path(tmp), jobs=args.jobs)
+        LOG.info("%s:", condition)
+        for r in results:
+            LOG.info("%s", _line(r))
+        for split, t in by_split(results).items():
+            LOG.info("%s", _totals(split, t))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
