@@ -55,14 +55,15 @@ def _small(image: Frame) -> Frame:
     return cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
 
 
-def rerecord(src: Path, out: Path, condition: str) -> float:
-    """Write ``src`` as ``condition`` to ``out``; returns the picture's scale against the original (1 or less)."""
+def rerecord(src: Path, out: Path, condition: str) -> tuple[float, float]:
+    """Write ``src`` as ``condition`` to ``out``; returns the picture's scale against the original (1 or less) and
+    the original's width in pixels."""
     cap = cv2.VideoCapture(str(src))
     fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
     keep_every, faster = SPEED.get(condition, (2 if condition == "fps15" else 1, 1.0))
     out_fps = fps / keep_every * faster
     transform: Transform = {"mirror": lambda im: cv2.flip(im, 1), "small": _small}.get(condition, lambda im: im)
-    writer, scale, i = None, 1.0, 0
+    writer, scale, width, i = None, 1.0, 0.0, 0
     try:
         while True:
             ok, image = cap.read()
@@ -73,7 +74,7 @@ def rerecord(src: Path, out: Path, condition: str) -> float:
                 continue
             done = transform(image)
             if writer is None:
-                scale = done.shape[1] / image.shape[1]
+                scale, width = done.shape[1] / image.shape[1], float(image.shape[1])
                 size = (done.shape[1], done.shape[0])
                 writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"MJPG"), out_fps, size)
             writer.write(done)
@@ -83,7 +84,7 @@ def rerecord(src: Path, out: Path, condition: str) -> float:
             writer.release()
     if writer is None:
         raise SystemExit(f"{src}: no frame could be read")
-    return scale
+    return scale, width
 
 
 # ---- the truth, as the re-recorded clip shows it -------------------------------------------------------------------
@@ -131,14 +132,6 @@ def truth_for(clip: Clip, condition: str, scale: float, width: float, name: str)
     )
 
 
-def _width(path: Path) -> float:
-    cap = cv2.VideoCapture(str(path))
-    try:
-        return float(cap.get(cv2.CAP_PROP_FRAME_WIDTH))
-    finally:
-        cap.release()
-
-
 # ---- report ---------------------------------------------------------------------------------------------------------
 def _line(r: ClipResult) -> str:
     counts = ", ".join(f"{s} {r.predicted_reps.get(s, 0)}/{t}" for s, t in r.true_reps.items()) or "-"
@@ -180,9 +173,8 @@ def main() -> int:
             moved = []
             for clip in clips:
                 name = f"{Path(clip.file).stem}.{condition}.avi"
-                src = args.media / clip.file
-                scale = rerecord(src, Path(tmp) / name, condition)
-                moved.append(truth_for(clip, condition, scale, _width(src), name))
+                scale, width = rerecord(args.media / clip.file, Path(tmp) / name, condition)
+                moved.append(truth_for(clip, condition, scale, width, name))
             results = evaluate_all(moved, Path(tmp), jobs=args.jobs)
         LOG.info("%s:", condition)
         for r in results:
