@@ -15,6 +15,10 @@ import numpy as np
 
 N_LANDMARKS = 33
 DEFAULT_MIN_VISIBILITY = 0.5
+# Body diagonals (``Pose.body_size``) per second that no limb landmark reaches: real limbs peak at ~2.5 (fast high
+# knees; measured on the tune clips, see formcheck/checking/continuity.py). A landmark that moves faster between two
+# frames was misread in one of them: the smoother does not blend across it and the continuity watch skips it.
+MAX_LIMB_SPEED = 5.0
 
 
 class Landmark(IntEnum):
@@ -134,6 +138,11 @@ class Pose:
         pts = self.xy[np.asarray(landmarks, dtype=int)]
         inside = (pts[:, 0] >= -margin) & (pts[:, 0] <= w + margin) & (pts[:, 1] >= -margin) & (pts[:, 1] <= h + margin)
         return float(np.mean(inside))
+
+    def body_size(self) -> float:
+        """The diagonal of the box holding the middle 90 % of the landmarks, pixels (robust to one stray landmark)."""
+        lo, hi = np.percentile(self.xy, 5, axis=0), np.percentile(self.xy, 95, axis=0)
+        return float(np.linalg.norm(hi - lo))
 
     def with_time(self, timestamp_s: float, held: bool) -> Pose:
         return replace(self, timestamp_s=timestamp_s, held=held)

@@ -94,6 +94,16 @@ def marching_pose(t: float, period_s: float = 2.0, image_size: tuple[int, int] =
     return make_pose({lm: tuple(xy[lm]) for lm in L}, image_size=image_size, t=t)
 
 
+def legs_exchanged(pose: Pose) -> Pose:
+    """The model's misreading of ``pose``: the left leg's landmarks (knee down) called the right leg's and the other
+    way round."""
+    xy, t = pose.xy.copy(), pose.timestamp_s
+    for lm in (L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_HEEL, L.LEFT_FOOT_INDEX):
+        other = L[lm.name.replace("LEFT_", "RIGHT_")]
+        xy[[lm, other]] = xy[[other, lm]]
+    return Pose(xy=xy, z=pose.z, visibility=pose.visibility, world=None, image_size=pose.image_size, timestamp_s=t)
+
+
 class MarchingEstimator:
     """Stands in for the pose model: ``(image, t) -> Pose`` of ``marching_pose``; nobody in ``absent`` windows."""
 

@@ -5,10 +5,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.checking.continuity import SETTLE_S, SHAPE_SETTLE_S, ContinuityWatch, limb_glitch, misshapen
+from formcheck.checking.continuity import (
+    SETTLE_S,
+    SHAPE_SETTLE_S,
+    ContinuityWatch,
+    limb_glitch,
+    misshapen,
+    sides_swapped,
+)
 from formcheck.landmarks import Landmark as L
 from formcheck.landmarks import Pose
-from tests.factory import side_pose
+from tests.factory import legs_exchanged, marching_pose, side_pose
 
 DT = 1 / 30
 
@@ -96,3 +103,35 @@ def test_a_folded_skeleton_is_skipped_for_longer_and_a_gradual_turn_never():
     w = ContinuityWatch()
     turning = [shin_folded(here, s) for s in np.linspace(1.0, 0.4, 60)]  # foreshortened over 2 s by a turn
     assert set(feed(w, turning)) == {"ok"}
+
+
+def test_exchanged_leg_labels_are_told_from_real_movement_and_from_legs_crossing():
+    up = marching_pose(0.5)  # the left knee lifted to 90 deg, the right leg long
+    assert sides_swapped(up, legs_exchanged(up), DT) == {"legs"}
+    assert not sides_swapped(up, up, DT)
+    for period in (2.0, 0.54):  # a march, and fast high knees (0.27 s a knee): the knees pass each other
+        frames = [marching_pose(i * DT, period) for i in range(int(period / DT) + 2)]
+        assert not any(sides_swapped(a, b, DT) for a, b in zip(frames, frames[1:]))
+    assert not sides_swapped(up, legs_exchanged(up), 2.0)  # two seconds apart, legs may well have changed places
+
+
+def test_legs_called_by_each_others_names_are_skipped_until_they_come_back_or_believed_as_a_break():
+    march = [marching_pose(i * DT) for i in range(90)]
+    swapped = [legs_exchanged(p) if 12 <= i < 20 else p for i, p in enumerate(march)]  # 0.27 s, at the left's top
+    out = feed(ContinuityWatch(), swapped)
+    assert set(out[12:20]) == {"glitch"} and set(out[:12] + out[20:]) == {"ok"}
+    n = int(SETTLE_S / DT) + 3
+    out = feed(ContinuityWatch(), march[:12] + [legs_exchanged(p) for p in march[12 : 12 + n]] + march[12 + n :])
+    assert out.count("break") == 2  # labels that stay exchanged are believed, and so is their change back
+    first = out.index("break")
+    assert set(out[12:first]) == {"glitch"} and out[first + 1] == "ok"
+
+
+def test_a_limb_that_jumps_away_and_drifts_back_is_skipped_until_it_settles():
+    # a misread ankle: it jumps 120 deg about the knee in one frame, then drifts back over 0.25 s (no jump back);
+    # against the last good pose such a far jump looks possible after two frames, but it is skipped for SETTLE_S
+    here = side_pose()
+    drift = [shin_swung(here, a) for a in np.linspace(120.0, 10.0, 8)]
+    out = feed(ContinuityWatch(), [here] * 3 + drift + [here] * 10)
+    settle = 3 + int(np.ceil(SETTLE_S / DT - 1e-9))
+    assert set(out[3:settle]) == {"glitch"} and set(out[settle:]) == {"ok"}

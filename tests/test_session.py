@@ -15,7 +15,7 @@ from formcheck.exercises.base import Criterion, Exercise, resolve_angle
 from formcheck.landmarks import Landmark as L
 from formcheck.landmarks import Pose
 from formcheck.values import FrameResult
-from tests.factory import marching_pose, side_pose
+from tests.factory import legs_exchanged, marching_pose, side_pose
 
 DT = 1 / 30
 POSE = side_pose()
@@ -326,6 +326,20 @@ def test_fast_high_knees_through_the_smoother_are_full_reps_on_both_legs():
     report = s.report()
     assert report.reps == {"left": 22, "right": 22} and sum(report.partial_reps.values()) == 0
     assert report.fault_events == []
+
+
+def test_legs_called_by_each_others_names_at_a_knees_top_count_no_rep_through_the_smoother():
+    # the model calls the lifted left leg the right one for 0.27 s at the top of every left knee lift (seen on a
+    # real leg raise): no phantom right rep, and the left lift is one rep, not two
+    from formcheck.pose.smoothing import PoseSmoother
+
+    s, smoother = ExerciseSession(get("standing_march")), PoseSmoother()
+    for i in range(int(12 / DT)):
+        t = i * DT
+        pose = marching_pose(t)
+        s.step_pose(smoother.update(legs_exchanged(pose) if 0.4 <= t % 2.0 < 0.67 else pose, t), t)
+    report = s.report()
+    assert report.reps == {"left": 6, "right": 6} and sum(report.partial_reps.values()) == 0
 
 
 def test_held_copies_over_a_dropout_never_confirm_a_return():

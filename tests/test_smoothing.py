@@ -3,6 +3,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from formcheck.landmarks import Landmark as L
 from formcheck.pose.smoothing import OneEuroFilter, PoseSmoother
 from tests.factory import body_world, pose_from_world, side_pose, turned
 
@@ -80,3 +81,24 @@ def test_shipped_smoother_follows_a_moving_limb_within_two_frames_and_steadies_a
         assert smoothed is not None
         out.append(smoothed.xy - base.xy)
     assert np.std(np.array(out[30:])) < 0.6 * 2.0  # 2 px of landmark jitter at rest, mostly taken off
+
+
+def test_a_landmark_faster_than_any_limb_is_passed_on_as_it_is_not_blended_in():
+    # a knee read on the other leg between two frames: blending it in would draw a fast but possible movement over
+    # several frames, which the continuity watch could not tell from a real one
+    s, here = PoseSmoother(), side_pose()
+    for i in range(10):
+        s.update(replace(here, timestamp_s=i / 30), i / 30)
+    jumped_xy = here.xy.copy()
+    jumped_xy[int(L.LEFT_KNEE)] += (0.0, -0.5 * here.body_size())  # half a body in one frame: 15 body sizes a second
+    out = s.update(replace(here, xy=jumped_xy, timestamp_s=10 / 30), 10 / 30)
+    assert out is not None
+    np.testing.assert_allclose(out.xy[int(L.LEFT_KNEE)], jumped_xy[int(L.LEFT_KNEE)])
+    np.testing.assert_allclose(out.xy[int(L.RIGHT_KNEE)], here.xy[int(L.RIGHT_KNEE)])  # the rest still smoothed
+    back = s.update(replace(here, timestamp_s=11 / 30), 11 / 30)  # and straight back when the model reads it right
+    assert back is not None
+    np.testing.assert_allclose(back.xy[int(L.LEFT_KNEE)], here.xy[int(L.LEFT_KNEE)])
+    slow_xy = here.xy.copy()
+    slow_xy[int(L.LEFT_KNEE)] += (0.0, -0.1 * here.body_size())  # 3 body sizes a second: a fast real knee, smoothed
+    slow = s.update(replace(here, xy=slow_xy, timestamp_s=12 / 30), 12 / 30)
+    assert slow is not None and slow.xy[int(L.LEFT_KNEE), 1] > slow_xy[int(L.LEFT_KNEE), 1] + 1.0

@@ -18,48 +18,77 @@ One landmark can also jump on its own (a knee read on the other leg for a few fr
 put. A limb moves at most ~2.2 body diagonals per second in the tune clips' fastest movement (a knee pulled to the
 chest); fast high knees (~0.27 s per knee) move a knee ~0.3 body diagonals in 0.13 s, ~2.5 per second. A limb
 landmark moving faster than ``MAX_LIMB_SPEED`` between two frames is therefore a **limb glitch**
-(:func:`limb_glitch`): that frame is skipped like a glitch of the whole body (a limb that stays where it jumped
-for ``SETTLE_S`` is believed), and the speed watch never measures across one. So is a frame whose skeleton has
+(:func:`limb_glitch`): from that frame until the landmark jumps back, the frames are skipped like a glitch of the
+whole body, for ``SETTLE_S`` at most (then where it went is believed); the speed watch never measures across one. A
+misread ankle that drifts back instead of jumping back is skipped for all of ``SETTLE_S`` (judged against the last
+good pose, a far jump would look like a possible movement after two frames). So is a frame whose skeleton has
 folded up (:func:`misshapen`: a trunk, thigh or shin a third shorter or longer than on the last good frame) until it
 has held for ``SHAPE_SETTLE_S``.
+
+The model also exchanges a pair of limbs' labels: the raised leg is called the other leg for a few frames (seen for
+0.03-0.27 s on a leg raise, and for 4 s on a mirrored bridge). Between two frames both legs then jump faster than a
+limb moves, and exchanging the labels back explains the jump (:func:`sides_swapped`). From such a frame until the
+labels exchange back, the frames are skipped (``"glitch"``); labels that stay exchanged for ``SETTLE_S`` are
+believed, as a ``"break"``: which leg is which has changed, so no rep or hold carries across. Legs that cross in a
+real movement never trip it: between two frames they move at a limb's speed, however close they come.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
-from formcheck.landmarks import Pose
+from formcheck.landmarks import MAX_LIMB_SPEED, Pose
 
 MAX_BODY_SPEED = 1.2  # body diagonals per second (the box around the landmarks); real movement peaks at ~0.6
 MIN_JUMP = 0.04  # body diagonals: a change smaller than this between two frames is never a break
 SETTLE_S = 0.3  # a jump that has not come back within this long is a cut
 MAX_GAP_S = 1.0  # no judged frame for this long: the next one starts afresh
-MAX_LIMB_SPEED = 5.0  # body diagonals per second for one limb landmark; real limbs peak at ~2.2 (see above)
 LIMB_LANDMARKS = np.array([11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28])  # shoulders ... ankles
 SEGMENTS = ((11, 23), (12, 24), (23, 25), (24, 26), (25, 27), (26, 28))  # trunk, thigh and shin of each side
+# (left, right) landmark pairs whose labels the model exchanges, per limb pair: arms (elbows, wrists) and legs
+# (knees, ankles, heels, toes)
+SWAP_GROUPS = {"arms": ((13, 14), (15, 16)), "legs": ((25, 26), (27, 28), (29, 30), (31, 32))}
 MAX_SEGMENT_CHANGE = 0.35  # a segment's length in the picture changing by over a third since the last good pose
 SHAPE_SETTLE_S = 0.8  # ...and not for good within this long (a real turn keeps it): the model lost the body
 Continuity = Literal["ok", "glitch", "break"]
 
 
-def body_size(pose: Pose) -> float:
-    """The diagonal of the box holding the middle 90 % of the landmarks, pixels (robust to one stray landmark)."""
-    lo, hi = np.percentile(pose.xy, 5, axis=0), np.percentile(pose.xy, 95, axis=0)
-    return float(np.linalg.norm(hi - lo))
+def jumped_limbs(before: Pose, after: Pose, dt: float, min_visibility: float = 0.5) -> set[int]:
+    """The limb landmarks visible in both poses that moved faster than ``MAX_LIMB_SPEED`` in ``dt`` seconds."""
+    size = before.body_size()
+    if dt <= 0 or size <= 0:
+        return set()
+    seen = (before.visibility[LIMB_LANDMARKS] >= min_visibility) & (after.visibility[LIMB_LANDMARKS] >= min_visibility)
+    moved = np.linalg.norm(after.xy[LIMB_LANDMARKS] - before.xy[LIMB_LANDMARKS], axis=1) / size / dt
+    return {int(lm) for lm in LIMB_LANDMARKS[seen & (np.nan_to_num(moved, nan=0.0) > MAX_LIMB_SPEED)]}
 
 
 def limb_glitch(before: Pose, after: Pose, dt: float, min_visibility: float = 0.5) -> bool:
     """True when a limb landmark visible in both poses moved faster than ``MAX_LIMB_SPEED`` in ``dt`` seconds."""
-    size = body_size(before)
+    return bool(jumped_limbs(before, after, dt, min_visibility))
+
+
+def sides_swapped(before: Pose, after: Pose, dt: float, min_visibility: float = 0.5) -> set[str]:
+    """The limb pairs of ``SWAP_GROUPS`` whose left and right labels were exchanged between two frames ``dt`` seconds
+    apart: under their labels a landmark of the pair moved faster than ``MAX_LIMB_SPEED``, while with left and right
+    exchanged every one moved slower, and all of them together moved less than half as far."""
+    size = before.body_size()
     if dt <= 0 or size <= 0:
-        return False
-    seen = (before.visibility[LIMB_LANDMARKS] >= min_visibility) & (after.visibility[LIMB_LANDMARKS] >= min_visibility)
-    if not seen.any():
-        return False
-    moved = np.linalg.norm(after.xy[LIMB_LANDMARKS] - before.xy[LIMB_LANDMARKS], axis=1)[seen]
-    return bool(np.nanmax(moved) / size / dt > MAX_LIMB_SPEED)
+        return set()
+    out = set()
+    for name, pairs in SWAP_GROUPS.items():
+        left, right = np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
+        both = np.concatenate([left, right])
+        seen = (before.visibility[both] >= min_visibility) & (after.visibility[both] >= min_visibility)
+        if not seen.all():
+            continue
+        straight = np.linalg.norm(after.xy[both] - before.xy[both], axis=1) / size / dt
+        exchanged = np.linalg.norm(after.xy[both] - before.xy[np.concatenate([right, left])], axis=1) / size / dt
+        if straight.max() > MAX_LIMB_SPEED >= exchanged.max() and exchanged.sum() < 0.5 * straight.sum():
+            out.add(name)
+    return out
 
 
 def misshapen(before: Pose, after: Pose, min_visibility: float = 0.5) -> bool:
@@ -84,24 +113,34 @@ class ContinuityWatch:
         self._ref: Pose | None = None  # the last pose that continued the stream
         self._ref_t = 0.0
         self._jump_since: float | None = None
-        self._limb_since: float | None = None  # a limb landmark has been away from where the body allows since
+        self._shape_since: float | None = None  # the skeleton has been folded up since
+        self._last: tuple[Pose, float] | None = None  # the last pose seen (judged or not) and its time
+        self._away: dict[int, float] = {}  # limb landmarks that jumped away from the last good pose, since when
+        self._swapped: dict[str, float] = {}  # limb pairs whose labels are exchanged against it, since when
 
     def update(self, pose: Pose, t: float) -> Continuity:
         ref = self._ref
         if pose.held and ref is not None:  # a copy of the last pose over a dropout is no new evidence: nothing
-            away = self._limb_since is not None or self._jump_since is not None  # settles on it
-            return "glitch" if away else "ok"
+            away = self._shape_since is not None or self._jump_since is not None or self._away or self._swapped
+            return "glitch" if away else "ok"  # settles on it
+        self._jumps(pose, t)
+        if self._swapped and ref is not None and t - self._ref_t <= MAX_GAP_S:
+            if t - min(self._swapped.values()) < SETTLE_S:
+                return "glitch"
+            self._accept(pose, t)
+            return "break"
         if ref is None or t - self._ref_t > MAX_GAP_S:
             self._accept(pose, t)
             return "ok" if ref is None else "break"
-        size = body_size(ref)
+        size = ref.body_size()
         jump = float(np.median(np.linalg.norm(pose.xy - ref.xy, axis=1))) / size if size > 0 else 0.0
         if jump <= max(MIN_JUMP, MAX_BODY_SPEED * (t - self._ref_t)):
-            odd_shape = misshapen(ref, pose)
-            if odd_shape or limb_glitch(ref, pose, t - self._ref_t):  # a limb jumped, or the skeleton folded up
-                self._limb_since = t if self._limb_since is None else self._limb_since
-                if t - self._limb_since < (SHAPE_SETTLE_S if odd_shape else SETTLE_S):
+            if misshapen(ref, pose):
+                self._shape_since = t if self._shape_since is None else self._shape_since
+                if t - self._shape_since < SHAPE_SETTLE_S:
                     return "glitch"
+            if self._away and t - min(self._away.values()) < SETTLE_S:  # a limb jumped and has not jumped back
+                return "glitch"
             self._accept(pose, t)
             return "ok"
         if self._jump_since is None:
@@ -111,5 +150,26 @@ class ContinuityWatch:
             return "break"
         return "glitch"
 
+    def _jumps(self, pose: Pose, t: float) -> None:
+        """Since the last pose seen: each limb landmark that jumped, and each limb pair whose labels exchanged,
+        goes away from the last good pose, or comes back to it."""
+        last, self._last = self._last, (pose, t)
+        if last is None or not 0 < t - last[1] <= MAX_GAP_S:
+            self._away.clear()
+            self._swapped.clear()
+            return
+        for lm in jumped_limbs(last[0], pose, t - last[1]):
+            _toggle(self._away, lm, t)
+        for name in sides_swapped(last[0], pose, t - last[1]):
+            _toggle(self._swapped, name, t)
+
     def _accept(self, pose: Pose, t: float) -> None:
-        self._ref, self._ref_t, self._jump_since, self._limb_since = pose, t, None, None
+        self._ref, self._ref_t, self._jump_since, self._shape_since = pose, t, None, None
+        self._away.clear()
+        self._swapped.clear()
+
+
+def _toggle(since: dict[Any, float], key: object, t: float) -> None:
+    """Start timing ``key`` from ``t``, or stop it if it was timed (it came back)."""
+    if since.pop(key, None) is None:
+        since[key] = t

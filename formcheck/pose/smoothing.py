@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from formcheck.landmarks import DEFAULT_MIN_VISIBILITY, Pose
+from formcheck.landmarks import DEFAULT_MIN_VISIBILITY, MAX_LIMB_SPEED, Pose
 
 
 class OneEuroFilter:
@@ -44,13 +44,17 @@ class OneEuroFilter:
     def reset(self) -> None:
         self._x = self._dx = self._t = None
 
-    def __call__(self, x: np.ndarray, t: float) -> np.ndarray:
+    def __call__(self, x: np.ndarray, t: float, restart: np.ndarray | None = None) -> np.ndarray:
+        """The filtered ``x`` at time ``t`` (seconds); entries where ``restart`` (a bool array broadcasting to
+        ``x``) is True start afresh from their new value, as do entries that were missing (NaN)."""
         x = np.asarray(x, dtype=float)
         if self._x is None or self._t is None or t <= self._t or self._x.shape != x.shape:
             self._x, self._dx, self._t = x.copy(), np.zeros_like(x), t
             return x.copy()
         dt = t - self._t
         fresh = ~np.isfinite(self._x)  # entries that were missing restart from the new value
+        if restart is not None:
+            fresh = fresh | np.broadcast_to(restart, x.shape)
         dx = np.where(fresh, 0.0, (x - self._x) / dt)
         dx_hat = self._dx + self._alpha(self.d_cutoff, dt) * (dx - self._dx)
         cutoff = self.min_cutoff + self.beta * np.abs(dx_hat)
@@ -84,6 +88,11 @@ class PoseSmoother:
     own with the same cutoffs and ``beta`` scaled by ``WORLD_SCALE_M`` (a body's extent, as the diagonal is the
     picture's), so the 3-D angles are as steady, and lag as little, as the 2-D ones. The model estimates every world
     landmark, seen or not, so that filter never restarts on low visibility.
+
+    A landmark that moved faster than ``MAX_LIMB_SPEED`` since the last detection (the model read it somewhere else:
+    a knee on the other leg, or both legs' labels exchanged) restarts too, in both filters: blending a misreading in
+    would turn it into a plausible-looking movement over several frames, which the continuity watch
+    (``formcheck.checking.continuity``) could no longer tell from a real one. The jump is passed on as it is.
     """
 
     def __init__(
@@ -101,11 +110,12 @@ class PoseSmoother:
         self._filter = OneEuroFilter(min_cutoff=min_cutoff, beta=beta)
         self._world = OneEuroFilter(min_cutoff=min_cutoff, beta=beta / WORLD_SCALE_M)
         self._last: Pose | None = None
+        self._detected: tuple[np.ndarray, float, float] | None = None  # the last detection: (xy, t, body size)
 
     def reset(self) -> None:
         self._filter.reset()
         self._world.reset()
-        self._last = None
+        self._last = self._detected = None
 
     def update(self, pose: Pose | None, t: float) -> Pose | None:
         if pose is None:
@@ -118,15 +128,27 @@ class PoseSmoother:
         diag = float(np.hypot(*pose.image_size))
         self._filter.beta = self._beta / diag  # beta in "per image diagonal", independent of resolution
         xy = np.where((pose.visibility >= self.min_visibility)[:, None], pose.xy, np.nan)
-        smooth = self._filter(xy, t)
+        jumped = self._jumped(xy, t)
+        self._detected = (xy, t, pose.body_size())
+        smooth = self._filter(xy, t, jumped[:, None])
         xy_out = np.where(np.isfinite(smooth), smooth, pose.xy)
-        out = replace(pose, xy=xy_out, world=self._smooth_world(pose, t), timestamp_s=t, held=False)
+        out = replace(pose, xy=xy_out, world=self._smooth_world(pose, t, jumped), timestamp_s=t, held=False)
         self._last = out
         return out
 
-    def _smooth_world(self, pose: Pose, t: float) -> np.ndarray | None:
+    def _jumped(self, xy: np.ndarray, t: float) -> np.ndarray:
+        """(33,) bool: landmarks seen in the last detection and now that moved faster than ``MAX_LIMB_SPEED``."""
+        if self._detected is None or t <= self._detected[1] or self._detected[2] <= 0:
+            return np.zeros(len(xy), dtype=bool)
+        before, t0, size = self._detected
+        with np.errstate(invalid="ignore"):
+            speed = np.linalg.norm(xy - before, axis=1) / size / (t - t0)
+        return np.nan_to_num(speed, nan=0.0) > MAX_LIMB_SPEED
+
+    def _smooth_world(self, pose: Pose, t: float, jumped: np.ndarray) -> np.ndarray | None:
         if pose.world is None:
             self._world.reset()
             return None
-        smooth = self._world(pose.world, t)  # every world landmark is an estimate, hidden or not: no restarts
+        smooth = self._world(pose.world, t, jumped[:, None])  # every world landmark is an estimate: no restarts on
+        # low visibility, only where the picture's landmark jumped
         return np.where(np.isfinite(smooth), smooth, pose.world)
