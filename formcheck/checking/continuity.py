@@ -20,17 +20,22 @@ chest); fast high knees (~0.27 s per knee) move a knee ~0.3 body diagonals in 0.
 landmark moving faster than ``MAX_LIMB_SPEED`` between two frames is therefore a **limb glitch**
 (:func:`limb_glitch`): from that frame until the landmark jumps back, the frames are skipped like a glitch of the
 whole body, for ``SETTLE_S`` at most (then where it went is believed); the speed watch never measures across one. A
-misread ankle that drifts back instead of jumping back is skipped for all of ``SETTLE_S`` (judged against the last
-good pose, a far jump would look like a possible movement after two frames). So is a frame whose skeleton has
-folded up (:func:`misshapen`: a trunk, thigh or shin a third shorter or longer than on the last good frame) until it
-has held for ``SHAPE_SETTLE_S``.
+misread ankle that drifts back instead of jumping back is skipped until it is back within ``MIN_JUMP`` of where the
+last good pose had it, or for all of ``SETTLE_S`` (judged against the last good pose by speed alone, a far jump
+would look like a possible movement after two frames). A frame whose skeleton has folded up (:func:`misshapen`: a
+trunk, thigh or shin a third shorter or longer than on the last good frame) is skipped too, until it has held for
+``SHAPE_SETTLE_S``. A jump of the whole body that came back is over, even while a limb or the skeleton's shape is
+still skipped: a later jump is timed afresh (not as the first one having stayed, which would be a cut).
 
 The model also exchanges a pair of limbs' labels: the raised leg is called the other leg for a few frames (seen for
 0.03-0.27 s on a leg raise, and for 4 s on a mirrored bridge). Between two frames both legs then jump faster than a
 limb moves, and exchanging the labels back explains the jump (:func:`sides_swapped`). From such a frame until the
-labels exchange back, the frames are skipped (``"glitch"``); labels that stay exchanged for ``SETTLE_S`` are
-believed, as a ``"break"``: which leg is which has changed, so no rep or hold carries across. Legs that cross in a
-real movement never trip it: between two frames they move at a limb's speed, however close they come.
+labels exchange back, the frames are skipped (``"glitch"``). After ``SETTLE_S`` the pose is compared with the last
+good one: labels still exchanged against it (:func:`labels_exchanged`) are believed, as a ``"break"``: which leg is
+which has changed, so no rep or hold carries across. Otherwise the labels came back in a way the frame-to-frame test
+missed (seen on a leg raise: the feet's labels given back with a toe still too fast), or it was no exchange at all,
+and the frame is judged as any other. Legs that cross in a real movement never trip it: between two
+frames they move at a limb's speed, however close they come.
 """
 
 from __future__ import annotations
@@ -70,6 +75,20 @@ def limb_glitch(before: Pose, after: Pose, dt: float, min_visibility: float = 0.
     return bool(jumped_limbs(before, after, dt, min_visibility))
 
 
+def _pair_moves(before: Pose, after: Pose, min_visibility: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per limb pair of ``SWAP_GROUPS`` seen in both poses: how far each of its landmarks moved from ``before`` to
+    ``after`` as labelled, and with ``before``'s left and right labels exchanged (pixels)."""
+    out = {}
+    for name, pairs in SWAP_GROUPS.items():
+        left, right = [p[0] for p in pairs], [p[1] for p in pairs]
+        both, other = left + right, right + left
+        if min(before.visibility[both].min(), after.visibility[both].min()) < min_visibility:
+            continue
+        straight = np.linalg.norm(after.xy[both] - before.xy[both], axis=1)
+        out[name] = straight, np.linalg.norm(after.xy[both] - before.xy[other], axis=1)
+    return out
+
+
 def sides_swapped(before: Pose, after: Pose, dt: float, min_visibility: float = 0.5) -> set[str]:
     """The limb pairs of ``SWAP_GROUPS`` whose left and right labels were exchanged between two frames ``dt`` seconds
     apart: under their labels a landmark of the pair moved faster than ``MAX_LIMB_SPEED``, while with left and right
@@ -77,17 +96,31 @@ def sides_swapped(before: Pose, after: Pose, dt: float, min_visibility: float = 
     size = before.body_size()
     if dt <= 0 or size <= 0:
         return set()
+    limit = MAX_LIMB_SPEED * size * dt
+    return {
+        name
+        for name, (straight, exchanged) in _pair_moves(before, after, min_visibility).items()
+        if straight.max() > limit >= exchanged.max() and exchanged.sum() < 0.5 * straight.sum()
+    }
+
+
+def labels_exchanged(before: Pose, after: Pose, min_visibility: float = 0.5) -> set[str]:
+    """The limb pairs of ``SWAP_GROUPS`` seen in both poses that exchanging ``after``'s left and right labels brings
+    less than half as far from ``before`` as they are (however many frames apart: the state a swap leaves)."""
+    moves = _pair_moves(before, after, min_visibility)
+    return {name for name, (straight, exchanged) in moves.items() if exchanged.sum() < 0.5 * straight.sum()}
+
+
+def back_from_jump(before: Pose, after: Pose, landmarks: set[int], min_visibility: float = 0.5) -> set[int]:
+    """Those of ``landmarks`` that ``after`` has within ``MIN_JUMP`` body diagonals of where ``before`` has them."""
+    size = before.body_size()
+    if size <= 0:
+        return set()
     out = set()
-    for name, pairs in SWAP_GROUPS.items():
-        left, right = np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
-        both = np.concatenate([left, right])
-        seen = (before.visibility[both] >= min_visibility) & (after.visibility[both] >= min_visibility)
-        if not seen.all():
-            continue
-        straight = np.linalg.norm(after.xy[both] - before.xy[both], axis=1) / size / dt
-        exchanged = np.linalg.norm(after.xy[both] - before.xy[np.concatenate([right, left])], axis=1) / size / dt
-        if straight.max() > MAX_LIMB_SPEED >= exchanged.max() and exchanged.sum() < 0.5 * straight.sum():
-            out.add(name)
+    for lm in landmarks:
+        seen = min(before.visibility[lm], after.visibility[lm]) >= min_visibility
+        if seen and np.linalg.norm(after.xy[lm] - before.xy[lm]) / size <= MIN_JUMP:
+            out.add(lm)
     return out
 
 
@@ -127,14 +160,17 @@ class ContinuityWatch:
         if self._swapped and ref is not None and t - self._ref_t <= MAX_GAP_S:
             if t - min(self._swapped.values()) < SETTLE_S:
                 return "glitch"
-            self._accept(pose, t)
-            return "break"
+            if labels_exchanged(ref, pose) & self._swapped.keys():
+                self._accept(pose, t)
+                return "break"
+            self._swapped.clear()  # back, or never exchanged: judged below as any frame
         if ref is None or t - self._ref_t > MAX_GAP_S:
             self._accept(pose, t)
             return "ok" if ref is None else "break"
         size = ref.body_size()
         jump = float(np.median(np.linalg.norm(pose.xy - ref.xy, axis=1))) / size if size > 0 else 0.0
         if jump <= max(MIN_JUMP, MAX_BODY_SPEED * (t - self._ref_t)):
+            self._jump_since = None  # the body is back: a jump of one limb or a folded skeleton may still be skipped
             if misshapen(ref, pose):
                 self._shape_since = t if self._shape_since is None else self._shape_since
                 if t - self._shape_since < SHAPE_SETTLE_S:
@@ -152,7 +188,8 @@ class ContinuityWatch:
 
     def _jumps(self, pose: Pose, t: float) -> None:
         """Since the last pose seen: each limb landmark that jumped, and each limb pair whose labels exchanged,
-        goes away from the last good pose, or comes back to it."""
+        goes away from the last good pose, or comes back to it; a limb landmark back where the last good pose has it
+        has come back too (its way back may have taken two frames)."""
         last, self._last = self._last, (pose, t)
         if last is None or not 0 < t - last[1] <= MAX_GAP_S:
             self._away.clear()
@@ -162,6 +199,9 @@ class ContinuityWatch:
             _toggle(self._away, lm, t)
         for name in sides_swapped(last[0], pose, t - last[1]):
             _toggle(self._swapped, name, t)
+        if self._ref is not None:
+            for lm in back_from_jump(self._ref, pose, set(self._away)):
+                self._away.pop(lm)
 
     def _accept(self, pose: Pose, t: float) -> None:
         self._ref, self._ref_t, self._jump_since, self._shape_since = pose, t, None, None
