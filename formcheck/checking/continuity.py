@@ -31,11 +31,14 @@ The model also exchanges a pair of limbs' labels: the raised leg is called the o
 0.03-0.27 s on a leg raise, and for 4 s on a mirrored bridge). Between two frames both legs then jump faster than a
 limb moves, and exchanging the labels back explains the jump (:func:`sides_swapped`). From such a frame until the
 labels exchange back, the frames are skipped (``"glitch"``). After ``SETTLE_S`` the pose is compared with the last
-good one: labels still exchanged against it (:func:`labels_exchanged`) are believed, as a ``"break"``: which leg is
-which has changed, so no rep or hold carries across. Otherwise the labels came back in a way the frame-to-frame test
-missed (seen on a leg raise: the feet's labels given back with a toe still too fast), or it was no exchange at all,
-and the frame is judged as any other. Legs that cross in a real movement never trip it: between two
-frames they move at a limb's speed, however close they come.
+good one: labels still exchanged against it (:func:`labels_exchanged`) are believed (``"relabelled"``): the stream
+goes on (a rep under way keeps its start, and the session's rule for a rep nested in the other leg's can still drop
+the phantom one the exchange made), but no speed is measured across it. Otherwise the labels came back in a way the
+frame-to-frame test missed (seen on a leg raise: the feet's labels given back with a toe still too fast), or it was
+no exchange at all, and the frame is judged as any other. (A ``"break"`` there, tried first, dropped the start of the
+rep under way; at 15 frames/s, where the model's first exchange is too slow to be seen as one, the phantom rep it
+made on the other leg was then no longer inside the real one and counted: 4 of 3.) Legs that cross in a real
+movement never trip it: between two frames they move at a limb's speed, however close they come.
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ SEGMENTS = ((11, 23), (12, 24), (23, 25), (24, 26), (25, 27), (26, 28))  # trunk
 SWAP_GROUPS = {"arms": ((13, 14), (15, 16)), "legs": ((25, 26), (27, 28), (29, 30), (31, 32))}
 MAX_SEGMENT_CHANGE = 0.35  # a segment's length in the picture changing by over a third since the last good pose
 SHAPE_SETTLE_S = 0.8  # ...and not for good within this long (a real turn keeps it): the model lost the body
-Continuity = Literal["ok", "glitch", "break"]
+Continuity = Literal["ok", "glitch", "relabelled", "break"]
 
 
 def jumped_limbs(before: Pose, after: Pose, dt: float, min_visibility: float = 0.5) -> set[int]:
@@ -140,7 +143,8 @@ def misshapen(before: Pose, after: Pose, min_visibility: float = 0.5) -> bool:
 
 
 class ContinuityWatch:
-    """``update(pose, t)`` for each judged frame: ``"ok"``, ``"glitch"`` (skip this frame) or ``"break"``."""
+    """``update(pose, t)`` for each judged frame: ``"ok"``, ``"glitch"`` (skip this frame), ``"relabelled"`` (left and
+    right exchanged for good: judge it, but measure no speed across it) or ``"break"``."""
 
     def __init__(self) -> None:
         self._ref: Pose | None = None  # the last pose that continued the stream
@@ -162,7 +166,7 @@ class ContinuityWatch:
                 return "glitch"
             if labels_exchanged(ref, pose) & self._swapped.keys():
                 self._accept(pose, t)
-                return "break"
+                return "relabelled"
             self._swapped.clear()  # back, or never exchanged: judged below as any frame
         if ref is None or t - self._ref_t > MAX_GAP_S:
             self._accept(pose, t)

@@ -170,7 +170,7 @@ class ExerciseSession:
     def _check_continuity(self, result: FrameResult, t: float, work: str, fb: Feedback) -> bool:
         """True for a landmark glitch (the frame is not counted). At a camera cut or a gap the stream starts afresh:
         no speed is measured across it, and a rep under way counts only if it was back at rest after it; a side
-        switch or one limb jumping restarts the speed watch."""
+        switch, one limb jumping or left and right labels exchanged for good restarts the speed watch."""
         assert result.pose is not None
         if self._segment_t0 is None:
             self._segment_t0 = self._t0
@@ -184,7 +184,9 @@ class ExerciseSession:
                     self._rep_done(rep, t, fb)
             self.safety.reset()
             self.form.watch.close()
-        elif last is not None and (last[2] != work or limb_glitch(last[0], result.pose, t - last[1])):
+        elif state == "relabelled" or (
+            last is not None and (last[2] != work or limb_glitch(last[0], result.pose, t - last[1]))
+        ):
             self.safety.reset()
         return state == "glitch"
 
