@@ -58,6 +58,7 @@ SEGMENTS = ((11, 23), (12, 24), (23, 25), (24, 26), (25, 27), (26, 28))  # trunk
 # (left, right) landmark pairs whose labels the model exchanges, per limb pair: arms (elbows, wrists) and legs
 # (knees, ankles, heels, toes)
 SWAP_GROUPS = {"arms": ((13, 14), (15, 16)), "legs": ((25, 26), (27, 28), (29, 30), (31, 32))}
+EXCHANGE_SHARE = 0.5  # exchanging left and right must bring a limb pair's landmarks under half as far to explain it
 MAX_SEGMENT_CHANGE = 0.35  # a segment's length in the picture changing by over a third since the last good pose
 SHAPE_SETTLE_S = 0.8  # ...and not for good within this long (a real turn keeps it): the model lost the body
 Continuity = Literal["ok", "glitch", "relabelled", "break"]
@@ -103,7 +104,7 @@ def sides_swapped(before: Pose, after: Pose, dt: float, min_visibility: float = 
     return {
         name
         for name, (straight, exchanged) in _pair_moves(before, after, min_visibility).items()
-        if straight.max() > limit >= exchanged.max() and exchanged.sum() < 0.5 * straight.sum()
+        if straight.max() > limit >= exchanged.max() and exchanged.sum() < EXCHANGE_SHARE * straight.sum()
     }
 
 
@@ -111,7 +112,7 @@ def labels_exchanged(before: Pose, after: Pose, min_visibility: float = 0.5) -> 
     """The limb pairs of ``SWAP_GROUPS`` seen in both poses that exchanging ``after``'s left and right labels brings
     less than half as far from ``before`` as they are (however many frames apart: the state a swap leaves)."""
     moves = _pair_moves(before, after, min_visibility)
-    return {name for name, (straight, exchanged) in moves.items() if exchanged.sum() < 0.5 * straight.sum()}
+    return {name for name, (straight, exchanged) in moves.items() if exchanged.sum() < EXCHANGE_SHARE * straight.sum()}
 
 
 def back_from_jump(before: Pose, after: Pose, landmarks: set[int], min_visibility: float = 0.5) -> set[int]:
