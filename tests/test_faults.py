@@ -263,5 +263,35 @@ def test_a_relative_rule_of_a_rep_under_way_when_the_recording_starts_is_judged_
     run(s, recording(knee_later=90))  # the bent-knee variant, knees kept: fine
     assert s.report().reps == {"both": 1} and s.report().fault_events == []
     s = ExerciseSession(ex)
-    run(s, recording(knee_later=45))  # the knees bend by 45 deg during the rep: they helped
+    run(s, recording(knee_later=35))  # the knees bend by 55 deg during the rep: they were pulled in to help
     assert [e.criterion for e in s.report().fault_events] == ["legs still"]
+
+
+@pytest.mark.parametrize(("knee_at_top", "fault"), [(115, False), (82, False), (65, True)])
+def test_a_bent_knee_roll_up_may_close_its_knees_as_the_pelvis_rolls_but_not_pull_them_in(knee_at_top, fault):
+    """From lying with knees at 115 deg: sitting up onto the sit bones closes them by up to ~35 deg on clean reps
+    (the hip moves towards the planted feet); pulling them in by 50 deg to help is the fault."""
+    ex = get("roll_up")
+    base = good_angles(ex)
+
+    def pose(trunk: float, knee: float) -> dict[str, float]:
+        return base | {"trunk_elevation": trunk, "right_knee": knee, "left_knee": knee}
+
+    def curl(t: float, t0: float, seconds: float, frm: tuple[float, float], to: tuple[float, float]):
+        w = min(max((t - t0) / seconds, 0.0), 1.0)
+        return frame(t, pose(frm[0] + w * (to[0] - frm[0]), frm[1] + w * (to[1] - frm[1])))
+
+    s = ExerciseSession(ex)
+    run(
+        s,
+        [
+            (3.0, pose(0, 115)),
+            (2.0, lambda t: curl(t, 3.0, 2.0, (0, 115), (75, knee_at_top))),
+            (2.0, pose(75, knee_at_top)),
+            (2.0, lambda t: curl(t, 7.0, 2.0, (75, knee_at_top), (0, 115))),
+            (2.0, pose(0, 115)),
+        ],
+    )
+    report = s.report()
+    assert report.reps == {"both": 1}
+    assert [e.criterion for e in report.fault_events] == (["legs still"] if fault else [])
