@@ -1,3 +1,6 @@
+import math
+
+from formcheck.checking.session import ExerciseSession
 from formcheck.checking.suggest import MIN_CONFIDENT, suggest_exercise
 from formcheck.exercises import get
 from formcheck.values import FrameResult
@@ -25,3 +28,24 @@ def test_nothing_recognisable_is_not_confident():
     ranked = suggest_exercise(still)
     assert all(s.score == 0 for s in ranked) and not ranked[0].confident and MIN_CONFIDENT > 0
     assert suggest_exercise([]) and suggest_exercise([])[0].score == 0
+
+
+def test_a_standing_trunk_that_bends_and_straightens_is_no_roll_up():
+    """A squat or a toe touch starts upright and bends the trunk forward and back: the roll-up's signal moves like a
+    rep under way at the start, but the person stands on their feet (ankles far below the hips), not on the mat. On
+    the mat the same trunk movement is a roll-up rep (sitting up at the start, rolled down and up again)."""
+    ex = get("roll_up")
+
+    def trunk(t: float) -> float:  # upright, down to 5 deg, back up, down again
+        return 89.0 - 84.0 * (0.5 - 0.5 * math.cos(2 * math.pi * (t - 0.5) / 4.0)) if t > 0.5 else 89.0
+
+    def recording(legs: float) -> list[FrameResult]:
+        base = good_angles(ex) | {"left_leg_elevation": legs, "right_leg_elevation": legs}
+        return [frame(i * DT, base | {"trunk_elevation": trunk(i * DT)}) for i in range(int(8.5 / DT))]
+
+    standing = suggest_exercise(recording(legs=-84.0), keys=["roll_up"])[0]
+    assert standing.score == 0 and standing.activity == 0
+    on_the_mat = ExerciseSession(ex)
+    for f in recording(legs=-12.0):
+        on_the_mat.step(f)
+    assert on_the_mat.report().reps == {"both": 2}

@@ -9,7 +9,11 @@ EXERCISE = Exercise(
     view="side",
     setup="lie on your back, legs long, arms reaching overhead",
     prescription=Prescription(reps=6, reps_total=True, text="6-8 slow reps (formcheck default)"),
-    position=(),
+    # On the mat: hip and ankle rest on the floor (leg elevation, hip -> ankle, 0 in a side view; -22 to -1 on the
+    # roll-up clip, filmed from above the mat), whether lying or sitting up; standing or squatting reads -57 to -90
+    # (the two squat clips). -45 is half-way: a person upright on their feet is not doing a roll-up, even when the
+    # trunk bends forward and back like one.
+    position=(C("on the mat", "{work}_leg_elevation", low=-45, fallback="{other}_leg_elevation"),),
     criteria=(
         C(
             "legs still",
