@@ -9,7 +9,6 @@ from formcheck.checking.continuity import (
     SETTLE_S,
     SHAPE_SETTLE_S,
     ContinuityWatch,
-    exchange_labels,
     limb_glitch,
     misshapen,
     sides_swapped,
@@ -164,31 +163,3 @@ def test_a_body_jump_that_came_back_is_forgotten_while_the_skeleton_is_still_ski
     n = int(SETTLE_S / DT) + 2
     out = feed(ContinuityWatch(), [here] * 3 + [there] + [folded] * n + [there] + [here] * 3)
     assert "break" not in out and set(out[3 : 5 + n]) == {"glitch"} and out[-1] == "ok"
-
-
-def test_legs_called_by_each_others_names_for_good_get_their_own_back_until_the_model_gives_them_back():
-    march = [marching_pose(i * DT) for i in range(60)]  # the left knee up over frames 0-30, the right over 30-60
-    n = int(SETTLE_S / DT) + 2
-    back = 6 + n + 3  # the model's names come back with the left knee still up
-
-    def watched(labelled: list[Pose]) -> tuple[list[str], list[Pose], ContinuityWatch]:
-        w = ContinuityWatch()
-        out, own = [], []
-        for i, p in enumerate(labelled):
-            out.append(w.update(p, i * DT))
-            own.append(w.own_labels(p))
-        return out, own, w
-
-    out, own, w = watched(march[:6] + [legs_exchanged(p) for p in march[6:back]] + march[back:])
-    first = out.index("relabelled")
-    assert set(out[6:first]) == {"glitch"} and first < back  # believed once SETTLE_S has passed
-    assert set(out[first + 1 : back]) == {"ok"}  # the given-back names continue the stream
-    assert all(np.array_equal(o.xy, m.xy) for o, m in zip(own[first:], march[first:]))  # and are the legs' own
-    assert out[back] == "relabelled" and w.exchanged == frozenset()  # the model's names back: undone at once
-    assert set(out[back + 1 :]) == {"ok"}
-    # the model gives the names back unseen as the legs pass each other (frame 30): the given-back names end there
-    out, own, w = watched(march[:6] + [legs_exchanged(p) for p in march[6:30]] + march[30:])
-    assert "relabelled" in out and w.exchanged == frozenset() and set(out[31:]) == {"ok"}
-    assert all(np.array_equal(o.xy, m.xy) for o, m in zip(own[31:], march[31:]))
-    swapped = exchange_labels(march[20], {"legs"})
-    assert np.array_equal(swapped.xy, legs_exchanged(march[20]).xy) and exchange_labels(march[20], set()) is march[20]

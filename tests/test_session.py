@@ -396,19 +396,3 @@ def test_easing_in_and_out_of_a_hold_is_not_held(key):
     (hold,) = [h for h in s.report().holds if h.duration_s > 0.5]
     assert hold.duration_s == pytest.approx(6.0, abs=0.25), (key, hold)
     assert hold.start_s == pytest.approx(1.0, abs=0.25)
-
-
-@pytest.mark.parametrize("swap", [(0.3, 0.75), (0.2, 0.9), (0.2, 1.0)])  # the last: given back as the legs pass
-def test_legs_called_by_each_others_names_for_longer_than_a_glitch_keep_their_own_reps(swap):
-    # the model calls the lifted left leg the right one for 0.45 s (0.7 s) around the top of every left knee lift:
-    # past SETTLE_S the exchange is believed as such, and the legs keep who they are (on the old code the right
-    # counter saw the left leg's lift under its own name: right 9 of 6)
-    from formcheck.pose.smoothing import PoseSmoother
-
-    s, smoother = ExerciseSession(get("standing_march")), PoseSmoother()
-    for i in range(int(12 / DT)):
-        t = i * DT
-        pose = marching_pose(t)
-        s.step_pose(smoother.update(legs_exchanged(pose) if swap[0] <= t % 2.0 < swap[1] else pose, t), t)
-    report = s.report()
-    assert report.reps == {"left": 6, "right": 6} and sum(report.partial_reps.values()) == 0

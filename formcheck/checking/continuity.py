@@ -31,17 +31,9 @@ The model also exchanges a pair of limbs' labels: the raised leg is called the o
 0.03-0.27 s on a leg raise, and for 4 s on a mirrored bridge). Between two frames both legs then jump faster than a
 limb moves, and exchanging the labels back explains the jump (:func:`sides_swapped`). From such a frame until the
 labels exchange back, the frames are skipped (``"glitch"``). After ``SETTLE_S`` the pose is compared with the last
-good one: labels still exchanged against it (:func:`labels_exchanged`) are the model calling the legs by each other's
-names for longer (``"relabelled"``, on that frame): from then on the watch gives them back their own names
-(``ContinuityWatch.own_labels``, which the session measures its angles on), so each leg keeps its own reps and the
-stream goes on (a rep under way keeps its start); no speed is measured across it. When the model's labels come back,
-that is an exchange against the given-back names between two frames, and it is undone on that frame (waiting
-``SETTLE_S`` to compare with the last good pose fails there: by then the legs have moved on). While the legs read
-the same under either name (side by side, seen side-on: :func:`indistinct`), the model may give its names back
-unseen, so the given-back names end there and the model's own are used. (Believing the new names, tried
-first, gave the lifted left leg's rep to the right counter: a synthetic march whose left knee is called the right
-one for 0.45 s at each top counted left 0, right 9 of 6.) A cut or a gap forgets the exchange: the stream starts
-afresh, under the model's names. Otherwise the labels came back in a way the
+good one: labels still exchanged against it (:func:`labels_exchanged`) are believed (``"relabelled"``): the stream
+goes on (a rep under way keeps its start, and the session's rule for a rep nested in the other leg's can still drop
+the phantom one the exchange made), but no speed is measured across it. Otherwise the labels came back in a way the
 frame-to-frame test missed (seen on a leg raise: the feet's labels given back with a toe still too fast), or it was
 no exchange at all, and the frame is judged as any other. (A ``"break"`` there, tried first, dropped the start of the
 rep under way; at 15 frames/s, where the model's first exchange is too slow to be seen as one, the phantom rep it
@@ -51,7 +43,6 @@ movement never trip it: between two frames they move at a limb's speed, however 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, Literal
 
 import numpy as np
@@ -117,28 +108,6 @@ def sides_swapped(before: Pose, after: Pose, dt: float, min_visibility: float = 
     }
 
 
-def exchange_labels(pose: Pose, groups: frozenset[str] | set[str]) -> Pose:
-    """``pose`` with the left and right labels of the limb pairs ``groups`` (names of ``SWAP_GROUPS``) exchanged: every
-    per-landmark array (picture, depth, visibility, world) alike."""
-    pairs = [pair for name in sorted(groups) for pair in SWAP_GROUPS[name]]
-    if not pairs:
-        return pose
-    order = np.arange(len(pose.xy))
-    for left, right in pairs:
-        order[[left, right]] = right, left
-    world = pose.world[order] if pose.world is not None else None
-    return replace(pose, xy=pose.xy[order], z=pose.z[order], visibility=pose.visibility[order], world=world)
-
-
-def indistinct(pose: Pose, group: str) -> bool:
-    """The limb pair ``group`` reads the same under either label: each of its left landmarks is within ``MIN_JUMP``
-    body diagonals of its right one (legs side by side seen side-on). Which is which cannot be told, nor kept."""
-    size = pose.body_size()
-    pairs = np.array(SWAP_GROUPS[group])
-    apart = np.linalg.norm(pose.xy[pairs[:, 0]] - pose.xy[pairs[:, 1]], axis=1)
-    return size > 0 and float(apart.max()) <= MIN_JUMP * size
-
-
 def labels_exchanged(before: Pose, after: Pose, min_visibility: float = 0.5) -> set[str]:
     """The limb pairs of ``SWAP_GROUPS`` seen in both poses that exchanging ``after``'s left and right labels brings
     less than half as far from ``before`` as they are (however many frames apart: the state a swap leaves)."""
@@ -175,9 +144,8 @@ def misshapen(before: Pose, after: Pose, min_visibility: float = 0.5) -> bool:
 
 
 class ContinuityWatch:
-    """``update(pose, t)`` for each judged frame, as the model labelled it: ``"ok"``, ``"glitch"`` (skip this frame),
-    ``"relabelled"`` (left and right exchanged for good: skip this frame; from the next one ``own_labels`` gives the
-    limbs back their names) or ``"break"``."""
+    """``update(pose, t)`` for each judged frame: ``"ok"``, ``"glitch"`` (skip this frame), ``"relabelled"`` (left and
+    right exchanged for good: judge it, but measure no speed across it) or ``"break"``."""
 
     def __init__(self) -> None:
         self._ref: Pose | None = None  # the last pose that continued the stream
@@ -187,36 +155,22 @@ class ContinuityWatch:
         self._last: tuple[Pose, float] | None = None  # the last pose seen (judged or not) and its time
         self._away: dict[int, float] = {}  # limb landmarks that jumped away from the last good pose, since when
         self._swapped: dict[str, float] = {}  # limb pairs whose labels are exchanged against it, since when
-        self.exchanged: frozenset[str] = frozenset()  # limb pairs the model calls by each other's names, for good
-
-    def own_labels(self, pose: Pose) -> Pose:
-        """``pose`` (as the model labelled it) with the limb pairs the model calls by each other's names given back
-        their own: the stream's left and right."""
-        return exchange_labels(pose, self.exchanged) if self.exchanged else pose
 
     def update(self, pose: Pose, t: float) -> Continuity:
-        together = {name for name in self.exchanged if indistinct(pose, name)}
-        self.exchanged -= together  # the model may have given the names back unseen: its own are as good now
-        raw, pose = pose, self.own_labels(pose)
         ref = self._ref
         if pose.held and ref is not None:  # a copy of the last pose over a dropout is no new evidence: nothing
             away = self._shape_since is not None or self._jump_since is not None or self._away or self._swapped
             return "glitch" if away else "ok"  # settles on it
         self._jumps(pose, t)
-        restored = {name for name, since in self._swapped.items() if since == t} & self.exchanged
-        if restored:  # the model gives back the names it had exchanged: at once (the legs may have moved on since)
-            self._give_back(restored)
-            return "relabelled"
         if self._swapped and ref is not None and t - self._ref_t <= MAX_GAP_S:
             if t - min(self._swapped.values()) < SETTLE_S:
                 return "glitch"
-            exchanged = labels_exchanged(ref, pose) & self._swapped.keys()
-            if exchanged:
-                self._give_back(exchanged)
+            if labels_exchanged(ref, pose) & self._swapped.keys():
+                self._accept(pose, t)
                 return "relabelled"
             self._swapped.clear()  # back, or never exchanged: judged below as any frame
         if ref is None or t - self._ref_t > MAX_GAP_S:
-            self._restart(raw, t)
+            self._accept(pose, t)
             return "ok" if ref is None else "break"
         size = ref.body_size()
         jump = float(np.median(np.linalg.norm(pose.xy - ref.xy, axis=1))) / size if size > 0 else 0.0
@@ -233,23 +187,9 @@ class ContinuityWatch:
         if self._jump_since is None:
             self._jump_since = t
         if t - self._jump_since >= SETTLE_S:
-            self._restart(raw, t)
+            self._accept(pose, t)
             return "break"
         return "glitch"
-
-    def _give_back(self, groups: set[str]) -> None:
-        """The model calls the limb pairs ``groups`` by each other's names for good: from now on they get their own
-        back (the last good pose keeps the stream's names; the last pose seen is told in them too)."""
-        self.exchanged = self.exchanged ^ frozenset(groups)
-        self._swapped.clear()
-        if self._last is not None:
-            self._last = (exchange_labels(self._last[0], groups), self._last[1])
-
-    def _restart(self, raw: Pose, t: float) -> None:
-        """A cut or a gap: the stream starts afresh from ``raw``, under the model's own names."""
-        self.exchanged = frozenset()
-        self._accept(raw, t)
-        self._last = (raw, t)
 
     def _jumps(self, pose: Pose, t: float) -> None:
         """Since the last pose seen: each limb landmark that jumped, and each limb pair whose labels exchanged,

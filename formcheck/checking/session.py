@@ -80,7 +80,6 @@ class ExerciseSession:
 
     def step(self, result: FrameResult) -> Feedback:
         t = result.timestamp_s
-        labelled, result = result.pose, own_labels(result, self.continuity)
         self._t0 = t if self._t0 is None else self._t0
         self._t = t
         self._frames += 1
@@ -102,7 +101,7 @@ class ExerciseSession:
             self._last_pose = None
             return self._finish(fb)
         self._judged += 1
-        glitch = self._check_continuity(result, labelled, t, work, fb)
+        glitch = self._check_continuity(result, t, work, fb)
         held = result.pose is not None and result.pose.held  # a copy over a dropout: no new sight of the movement
         if not glitch and not held:
             self._count(result, work, fb)
@@ -168,15 +167,14 @@ class ExerciseSession:
             if self.circles[work].update(float(x), float(y), result.timestamp_s) is not None:
                 fb.events.append("rep")
 
-    def _check_continuity(self, result: FrameResult, labelled: Pose | None, t: float, work: str, fb: Feedback) -> bool:
-        """True for a landmark glitch or a frame whose labels were just found exchanged (the frame is not counted;
-        ``labelled``: its pose as the model labelled it). At a camera cut or a gap the stream starts afresh: no speed
-        is measured across it, and a rep under way counts only if it was back at rest after it; a side switch, one
-        limb jumping or left and right labels exchanged for good restarts the speed watch."""
-        assert result.pose is not None and labelled is not None
+    def _check_continuity(self, result: FrameResult, t: float, work: str, fb: Feedback) -> bool:
+        """True for a landmark glitch (the frame is not counted). At a camera cut or a gap the stream starts afresh:
+        no speed is measured across it, and a rep under way counts only if it was back at rest after it; a side
+        switch, one limb jumping or left and right labels exchanged for good restarts the speed watch."""
+        assert result.pose is not None
         if self._segment_t0 is None:
             self._segment_t0 = self._t0
-        state = self.continuity.update(labelled, t)
+        state = self.continuity.update(result.pose, t)
         last, self._last_pose = self._last_pose, (result.pose, t, work)
         if state == "break":
             self._segment_t0 = t
@@ -190,7 +188,7 @@ class ExerciseSession:
             last is not None and (last[2] != work or limb_glitch(last[0], result.pose, t - last[1]))
         ):
             self.safety.reset()
-        return state in ("glitch", "relabelled")
+        return state == "glitch"
 
     def _rep_done(self, rep: Rep, t: float, fb: Feedback) -> None:
         """A rep has just ended: its event, and its verdict in words as the cue for the next ``NOTE_S``."""
@@ -276,15 +274,6 @@ class ExerciseSession:
 def _left_range(results: list[CriterionResult], key: str) -> bool:
     """Whether a rule on the key angle itself fails this frame (its movement, not another part, broke the form)."""
     return any(r.angle == key and r.passed is False for r in results)
-
-
-def own_labels(result: FrameResult, watch: ContinuityWatch) -> FrameResult:
-    """``result`` measured with the limbs the model calls by each other's names given back their own (see
-    :mod:`formcheck.checking.continuity`); as it is when there are none."""
-    if result.pose is None or not watch.exchanged:
-        return result
-    fixed = frame_result(watch.own_labels(result.pose), result.timestamp_s, result.index)
-    return replace(result, pose=fixed.pose, angles=fixed.angles, view=fixed.view, near_side=fixed.near_side)
 
 
 def working_detector(session: ExerciseSession, side: str | None) -> RepDetector | None:
