@@ -22,8 +22,8 @@ EXERCISE = Exercise(
             # onto the sit bones moves the hip joint ~10 cm towards planted feet, which by itself closes a bent knee
             # by ~20 deg (a 115 deg knee, 45 cm thigh and shin); on the clean bent-knee clip the 2-D knee at the top
             # reads 12-29 deg closed (median per rep), single frames up to 36, on the original and its re-recordings
-            # (README, "Conditions"). 45 = the 30 deg a knee bends to help (the prescription's "legs still") + the
-            # ~15 deg the roll itself brings, 9 deg above the worst clean frame.
+            # (README, "Recording conditions", finding 5). 45 = the 30 deg a knee bends to help (the prescription's
+            # "legs still") + the ~15 deg the roll itself brings, 9 deg above the worst clean frame.
             low=-45,
             too_low="Keep your legs still on the mat: don't bend them to pull yourself up",
             seen_low="the knees bent to help",
