@@ -140,9 +140,14 @@ class Pose:
         return float(np.mean(inside))
 
     def body_size(self) -> float:
-        """The diagonal of the box holding the middle 90 % of the landmarks, pixels (robust to one stray landmark)."""
-        lo, hi = np.percentile(self.xy, 5, axis=0), np.percentile(self.xy, 95, axis=0)
-        return float(np.linalg.norm(hi - lo))
+        """The diagonal of the box holding the middle 90 % of the landmarks, pixels (robust to one stray landmark);
+        NaN if a landmark is NaN. Called several times per frame, so it is ``np.percentile``'s linear rule on one sort
+        rather than ``np.percentile`` itself (ten times slower on 33 points)."""
+        ranked = np.sort(self.xy, axis=0)
+        if np.isnan(ranked[-1]).any():  # np.sort puts NaNs last
+            return float("nan")
+        d = ranked_quantile(ranked, 0.95) - ranked_quantile(ranked, 0.05)
+        return float(np.hypot(d[0], d[1]))
 
     def with_time(self, timestamp_s: float, held: bool) -> Pose:
         return replace(self, timestamp_s=timestamp_s, held=held)
@@ -170,6 +175,16 @@ class Pose:
             timestamp_s=float(timestamp_s),
             n_people=n_people,
         )
+
+
+def ranked_quantile(ranked: Any, q: float) -> Any:
+    """The ``q`` quantile (0-1) of ``ranked`` (non-empty, sorted along its first axis: a list of floats or an array
+    of columns), interpolated linearly between the two nearest ranks as ``np.percentile``'s default does. For the
+    per-frame paths, where ``np.percentile``'s own cost is ten times the arithmetic."""
+    pos = q * (len(ranked) - 1)
+    k = int(pos)
+    upper = ranked[min(k + 1, len(ranked) - 1)]
+    return ranked[k] + (upper - ranked[k]) * (pos - k)
 
 
 def _vis(p: Any) -> float:

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from formcheck.landmarks import Landmark as L
-from formcheck.landmarks import Pose
+from formcheck.landmarks import Pose, ranked_quantile
 from tests.factory import make_pose
 
 
@@ -46,3 +46,25 @@ def test_world_landmarks_are_optional_and_validated():
     assert make_pose({}).world is None
     with pytest.raises(ValueError, match="world must be .* shape \\(33, 3\\)"):
         Pose(np.zeros((33, 2)), np.zeros(33), np.ones(33), np.zeros((33, 2)), (10, 10), 0.0)
+
+
+def test_body_size_is_the_middle_90_percent_box_diagonal_and_nan_with_a_nan_landmark():
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        xy = rng.normal(size=(33, 2)) * rng.uniform(1, 500, size=2) + rng.uniform(0, 1000, size=2)
+        pose = Pose(xy, np.zeros(33), np.ones(33), None, (1000, 1000), 0.0)
+        lo, hi = np.percentile(xy, 5, axis=0), np.percentile(xy, 95, axis=0)
+        assert pose.body_size() == pytest.approx(float(np.linalg.norm(hi - lo)), rel=1e-12)
+    square = np.zeros((33, 2))
+    square[:, 0] = np.linspace(0, 320, 33)  # 10 px apart: the 5th and 95th percentiles are at 16 and 304
+    pose = Pose(square, np.zeros(33), np.ones(33), None, (1000, 1000), 0.0)
+    assert pose.body_size() == pytest.approx(288.0)
+    square[7, 1] = np.nan
+    assert np.isnan(Pose(square, np.zeros(33), np.ones(33), None, (1000, 1000), 0.0).body_size())
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 33, 100])
+def test_ranked_quantile_is_numpys_linear_percentile(n):
+    values = sorted(np.random.default_rng(n).normal(size=n).tolist())
+    for q in (0.0, 0.05, 0.1, 0.5, 0.95, 1.0):
+        assert ranked_quantile(values, q) == pytest.approx(float(np.percentile(values, 100 * q)), abs=1e-12)

@@ -1,5 +1,5 @@
 """30 minutes of live frames through the webcam worker without memory growth (synthetic poses: no model, so it runs
-in about a minute). ``bench/soak.py --model lite`` runs the same with the real landmarker."""
+in about two minutes on this 2-core machine). ``bench/soak.py --model lite`` runs the same with the real landmarker."""
 
 from __future__ import annotations
 

@@ -55,6 +55,7 @@ SETTLE_S = 0.3  # a jump that has not come back within this long is a cut
 MAX_GAP_S = 1.0  # no judged frame for this long: the next one starts afresh
 LIMB_LANDMARKS = np.array([11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28])  # shoulders ... ankles
 SEGMENTS = ((11, 23), (12, 24), (23, 25), (24, 26), (25, 27), (26, 28))  # trunk, thigh and shin of each side
+_SEGMENT_ENDS = (np.array([a for a, _ in SEGMENTS]), np.array([b for _, b in SEGMENTS]))
 # (left, right) landmark pairs whose labels the model exchanges, per limb pair: arms (elbows, wrists) and legs
 # (knees, ankles, heels, toes)
 SWAP_GROUPS = {"arms": ((13, 14), (15, 16)), "legs": ((25, 26), (27, 28), (29, 30), (31, 32))}
@@ -132,15 +133,15 @@ def misshapen(before: Pose, after: Pose, min_visibility: float = 0.5) -> bool:
     """True when a trunk, thigh or shin visible in both poses changed its length in the picture by more than
     ``MAX_SEGMENT_CHANGE`` (a share) since ``before``: bones do not stretch, and a turn foreshortens them gradually; a
     model that briefly loses the body folds its skeleton up (seen on the lite model at a bridge's top)."""
-    for a, b in SEGMENTS:
-        seen = before.visibility[[a, b]].min() >= min_visibility and after.visibility[[a, b]].min() >= min_visibility
-        if not seen:
-            continue
-        was = float(np.linalg.norm(before.xy[a] - before.xy[b]))
-        now = float(np.linalg.norm(after.xy[a] - after.xy[b]))
-        if was > 0 and not (1 - MAX_SEGMENT_CHANGE) <= now / was <= 1 / (1 - MAX_SEGMENT_CHANGE):
-            return True
-    return False
+    a, b = _SEGMENT_ENDS
+    seen = np.minimum(np.minimum(before.visibility[a], before.visibility[b]), after.visibility[a])
+    seen = np.minimum(seen, after.visibility[b]) >= min_visibility
+    was = np.linalg.norm(before.xy[a] - before.xy[b], axis=1)
+    now = np.linalg.norm(after.xy[a] - after.xy[b], axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = now / was
+    kept = (ratio >= 1 - MAX_SEGMENT_CHANGE) & (ratio <= 1 / (1 - MAX_SEGMENT_CHANGE))  # False for a NaN ratio
+    return bool(np.any(seen & (was > 0) & ~kept))
 
 
 class ContinuityWatch:

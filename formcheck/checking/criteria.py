@@ -10,7 +10,7 @@ from formcheck.checking.faults import Check, FaultEvent, FaultWatch
 from formcheck.checking.reps import Rep
 from formcheck.checking.sides import SIDES
 from formcheck.exercises.base import Criterion, Exercise, resolve_angle
-from formcheck.landmarks import Landmark
+from formcheck.landmarks import DEFAULT_MIN_VISIBILITY, Landmark
 from formcheck.values import CriterionResult, FrameResult
 
 MSG_NO_PERSON = "Step into view: nobody is visible."
@@ -47,8 +47,13 @@ def part_visible(result: FrameResult, part: str) -> bool:
     pose = result.pose
     if pose is None:
         return False
-    lms = [Landmark[f"{s.upper()}_{part.upper()}"] for s in SIDES]
-    return any(pose.visible([lm]) and pose.fraction_in_frame([lm]) == 1.0 for lm in lms)
+    w, h = pose.image_size
+    for side in SIDES:
+        lm = Landmark[f"{side.upper()}_{part.upper()}"]
+        x, y = pose.xy[lm]
+        if pose.visibility[lm] >= DEFAULT_MIN_VISIBILITY and 0.0 <= x <= w and 0.0 <= y <= h:  # NaN: not inside
+            return True
+    return False
 
 
 def evaluate(c: Criterion, result: FrameResult, work: str) -> CriterionResult:

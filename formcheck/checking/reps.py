@@ -48,6 +48,7 @@ import numpy as np
 from formcheck.checking.continuity import MAX_GAP_S
 from formcheck.checking.faults import FaultEvent
 from formcheck.exercises.base import JITTER_DEG, RepSpec
+from formcheck.landmarks import ranked_quantile
 
 REST_WINDOW_S = 3.0  # the rest level is measured over this long
 EDGE_S = 1.0  # a recording's first judged frame within this of its start may be inside a rep
@@ -105,8 +106,9 @@ class RestLevel:
             self.samples.popleft()
 
     def level(self, sign: float, either: bool) -> float:
-        values = np.fromiter((v for _, v in self.samples), float)
-        return float(np.median(values)) if either else float(np.percentile(sign * values, 10)) * sign
+        if either:
+            return statistics.median(v for _, v in self.samples)
+        return float(ranked_quantile(sorted(sign * v for _, v in self.samples), 0.10)) * sign
 
     def left_at(self, base: float, sign: float, tolerance: float) -> float:
         """When the movement left the rest level: the last sample within ``tolerance`` degrees of it."""

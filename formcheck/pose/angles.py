@@ -236,20 +236,24 @@ def joint_angle(a: np.ndarray, vertex: np.ndarray, c: np.ndarray) -> float:
 
 
 def _between(u: np.ndarray, v: np.ndarray) -> float:
-    nu, nv = float(np.hypot(*u)), float(np.hypot(*v))
-    if not (np.isfinite(nu) and np.isfinite(nv)) or nu < 1e-9 or nv < 1e-9:
+    # plain floats, not numpy scalars: this runs about 15 times a frame, and numpy's per-call cost on 2-vectors is
+    # ten times the arithmetic
+    ux, uy, vx, vy = float(u[0]), float(u[1]), float(v[0]), float(v[1])
+    nu, nv = math.hypot(ux, uy), math.hypot(vx, vy)
+    if not (math.isfinite(nu) and math.isfinite(nv)) or nu < 1e-9 or nv < 1e-9:
         return float("nan")
-    cos = float(np.dot(u / nu, v / nv))  # normalise first: no overflow for huge coordinates
-    return float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
+    cos = (ux / nu) * (vx / nv) + (uy / nu) * (vy / nv)  # normalise first: no overflow for huge coordinates
+    return math.degrees(math.acos(min(1.0, max(-1.0, cos))))
 
 
 def _signed(u: np.ndarray, v: np.ndarray) -> float:
     """Signed angle from u to v in image coordinates, degrees in (-180, 180]."""
-    nu, nv = float(np.hypot(*u)), float(np.hypot(*v))
-    if not (np.isfinite(nu) and np.isfinite(nv)) or nu < 1e-9 or nv < 1e-9:
+    ux, uy, vx, vy = float(u[0]), float(u[1]), float(v[0]), float(v[1])
+    nu, nv = math.hypot(ux, uy), math.hypot(vx, vy)
+    if not (math.isfinite(nu) and math.isfinite(nv)) or nu < 1e-9 or nv < 1e-9:
         return float("nan")
-    u, v = u / nu, v / nv
-    return float(np.degrees(np.arctan2(u[0] * v[1] - u[1] * v[0], float(np.dot(u, v)))))
+    ux, uy, vx, vy = ux / nu, uy / nu, vx / nv, vy / nv
+    return math.degrees(math.atan2(ux * vy - uy * vx, ux * vx + uy * vy))
 
 
 def segment_angle(start: np.ndarray, end: np.ndarray, kind: str) -> float:
@@ -517,8 +521,14 @@ def _compute(pose: Pose, min_visibility: float) -> dict[str, float]:
     ok = (pose.visibility >= min_visibility) & np.all(np.isfinite(pose.xy), axis=1)
     xy = np.where(ok[:, None], pose.xy.astype(float), np.nan)
 
+    midpoints: dict[Point, np.ndarray] = {}  # the table names the same hip or shoulder midpoint many times
+
     def at(p: Point) -> np.ndarray:
-        return xy[p[0]] if len(p) == 1 else xy[list(p)].mean(axis=0)
+        if len(p) == 1:
+            return xy[p[0]]
+        if p not in midpoints:
+            midpoints[p] = xy[list(p)].mean(axis=0)
+        return midpoints[p]
 
     out: dict[str, float] = {}
     for j in JOINT_ANGLES:
