@@ -11,6 +11,9 @@ Conditions (each made from the original frames with OpenCV, written to a tempora
   per side swap with the mirror, marked points are flipped;
 - ``fps15``: every other frame kept, at half the frame rate (a slow laptop webcam or a phone's low-light mode);
 - ``small``: scaled down so the longer side is 480 px (a 640x480 webcam; the person is a quarter of the pixels);
+- ``dark``: a dim room on a camera that turns its gain up: brightness to 30 %, then sensor noise (Gaussian, 6 grey
+  levels, from a bank of 7 noise frames drawn once with fixed seeds) and the MJPG encoding on top; counts, holds and
+  marks unchanged;
 - ``fast``: every frame kept, played 1.5x faster (a person who moves faster than the presenter): counts are the same,
   marked holds and mark times are divided by 1.5, and a "slow down" fault can be right;
 - ``x4`` (not run unless named): every 4th frame kept at the original frame rate, i.e. a camera at the same frame
@@ -42,8 +45,10 @@ from formcheck.app.evaluate import Clip, ClipResult, Mark, Totals, by_split, eva
 LOG = logging.getLogger("conditions")
 SMALL_SIDE_PX = 480
 SPEED = {"fast": (1, 1.5), "x4": (4, 4.0)}  # condition -> (keep every Nth frame, times faster)
-CONDITIONS = ("copy", "mirror", "fps15", "small", "fast", "x4")
+CONDITIONS = ("copy", "mirror", "fps15", "small", "dark", "fast", "x4")
 DEFAULT = CONDITIONS[:-1]
+DARK_GAIN, DARK_NOISE = 0.30, 6.0  # share of the light left; sensor noise, grey levels (standard deviation)
+DARK_BANK = 7  # noise frames taken in turn
 Frame = np.ndarray
 Transform = Callable[[Frame], Frame]
 
@@ -55,6 +60,26 @@ def _small(image: Frame) -> Frame:
     return cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
 
 
+class DarkRoom:
+    """A dim room: each frame at ``DARK_GAIN`` of its brightness plus Gaussian noise, the same noise on every run
+    (a bank of ``DARK_BANK`` noise frames, drawn once and taken in turn: drawing 6 million values costs 30 ms a
+    frame)."""
+
+    def __init__(self) -> None:
+        self._frame = 0
+        self._bank: list[np.ndarray] = []
+
+    def __call__(self, image: Frame) -> Frame:
+        if not self._bank or self._bank[0].shape != image.shape:
+            self._bank = [np.empty(image.shape, np.int16) for _ in range(DARK_BANK)]
+            for i, noise in enumerate(self._bank):
+                cv2.setRNGSeed(i + 1)
+                cv2.randn(noise, (0.0,) * 3, (DARK_NOISE,) * 3)  # per channel
+        self._frame += 1
+        dim = cv2.convertScaleAbs(image, alpha=DARK_GAIN)
+        return cv2.add(dim, self._bank[self._frame % DARK_BANK], dtype=cv2.CV_8U)  # saturating at 0 and 255
+
+
 def rerecord(src: Path, out: Path, condition: str) -> tuple[float, float]:
     """Write ``src`` as ``condition`` to ``out``; returns the picture's scale against the original (1 or less) and
     the original's width in pixels."""
@@ -62,7 +87,8 @@ def rerecord(src: Path, out: Path, condition: str) -> tuple[float, float]:
     fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
     keep_every, faster = SPEED.get(condition, (2 if condition == "fps15" else 1, 1.0))
     out_fps = fps / keep_every * faster
-    transform: Transform = {"mirror": lambda im: cv2.flip(im, 1), "small": _small}.get(condition, lambda im: im)
+    transforms: dict[str, Transform] = {"mirror": lambda im: cv2.flip(im, 1), "small": _small, "dark": DarkRoom()}
+    transform = transforms.get(condition, lambda im: im)
     writer, scale, width, i = None, 1.0, 0.0, 0
     try:
         while True:
