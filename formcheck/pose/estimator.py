@@ -21,6 +21,7 @@ import numpy as np
 from formcheck import settings
 from formcheck.errors import ModelError
 from formcheck.landmarks import Pose
+from formcheck.pose import exposure
 
 os.environ.setdefault("GLOG_minloglevel", "2")  # keep MediaPipe's C++ INFO/WARNING lines off the user's terminal
 
@@ -91,6 +92,9 @@ def check_model_file(path: Path) -> None:
 class PoseEstimator:
     """BlazePose landmarker as a callable: preprocess (BGR -> RGB mp.Image), inference, postprocess (-> Pose).
 
+    A picture whose person is more than a stop under-exposed is brightened first (``formcheck.pose.exposure``: the
+    light is measured in the box around the person of the previous frame); ``gain`` is what the last frame got.
+
     Args:
         variant: "lite" (faster) or "full" (more accurate).
         mode: "video" for streams and files (tracking; needs increasing timestamps) or "image" for stills.
@@ -133,6 +137,8 @@ class PoseEstimator:
             min_tracking_confidence=min_tracking_confidence,
         )
         self._calls = 0
+        self._box: exposure.Box | None = None  # the last person's box, where the light on them is measured
+        self.gain = 1.0  # the brightness gain the last frame was given (exposure.gain_for)
         try:
             with _native_stderr_hidden():
                 self._landmarker = vision.PoseLandmarker.create_from_options(options)
@@ -140,25 +146,32 @@ class PoseEstimator:
             raise ModelError(f"pose model {path} could not be loaded: {exc}") from exc
 
     def __call__(self, frame_bgr: np.ndarray, timestamp_s: float) -> Pose | None:
-        image = self.preprocess(frame_bgr)
+        _check_frame(frame_bgr)
+        gain = exposure.gain_for(exposure.highlight_level(frame_bgr, self._box))
+        if (gain == 1.0) != (self.gain == 1.0):
+            LOG.debug("%.2f s: the picture is %s", timestamp_s, f"brightened x{gain:.1f}" if gain > 1 else "lit again")
+        self.gain = gain
+        image = self.preprocess(frame_bgr, self.gain)
         if self._calls < QUIET_CALLS:
             self._calls += 1
             with _native_stderr_hidden():
                 result = self.inference(image, timestamp_s)
         else:
             result = self.inference(image, timestamp_s)
-        return self.postprocess(result, (frame_bgr.shape[1], frame_bgr.shape[0]), timestamp_s)
+        pose = self.postprocess(result, (frame_bgr.shape[1], frame_bgr.shape[0]), timestamp_s)
+        if pose is not None and self.mode == "video":  # the next frame's light is measured where this person was
+            self._box = exposure.person_box(pose) or self._box
+        return pose
 
     @staticmethod
-    def preprocess(frame_bgr: np.ndarray) -> mp.Image:
-        if frame_bgr.ndim != 3 or frame_bgr.shape[2] != 3 or frame_bgr.dtype != np.uint8:
-            raise ValueError(
-                f"frame_bgr must be a uint8 array of shape (H, W, 3), got {frame_bgr.dtype} {frame_bgr.shape}"
-            )
+    def preprocess(frame_bgr: np.ndarray, gain: float = 1.0) -> mp.Image:
+        """BGR frame -> the model's RGB image: at most MODEL_MAX_SIDE on its long side, brightened by ``gain``."""
+        _check_frame(frame_bgr)
         h, w = frame_bgr.shape[:2]
         if max(h, w) > MODEL_MAX_SIDE:  # landmarks come back normalised, so the original size is kept for free
             scale = MODEL_MAX_SIDE / max(h, w)
             frame_bgr = cv2.resize(frame_bgr, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+        frame_bgr = exposure.brighten(frame_bgr, gain)
         rgb = np.ascontiguousarray(frame_bgr[:, :, ::-1])
         return mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
 
@@ -174,6 +187,7 @@ class PoseEstimator:
         again from 0, are shifted to ``gap_s`` after the last frame seen, as VIDEO mode needs increasing time. Measured
         on real clips: the landmarks of a recording are then the same as with a fresh landmarker."""
         self._offset_ms = self._last_ms + 1 + int(round(gap_s * 1000.0))
+        self._box = None
 
     @staticmethod
     def postprocess(
@@ -203,6 +217,11 @@ class PoseEstimator:
             self.close()
         except Exception:
             pass
+
+
+def _check_frame(frame_bgr: np.ndarray) -> None:
+    if frame_bgr.ndim != 3 or frame_bgr.shape[2] != 3 or frame_bgr.dtype != np.uint8:
+        raise ValueError(f"frame_bgr must be a uint8 array of shape (H, W, 3), got {frame_bgr.dtype} {frame_bgr.shape}")
 
 
 def _bbox_area(landmarks: list) -> float:
