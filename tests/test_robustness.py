@@ -161,11 +161,13 @@ def test_person_half_out_of_frame_is_asked_to_move_into_view():
 @pytest.mark.model
 @pytest.mark.media
 def test_dark_and_blurred_frames_are_named_not_called_empty():
+    """A room with the light off (1 % of the light: mean grey level ~1) is named too dark; formcheck.pose.exposure's
+    gain does not make a person out of noise there (it found one at 2 % in 1 of 6 frames, 2026-12-06)."""
     frames = kneeling_frames(6.0, 3)
     est = PoseEstimator("lite", mode="image")
     try:
         for f in frames:
-            dark = (f.image * 0.04).astype(np.uint8)
+            dark = (f.image * 0.01).astype(np.uint8)
             blurred = cv2.GaussianBlur(cv2.resize(f.image, (108, 192)), (31, 31), 0)
             for img, msg in ((dark, MSG_DARK), (blurred, MSG_BLURRED)):
                 result = FramePipeline(est).process(img, 0.0)
@@ -174,6 +176,24 @@ def test_dark_and_blurred_frames_are_named_not_called_empty():
             assert image_problem(f.image) is None  # the real picture is fine
     finally:
         est.close()
+
+
+@pytest.mark.model
+@pytest.mark.media
+def test_a_very_dim_room_still_finds_the_person_with_landmarks_near_the_lit_ones():
+    """At 4 % of the light (mean grey level ~5, under quality.DARK_BELOW) the gain finds the person in every frame
+    with a median landmark offset of 0.019-0.050 body sizes from the lit frames (lite model, 2026-12-06)."""
+    frames = kneeling_frames(6.0, 6)
+    with PoseEstimator("lite", mode="image") as est:
+        for f in frames:
+            est.new_stream()
+            lit = est(f.image, 0.0)
+            est.new_stream()
+            dim = est((f.image * 0.04).astype(np.uint8), 0.0)
+            assert lit is not None and dim is not None and est.gain > 1.0
+            size = float(np.linalg.norm(lit.xy[11] - lit.xy[27]))  # shoulder to ankle
+            offset = float(np.median(np.linalg.norm(dim.xy - lit.xy, axis=1))) / size
+            assert offset < 0.08, offset
 
 
 def test_tracking_lost_and_found_is_reported_with_times():

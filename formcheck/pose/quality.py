@@ -2,8 +2,9 @@
 
 Measured on a grey copy scaled to 160 px on its long side (cheap, and independent of the camera's resolution):
 mean brightness (0-255) and the variance of its Laplacian (sharpness). The real clips in ../shared/media measure
-130-220 and 200-3900; the model still finds a person at brightness ~20 and loses most at ~10 (kneeling clip dimmed),
-and loses them when a blur takes the sharpness below ~70. Only asked when the model found nobody, so a plain wall
+130-220 and 200-3900; the model alone still finds a person at brightness ~20 and loses most at ~10 (kneeling clip
+dimmed); with formcheck.pose.exposure's gain it finds them at ~5 and loses most at ~2. It loses them when a blur takes
+the sharpness below ~70. Only asked when the model found nobody, so a plain wall
 behind a visible person never triggers it.
 """
 
