@@ -79,6 +79,7 @@ class FrameResult:
     near_side: str | None = None
     feedback: Feedback | None = None  # an exercise checker's feedback when one is attached
     problem: str | None = None  # nobody found and the picture is too dark / blurred (formcheck.pose.quality)
+    gain: float = 1.0  # the brightness gain the picture got for the pose model (formcheck.pose.exposure; 1 = none)
 
 
 class Checker(Protocol):

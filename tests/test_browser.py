@@ -286,6 +286,7 @@ def test_cue_count_and_progress_are_readable_from_the_mat_without_scrolling(app_
     wait_for(frame, "() => /\\d+ s/.test(document.getElementById('count').textContent)", 60, "the hold timer")
     wait_for(frame, "() => window.formcheckLive.log.length > 60", 60, "frames")
     page.screenshot(path=str(shots / f"live_{width}x{height}.png"))
+    assert view.locator("#people").is_hidden()  # one person in a lit room: no notice (two people, a dim room)
     laptop = (width, height) in LAPTOPS
     for part in ("cue", "count", "progress"):
         box = view.locator(f"#{part}").bounding_box()

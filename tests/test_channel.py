@@ -14,7 +14,7 @@ from formcheck.app.camera import MSG_CAMERA_STOPPED
 from formcheck.app.channel import HUB, MSG_BAD_FRAME, MSG_BAD_TOKEN, ChannelError, LiveChannel, LiveHub, parse_frame
 from formcheck.app.history import History
 from formcheck.app.live import LiveProcessor
-from formcheck.app.panel import BONES, count_text, frame_panel, idle_panel, split_cue
+from formcheck.app.panel import BONES, MSG_DIM_LIVE, count_text, frame_panel, idle_panel, split_cue
 from formcheck.checking.routine import RoutineRunner, Step
 from formcheck.values import Feedback
 from tests.factory import MarchingEstimator
@@ -143,6 +143,9 @@ def test_the_panel_wording():
     )
     assert reps.progress == "reps: left 2, right 1 (of 20)"
     assert frame_panel(None, "bridge", None, n_people=2).notice.startswith("2 people in view")
+    assert frame_panel(None, "bridge", None, dim=True).notice == MSG_DIM_LIVE
+    assert frame_panel(None, "bridge", None, n_people=2, dim=True).notice.startswith("2 people")  # the worse one
+    assert frame_panel(None, "bridge", None).notice == ""
     routine = RoutineRunner()
     idle = idle_panel(routine.exercise.key, routine.status())
     assert idle.side == "LEFT SIDE" and idle.step.startswith("Step 1/") and idle.next.startswith("Next: ")

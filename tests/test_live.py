@@ -74,6 +74,24 @@ def test_each_frame_hands_out_its_own_events_once():
     assert all(u.check_ms >= 0 and u.model_ms >= 0 for u in updates)
 
 
+class DimmingEstimator(MarchingEstimator):
+    """The marching stand-in in a room whose light goes down at 5 s and up at 12 s; from 15 s a gain that comes and
+    goes every other frame (a picture right at the exposure step's threshold)."""
+
+    def __call__(self, image, t):
+        self.gain = 2.5 if 5.0 <= t < 12.0 or (t >= 15.0 and self.calls % 2) else 1.0
+        return super().__call__(image, t)
+
+
+def test_a_dim_room_is_noticed_live_after_a_while_and_the_notice_does_not_flicker():
+    updates = feed(LiveProcessor("standing_march", estimator_factory=DimmingEstimator), 20.0)
+    dim = [(round(u.timestamp_s, 3), u.dim) for u in updates]
+    assert all(u.result.gain == 2.5 for u in updates if 5.0 <= u.timestamp_s < 12.0)  # the pipeline sees the gain
+    assert not any(d for t, d in dim if t < 7.1)  # lit, then dim in under 3/4 of the last 3 s
+    assert all(d for t, d in dim if 7.5 <= t < 14.1)  # on at 3/4 of the last 3 s, off under 1/4
+    assert not any(d for t, d in dim if t >= 14.5)  # lit again; then a gain on every other frame is no dim room
+
+
 def test_frames_from_two_threads_are_taken_one_at_a_time():
     import threading
 

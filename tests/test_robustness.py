@@ -15,7 +15,7 @@ import pytest
 
 from formcheck.app.live import LiveProcessor
 from formcheck.app.recording import analyse_recording, apply_session, check_upload
-from formcheck.app.summary import MSG_ONE_FRAME, person_messages, tracking_gaps
+from formcheck.app.summary import MSG_DIM, MSG_ONE_FRAME, person_messages, tracking_gaps
 from formcheck.checking.criteria import MSG_OUT_OF_FRAME, MSG_TRACKING_LOST, MSG_WRONG_VIEW
 from formcheck.checking.session import ExerciseSession
 from formcheck.errors import InputError
@@ -194,6 +194,24 @@ def test_a_very_dim_room_still_finds_the_person_with_landmarks_near_the_lit_ones
             size = float(np.linalg.norm(lit.xy[11] - lit.xy[27]))  # shoulder to ankle
             offset = float(np.median(np.linalg.norm(dim.xy - lit.xy, axis=1))) / size
             assert offset < 0.08, offset
+        results = [FramePipeline(est).process((f.image * 0.04).astype(np.uint8), f.timestamp_s) for f in frames]
+        lit_results = [FramePipeline(est).process(f.image, f.timestamp_s) for f in frames]
+    assert all(r.detected and r.gain > 1.0 for r in results) and all(r.gain == 1.0 for r in lit_results)
+    assert MSG_DIM.format(share=1.0) in person_messages(results)
+    assert not any("dim" in m for m in person_messages(lit_results))
+
+
+def test_a_dim_room_is_said_when_a_third_of_the_frames_with_a_person_were_brightened():
+    def r(t, gain, seen=True):
+        return FrameResult(0, t, None, seen, int(seen), gain=gain)
+
+    lit_start = [r(i / 10, 1.0 if i < 20 else 2.5) for i in range(50)]  # 60 % dim
+    assert MSG_DIM.format(share=0.6) in person_messages(lit_start)
+    assert "60%" in MSG_DIM.format(share=0.6)
+    brief = [r(i / 10, 3.0 if i < 10 else 1.0) for i in range(50)]  # 20 %: a lamp switched on early
+    assert not any("dim" in m for m in person_messages(brief))
+    nobody_then_lit = [r(i / 10, 4.0 if i < 40 else 1.0, seen=i >= 40) for i in range(50)]  # frames with a person
+    assert not any("dim" in m for m in person_messages(nobody_then_lit))
 
 
 def test_tracking_lost_and_found_is_reported_with_times():

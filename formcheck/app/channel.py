@@ -181,7 +181,7 @@ class LiveChannel:
             "seq": frame.seq,
             "t": frame.t_ms,
             "frames": update.frames,
-            "panel": frame_panel(fb, update.exercise, routine, update.n_people).to_dict(),
+            "panel": frame_panel(fb, update.exercise, routine, update.n_people, update.dim).to_dict(),
             "pose": skeleton(update.result, fb),
             "counts": {"reps": fb.reps, "partial": fb.partial_reps} if fb is not None else None,
             "sound": update.sounds[0] if update.sounds else None,

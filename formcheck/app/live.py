@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -35,6 +36,9 @@ from formcheck.values import Estimator, Feedback, FrameResult
 
 LOG = logging.getLogger(__name__)
 RESTART_BACKWARDS_S = 0.5
+DIM_WINDOW_S = 3.0  # the room is called dim once the picture was brightened in over DIM_ON of the frames with a
+DIM_ON, DIM_OFF = 0.75, 0.25  # person over this long, and lit again under DIM_OFF (a gain that comes and goes near
+# its threshold, or a lamp switched on for a second, does not make the notice flicker)
 
 
 @dataclass
@@ -51,6 +55,7 @@ class LiveUpdate:
     sounds: list[str] = field(default_factory=list)  # sound names (formcheck.media.sounds) to play
     routine: RoutineStatus | None = None  # where a guided routine stands
     result: FrameResult | None = None  # the frame's pose, angles and view
+    dim: bool = False  # the room is dim (the picture brightened for the model): see LiveProcessor._dim_now
     model_ms: float = 0.0  # wall time in the pose model for this frame
     check_ms: float = 0.0  # wall time in smoothing, measuring and the checker
 
@@ -68,6 +73,11 @@ class TimedEstimator:
             return self.estimator(frame_bgr, timestamp_s)
         finally:
             self.last_ms = (time.perf_counter() - start) * 1000
+
+    @property
+    def gain(self) -> float:
+        """The brightness gain the wrapped model gave the last frame (formcheck.pose.exposure; 1 = none)."""
+        return float(getattr(self.estimator, "gain", 1.0))
 
     def close(self) -> None:
         close = getattr(self.estimator, "close", None)
@@ -106,6 +116,8 @@ class LiveProcessor:
         self._t0: float | None = None
         self._last_t = -1.0
         self._session_t = 0.0
+        self._dim: deque[tuple[float, bool]] = deque()  # (session time, brightened) of recent frames with a person
+        self._dim_on = False
 
     # ---- control (page thread) ---------------------------------------------------------------------------------
     def set_exercise(self, exercise: str | None) -> None:
@@ -179,6 +191,7 @@ class LiveProcessor:
             fb,
             result.n_people,
             result=result,
+            dim=self._dim_now(result),
         )
         if fb is not None:
             update.events = list(fb.events)
@@ -187,6 +200,18 @@ class LiveProcessor:
             update.routine = fb.routine if isinstance(fb, RoutineFeedback) else None
             self.journal.log(result, self._checker)  # reps, holds, faults: to the history as they happen
         return update
+
+    def _dim_now(self, result: FrameResult) -> bool:
+        """Whether the room is dim: the share of the frames with a person in the last DIM_WINDOW_S whose picture
+        was brightened went over DIM_ON, and has not since gone under DIM_OFF (none in view: as it was)."""
+        if result.detected:
+            self._dim.append((result.timestamp_s, result.gain > 1.0))
+        while self._dim and self._dim[0][0] < result.timestamp_s - DIM_WINDOW_S:
+            self._dim.popleft()
+        if self._dim:
+            share = sum(d for _, d in self._dim) / len(self._dim)
+            self._dim_on = share > DIM_ON or (self._dim_on and share >= DIM_OFF)
+        return self._dim_on
 
     # ---- reading and ending (page thread) ----------------------------------------------------------------------
     def report(self) -> Report | None:

@@ -25,6 +25,7 @@ from formcheck.pose.angles import JOINT_ANGLES
 from formcheck.values import Feedback, FrameResult
 
 MSG_PRESS_START = "Press Start camera: then step into view, side-on, your whole body in the picture."
+MSG_DIM_LIVE = "The room is dim: turn on a light or face a window, so angles and faults are exact."
 MSG_PICK = "Pick an exercise (or the guided routine) to be coached; until then only the angles are shown."
 TIMER = re.compile(r"\d+ s / \d+ s")
 BONES: list[tuple[int, int]] = [(int(a), int(b)) for a, b in CONNECTIONS]
@@ -94,11 +95,13 @@ def routine_lines(routine: RoutineStatus | None) -> tuple[str, str]:
     return routine.line, (f"Next: {routine.next_title}" if routine.next_title else "")
 
 
-def frame_panel(fb: Feedback | None, exercise: str | None, routine: RoutineStatus | None, n_people: int = 1) -> Panel:
-    """The panel after a processed frame."""
+def frame_panel(
+    fb: Feedback | None, exercise: str | None, routine: RoutineStatus | None, n_people: int = 1, dim: bool = False
+) -> Panel:
+    """The panel after a processed frame; ``dim``: the room has been dim for a while (LiveUpdate.dim)."""
     step, nxt = routine_lines(routine)
     name = REGISTRY[exercise].name if exercise else ""
-    notice = MSG_MORE_PEOPLE.format(n=n_people) if n_people > 1 else ""
+    notice = MSG_MORE_PEOPLE.format(n=n_people) if n_people > 1 else (MSG_DIM_LIVE if dim else "")
     if fb is None:
         return Panel(MSG_PICK if exercise is None else MSG_PRESS_START, step=step, next=nxt, notice=notice)
     cue, detail = split_cue(fb.cue)

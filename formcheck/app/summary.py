@@ -30,8 +30,17 @@ def summarise(source: str, results: list[FrameResult], video_fps: float, elapsed
     return summary
 
 
+DIM_SHARE = 0.3  # of the frames with a person: dim often enough to say so, as for a picture problem
+MSG_DIM = (
+    "The room was dim in {share:.0%} of the frames with you in view: formcheck brightened the picture to find you, "
+    "but in dim light angles are less exact and a fault may be reported that was not there. Turn on a light or face "
+    "a window for reliable numbers."
+)
+
+
 def person_messages(results: list[FrameResult]) -> list[str]:
-    """Plain-language notes about who was seen: nobody, somebody only part of the time, several people."""
+    """Plain-language notes about who was seen: nobody, somebody only part of the time, in dim light, several
+    people."""
     frames = len(results)
     if frames == 0:
         return ["The file holds no frames."]
@@ -58,6 +67,9 @@ def person_messages(results: list[FrameResult]) -> list[str]:
             f"Tracking was lost {len(gaps)} time{'s' if len(gaps) > 1 else ''} ({listed}"
             f"{', ...' if len(gaps) > 3 else ''}); reps and holds pause while nobody is tracked."
         )
+    dim = sum(r.gain > 1.0 for r in seen)
+    if dim > DIM_SHARE * len(seen):
+        msgs.append(MSG_DIM.format(share=dim / len(seen)))
     multi = sum(r.n_people > 1 for r in results)
     if multi > 0.1 * frames:
         msgs.append(

@@ -304,7 +304,7 @@ def _reach(pose: Pose, angle: str, value: float, offset: float) -> Pose:
 
 def _remeasure(f: FrameResult, pose: Pose) -> FrameResult:
     r = frame_result(pose, f.timestamp_s, f.index)
-    return replace(r, detected=f.detected, n_people=f.n_people, problem=f.problem)
+    return replace(r, detected=f.detected, n_people=f.n_people, problem=f.problem, gain=f.gain)
 
 
 def trials(frames: Sequence[FrameResult], exercise: str, truth: Truth) -> list[Trial]:

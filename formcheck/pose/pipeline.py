@@ -50,6 +50,7 @@ class FramePipeline:
         result = frame_result(pose, timestamp_s, self._index, raw, self.min_visibility)
         if raw is None:
             result.problem = image_problem(image)
+        result.gain = float(getattr(self.estimator, "gain", 1.0))  # a stand-in estimator has no exposure step
         self._index += 1
         if self.checker is not None:
             result.feedback = self.checker.step(result)
