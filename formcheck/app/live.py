@@ -55,7 +55,7 @@ class LiveUpdate:
     sounds: list[str] = field(default_factory=list)  # sound names (formcheck.media.sounds) to play
     routine: RoutineStatus | None = None  # where a guided routine stands
     result: FrameResult | None = None  # the frame's pose, angles and view
-    dim: bool = False  # the room is dim (the picture brightened for the model): see LiveProcessor._dim_now
+    dim: bool = False  # the room is dim (the picture brightened for the model): see DimRoom
     model_ms: float = 0.0  # wall time in the pose model for this frame
     check_ms: float = 0.0  # wall time in smoothing, measuring and the checker
 
@@ -88,6 +88,26 @@ class TimedEstimator:
 Checker = ExerciseSession | RoutineRunner
 
 
+class DimRoom:
+    """Whether the room is dim, frame by frame: the share of the frames with a person in the last DIM_WINDOW_S
+    whose picture was brightened for the model went over DIM_ON, and has not since gone under DIM_OFF (nobody in
+    view: as it was)."""
+
+    def __init__(self) -> None:
+        self._recent: deque[tuple[float, bool]] = deque()  # (time, brightened) of recent frames with a person
+        self._on = False
+
+    def update(self, result: FrameResult) -> bool:
+        if result.detected:
+            self._recent.append((result.timestamp_s, result.gain > 1.0))
+        while self._recent and self._recent[0][0] < result.timestamp_s - DIM_WINDOW_S:
+            self._recent.popleft()
+        if self._recent:
+            share = sum(d for _, d in self._recent) / len(self._recent)
+            self._on = share > DIM_ON or (self._on and share >= DIM_OFF)
+        return self._on
+
+
 class LiveProcessor:
     """Pose -> checker for a camera stream. ``exercise`` (a registry key) or ``routine`` picks the checker;
     ``estimator_factory`` replaces the MediaPipe model (tests, soak runs). Owns the per-frame work and the checker;
@@ -116,8 +136,7 @@ class LiveProcessor:
         self._t0: float | None = None
         self._last_t = -1.0
         self._session_t = 0.0
-        self._dim: deque[tuple[float, bool]] = deque()  # (session time, brightened) of recent frames with a person
-        self._dim_on = False
+        self._dim = DimRoom()
 
     # ---- control (page thread) ---------------------------------------------------------------------------------
     def set_exercise(self, exercise: str | None) -> None:
@@ -191,7 +210,7 @@ class LiveProcessor:
             fb,
             result.n_people,
             result=result,
-            dim=self._dim_now(result),
+            dim=self._dim.update(result),
         )
         if fb is not None:
             update.events = list(fb.events)
@@ -200,18 +219,6 @@ class LiveProcessor:
             update.routine = fb.routine if isinstance(fb, RoutineFeedback) else None
             self.journal.log(result, self._checker)  # reps, holds, faults: to the history as they happen
         return update
-
-    def _dim_now(self, result: FrameResult) -> bool:
-        """Whether the room is dim: the share of the frames with a person in the last DIM_WINDOW_S whose picture
-        was brightened went over DIM_ON, and has not since gone under DIM_OFF (none in view: as it was)."""
-        if result.detected:
-            self._dim.append((result.timestamp_s, result.gain > 1.0))
-        while self._dim and self._dim[0][0] < result.timestamp_s - DIM_WINDOW_S:
-            self._dim.popleft()
-        if self._dim:
-            share = sum(d for _, d in self._dim) / len(self._dim)
-            self._dim_on = share > DIM_ON or (self._dim_on and share >= DIM_OFF)
-        return self._dim_on
 
     # ---- reading and ending (page thread) ----------------------------------------------------------------------
     def report(self) -> Report | None:
