@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -145,6 +146,20 @@ def body_world(
         w[L[f"{side}_ELBOW"]], w[L[f"{side}_WRIST"]] = shoulder + 0.3 * -up, shoulder + 0.55 * -up
         w[L[f"{side}_EAR"]] = np.array([0.0, -0.65, dz * 0.5])
     w[L.NOSE] = np.array([0.1, -0.62, 0.0])
+    return with_face_and_hands(w)
+
+
+def with_face_and_hands(w: np.ndarray) -> np.ndarray:
+    """``w`` with the eyes and mouth placed between the nose and the ears and the fingers at the wrists (the model
+    always places every landmark; left at the hips, they would move the body's median with the legs)."""
+    w = w.copy()
+    for side in ("LEFT", "RIGHT"):
+        ear, nose = w[L[f"{side}_EAR"]], w[L.NOSE]
+        for i, name in enumerate(("EYE_INNER", "EYE", "EYE_OUTER")):
+            w[L[f"{side}_{name}"]] = nose + (0.3 + 0.2 * i) * (ear - nose) + np.array([0.0, -0.02, 0.0])
+        w[L[f"MOUTH_{side}"]] = nose + 0.25 * (ear - nose) + np.array([0.0, 0.04, 0.0])
+        for finger in ("PINKY", "INDEX", "THUMB"):
+            w[L[f"{side}_{finger}"]] = w[L[f"{side}_WRIST"]]
     return w
 
 
@@ -169,3 +184,103 @@ def pose_from_world(
     w, h = image_size
     xy = world[:, :2] * px_per_m + [w / 2, h / 2]
     return Pose(xy, world[:, 2] * px_per_m, np.ones(N_LANDMARKS), world.copy(), image_size, t)
+
+
+# ---- lying on the back: bridges, leg raises, knee hugs, lying marches (3-D, then any camera) ---------------------
+TRUNK_M, THIGH_M, SHIN_M = 0.5, 0.45, 0.45
+JOINT_HEIGHT_M = 0.1  # shoulders, hips and planted ankles sit this far above the mat
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One leg of a person lying on their back. Planted (``foot_m`` set): the foot flat on the mat ``foot_m`` metres
+    from the shoulders along it, the knee where thigh and shin meet, pointing up. Free (``foot_m=None``): the thigh
+    ``hip_flexion_deg`` from the trunk line (0 = long on the mat, 90 = pointing at the ceiling when the hips are
+    down), the knee at ``knee_deg`` (180 = straight), turned out to the side by ``abduction_deg``. ``cross``: a
+    figure-4: the ankle rests on the other knee, the thigh turned out (the other leg must be planted)."""
+
+    foot_m: float | None = None
+    hip_flexion_deg: float = 0.0
+    knee_deg: float = 180.0
+    abduction_deg: float = 0.0
+    cross: bool = False
+
+
+def planted(foot_m: float = 1.05) -> Leg:
+    """A foot on the mat ``foot_m`` from the shoulders: 1.05 bends the knee to ~75 deg at rest, 1.3 is a heel bridge."""
+    return Leg(foot_m=foot_m)
+
+
+def _rotate(v: np.ndarray, axis: np.ndarray, deg: float) -> np.ndarray:
+    """``v`` turned ``deg`` degrees about the unit ``axis`` (right-handed, Rodrigues)."""
+    a = np.radians(deg)
+    return v * np.cos(a) + np.cross(axis, v) * np.sin(a) + axis * np.dot(axis, v) * (1 - np.cos(a))
+
+
+def supine_world(left: Leg = Leg(), right: Leg = Leg(), lift_deg: float = 0.0, roll_deg: float = 0.0) -> np.ndarray:
+    """(33, 3) world landmarks in metres (MediaPipe's axes, hips' centre at the origin) of a person lying on their
+    back along the image's x axis, head to the left, seen exactly side-on: the right side towards the camera (-z).
+    ``lift_deg``: the trunk raised about the shoulders (a bridge: 0 = hips on the mat). ``roll_deg``: the whole body
+    turned about its long axis, towards the camera for positive values (a trunk turn in a knee hug)."""
+    w = np.zeros((N_LANDMARKS, 3))
+    x = np.array([1.0, 0.0, 0.0])
+    up = np.array([0.0, -1.0, 0.0])
+    phi = np.radians(lift_deg)
+    along = np.array([np.cos(phi), -np.sin(phi), 0.0])  # shoulder -> hip
+    front = np.array([-np.sin(phi), -np.cos(phi), 0.0])  # the belly's direction: up when the hips are down
+    legs = {"LEFT": left, "RIGHT": right}
+    lateral = {"LEFT": np.array([0.0, 0.0, 1.0]), "RIGHT": np.array([0.0, 0.0, -1.0])}  # outwards
+    hips, knees = {}, {}
+    for side in ("LEFT", "RIGHT"):
+        shoulder = np.array([0.0, -JOINT_HEIGHT_M, 0.0]) + 0.17 * lateral[side]
+        hip = np.array([0.0, -JOINT_HEIGHT_M, 0.0]) + TRUNK_M * along + 0.1 * lateral[side]
+        w[L[f"{side}_SHOULDER"]], w[L[f"{side}_HIP"]], hips[side] = shoulder, hip, hip
+        w[L[f"{side}_ELBOW"]] = shoulder + 0.28 * x
+        w[L[f"{side}_WRIST"]] = shoulder + 0.52 * x
+        w[L[f"{side}_EAR"]] = np.array([-0.2, -0.16, 0.0]) + 0.07 * lateral[side]
+    w[L.NOSE] = np.array([-0.24, -0.27, 0.0])
+    for side in ("LEFT", "RIGHT"):
+        leg, hip = legs[side], hips[side]
+        if leg.foot_m is not None:
+            ankle = np.array([leg.foot_m, -JOINT_HEIGHT_M + 0.03, hip[2]])
+            knee = _knee_between(hip, ankle, up)
+            toe_dir, shin = x, ankle - knee
+        else:
+            thigh = np.cos(np.radians(leg.hip_flexion_deg)) * along + np.sin(np.radians(leg.hip_flexion_deg)) * front
+            f = np.radians(leg.hip_flexion_deg - (180.0 - leg.knee_deg))
+            shin = np.cos(f) * along + np.sin(f) * front
+            toe_dir = np.cos(f + np.pi / 2) * along + np.sin(f + np.pi / 2) * front
+            axis = front * (1.0 if side == "RIGHT" else -1.0)  # turns the leg outwards
+            thigh, shin, toe_dir = (_rotate(v, axis, leg.abduction_deg) for v in (thigh, shin, toe_dir))
+            knee = hip + THIGH_M * thigh
+            ankle = knee + SHIN_M * shin
+        knees[side] = knee
+        w[L[f"{side}_KNEE"]], w[L[f"{side}_ANKLE"]] = knee, ankle
+        w[L[f"{side}_HEEL"]] = ankle - 0.05 * toe_dir + 0.04 * shin / np.linalg.norm(shin)
+        w[L[f"{side}_FOOT_INDEX"]] = ankle + 0.15 * toe_dir
+    for side, other in (("LEFT", "RIGHT"), ("RIGHT", "LEFT")):
+        if legs[side].cross:  # figure-4: the thigh turned out 60 deg from the planted thigh, the ankle on that knee
+            support = knees[other] - hips[other]
+            out = np.cos(np.radians(60.0)) * support / np.linalg.norm(support) + np.sin(np.radians(60.0)) * (
+                lateral[side] * 0.6 + front * 0.8
+            )
+            knee = hips[side] + THIGH_M * out / np.linalg.norm(out)
+            ankle = knees[other] + 0.06 * front - 0.05 * lateral[other]
+            w[L[f"{side}_KNEE"]], w[L[f"{side}_ANKLE"]] = knee, ankle
+            w[L[f"{side}_HEEL"]], w[L[f"{side}_FOOT_INDEX"]] = ankle - 0.04 * x, ankle + 0.12 * lateral[other]
+    centre = (w[L.LEFT_HIP] + w[L.RIGHT_HIP]) / 2
+    w = with_face_and_hands(w - centre)
+    r = np.radians(roll_deg)  # about the long axis (x): positive turns the belly (up) towards the camera (-z)
+    roll = np.array([[1.0, 0.0, 0.0], [0.0, np.cos(r), np.sin(r)], [0.0, -np.sin(r), np.cos(r)]])
+    return w @ roll.T
+
+
+def _knee_between(hip: np.ndarray, ankle: np.ndarray, up: np.ndarray) -> np.ndarray:
+    """Where the knee of a planted leg is: ``THIGH_M`` from the hip and ``SHIN_M`` from the ankle, bent upwards."""
+    d = ankle - hip
+    dist = min(float(np.linalg.norm(d)), THIGH_M + SHIN_M - 1e-6)
+    u = d / np.linalg.norm(d)
+    a = (THIGH_M**2 - SHIN_M**2 + dist**2) / (2 * dist)
+    h = np.sqrt(max(THIGH_M**2 - a**2, 0.0))
+    perp = up - np.dot(up, u) * u
+    return hip + a * u + h * perp / np.linalg.norm(perp)

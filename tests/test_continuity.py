@@ -15,7 +15,7 @@ from formcheck.checking.continuity import (
 )
 from formcheck.landmarks import Landmark as L
 from formcheck.landmarks import Pose
-from tests.factory import legs_exchanged, marching_pose, side_pose
+from tests.factory import body_world, legs_exchanged, marching_pose, pose_from_world, side_pose, turned
 
 DT = 1 / 30
 
@@ -163,3 +163,21 @@ def test_a_body_jump_that_came_back_is_forgotten_while_the_skeleton_is_still_ski
     n = int(SETTLE_S / DT) + 2
     out = feed(ContinuityWatch(), [here] * 3 + [there] + [folded] * n + [there] + [here] * 3)
     assert "break" not in out and set(out[3 : 5 + n]) == {"glitch"} and out[-1] == "ok"
+
+
+def test_a_thigh_lifted_straight_at_the_camera_is_not_a_folded_skeleton():
+    """High knees filmed from the front: in 0.1 s the lifted thigh shrinks to nothing in the picture, but with the
+    model's depth its 3-D length stays, so the lift is judged (issue #11; tests/test_variants.py counts it). Without
+    world landmarks the picture is all there is; a shin folded in the picture whose depth does not make up for it is
+    still folded; and side-on the picture's lengths must hold whatever the depth says (the model's depth keeps its
+    bones' lengths even when its picture folds)."""
+    standing, lifted = (pose_from_world(turned(body_world(flex, knee), 0.0)) for flex, knee in ((0, 180), (90, 95)))
+    assert not misshapen(standing, lifted)
+    assert misshapen(*(Pose(p.xy, p.z, p.visibility, None, p.image_size, 0.0) for p in (standing, lifted)))
+    folded = shin_folded(standing, 0.55)
+    assert misshapen(standing, Pose(folded.xy, folded.z, folded.visibility, standing.world, folded.image_size, 0.0))
+    side = body_world(0, 180)  # side-on: the left thigh folded to 40 % in the picture, the rest of it put into depth
+    thigh = side[L.LEFT_KNEE] - side[L.LEFT_HIP]
+    into_depth = side.copy()
+    into_depth[L.LEFT_KNEE] = side[L.LEFT_HIP] + 0.4 * thigh + [0.0, 0.0, -np.sqrt(0.84) * np.linalg.norm(thigh)]
+    assert misshapen(pose_from_world(side), pose_from_world(into_depth))

@@ -49,6 +49,14 @@ def test_moved_keeps_the_side_inside_the_margin():
     assert got[-1] == "right"  # the left leg moved 6 deg: inside the 12 deg margin
 
 
+def test_with_a_rule_the_nearer_side_works_until_the_other_leads_by_the_margin():
+    """Both sides alike (a two-leg bridge: both hips as far below their lines): the better-seen side, not whichever
+    read a few degrees ahead on the first frame; then the rule, once a side leads by the margin (a leg raised)."""
+    got = sides(SideTracker(SideRule("{side}_hip_flexion", "min")), (1.0, 50, 55), (1.0, 20, 55), (1.0, 55, 55))
+    assert got[0] == "right"  # the nearer side (frame() says so), though the left reads 5 deg lower
+    assert got[int(1.5 / DT)] == "left" and got[-1] == "left"  # led by 35 deg; then alike again: it stays
+
+
 @pytest.mark.parametrize(
     "kwargs,match", [({"pick": "upper"}, "pick"), ({"first": "moved"}, "first"), ({"margin": -1.0}, "margin")]
 )

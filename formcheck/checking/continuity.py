@@ -23,7 +23,8 @@ whole body, for ``SETTLE_S`` at most (then where it went is believed); the speed
 misread ankle that drifts back instead of jumping back is skipped until it is back within ``MIN_JUMP`` of where the
 last good pose had it, or for all of ``SETTLE_S`` (judged against the last good pose by speed alone, a far jump
 would look like a possible movement after two frames). A frame whose skeleton has folded up (:func:`misshapen`: a
-trunk, thigh or shin a third shorter or longer than on the last good frame) is skipped too, until it has held for
+trunk, thigh or shin a third shorter or longer than on the last good frame; in 3-D when the body is not side-on,
+so a thigh lifted straight at the camera is no fold) is skipped too, until it has held for
 ``SHAPE_SETTLE_S``. A jump of the whole body that came back is over, even while a limb or the skeleton's shape is
 still skipped: a later jump is timed afresh (not as the first one having stayed, which would be a cut).
 
@@ -48,6 +49,8 @@ from typing import Any, Literal
 import numpy as np
 
 from formcheck.landmarks import MAX_LIMB_SPEED, Pose
+from formcheck.pose.angles import lifted_points
+from formcheck.pose.view import SIDE_VIEW_MIN_YAW, body_yaw
 
 MAX_BODY_SPEED = 1.2  # body diagonals per second (the box around the landmarks); real movement peaks at ~0.6
 MIN_JUMP = 0.04  # body diagonals: a change smaller than this between two frames is never a break
@@ -130,14 +133,25 @@ def back_from_jump(before: Pose, after: Pose, landmarks: set[int], min_visibilit
 
 
 def misshapen(before: Pose, after: Pose, min_visibility: float = 0.5) -> bool:
-    """True when a trunk, thigh or shin visible in both poses changed its length in the picture by more than
-    ``MAX_SEGMENT_CHANGE`` (a share) since ``before``: bones do not stretch, and a turn foreshortens them gradually; a
-    model that briefly loses the body folds its skeleton up (seen on the lite model at a bridge's top)."""
+    """True when a trunk, thigh or shin visible in both poses changed its length by more than ``MAX_SEGMENT_CHANGE``
+    (a share) since ``before``: bones do not stretch; a model that briefly loses the body folds its skeleton up (seen
+    on the lite model at a bridge's top). Seen from the side (``before``'s body yaw at least the side view's
+    ``SIDE_VIEW_MIN_YAW``), the body moves in the picture's plane, so the picture's lengths must hold. Seen from the
+    front or at an angle, a segment can turn towards the camera: a knee lifted straight at it (high knees filmed from
+    the front) shortens the thigh in the picture to nothing within a tenth of a second. There the lengths are taken in
+    3-D (the picture's points lifted with the model's depth, :func:`formcheck.pose.angles.lifted_points`), where the
+    lifted thigh keeps its length. Not in side views: the model's depth keeps its bones' lengths even when its
+    picture folds (a fade to white on the mirrored bridge demo: its 3-D lengths held while the picture folded)."""
     a, b = _SEGMENT_ENDS
     seen = np.minimum(np.minimum(before.visibility[a], before.visibility[b]), after.visibility[a])
     seen = np.minimum(seen, after.visibility[b]) >= min_visibility
-    was = np.linalg.norm(before.xy[a] - before.xy[b], axis=1)
-    now = np.linalg.norm(after.xy[a] - after.xy[b], axis=1)
+    was_points, now_points = before.xy, after.xy
+    if not body_yaw(before) >= SIDE_VIEW_MIN_YAW:  # front, oblique (or no world landmarks: NaN, then none lifted)
+        was_3d, now_3d = lifted_points(before), lifted_points(after)
+        if was_3d is not None and now_3d is not None:
+            was_points, now_points = was_3d, now_3d
+    was = np.linalg.norm(was_points[a] - was_points[b], axis=1)
+    now = np.linalg.norm(now_points[a] - now_points[b], axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = now / was
     kept = (ratio >= 1 - MAX_SEGMENT_CHANGE) & (ratio <= 1 / (1 - MAX_SEGMENT_CHANGE))  # False for a NaN ratio

@@ -18,8 +18,9 @@ class SideTracker:
     """The exercise's ``SideRule`` applied frame by frame. Without a rule the working side is the one nearer the
     camera (the better-seen one), kept until the other side has been nearer for ``NEAR_SWITCH_S`` (so the watched
     angle never flips between the legs frame by frame). With a rule the side switches only when the other side
-    leads by ``rule.margin`` degrees. ``pick='moved'`` compares how far each side is from where both rest together
-    (their median mean over the last ``REST_TOGETHER_S`` in which they were within the margin of each other)."""
+    leads by ``rule.margin`` degrees; until one side has led, it is the nearer one. ``pick='moved'`` compares how
+    far each side is from where both rest together (their median mean over the last ``REST_TOGETHER_S`` in which
+    they were within the margin of each other)."""
 
     def __init__(self, rule: SideRule | None) -> None:
         self.rule = rule
@@ -44,8 +45,10 @@ class SideTracker:
             else:
                 lead, pick = {s: abs(v - rest) for s, v in vals.items()}, "max"
         best = max(SIDES, key=lambda s: lead[s]) if pick == "max" else min(SIDES, key=lambda s: lead[s])
-        if self.side is None or abs(lead["left"] - lead["right"]) >= rule.margin:
+        if abs(lead["left"] - lead["right"]) >= rule.margin:
             self.side = best
+        elif self.side is None:
+            self.side = near  # neither leads yet: the better-seen side
         return self.side
 
     def _rest_together(self, vals: dict[str, float], margin: float, t: float) -> float | None:

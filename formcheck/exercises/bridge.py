@@ -1,7 +1,7 @@
 """Ground bridge with pelvic tilt: knees bent, feet flat, hips up until shoulder-hip-knee line up; hold 5-10 s."""
 
 from formcheck.exercises.base import Criterion as C
-from formcheck.exercises.base import Exercise, Prescription, RepSpec
+from formcheck.exercises.base import Exercise, Prescription, RepSpec, SideRule
 
 EXERCISE = Exercise(
     key="bridge",
@@ -16,7 +16,7 @@ EXERCISE = Exercise(
     criteria=(
         C(
             "feet hip-width apart",
-            "feet_width",  # ankle distance over hip distance, 3-D (formcheck.pose.widths); 1 = hip-width
+            "feet_width",  # ankles' distance across the body over the hips' (formcheck.pose.widths); 1 = hip-width
             high=1.4,  # hip-width with the clean clips' spread (0.8-1.3 at the top) and 0.1 to spare
             too_high="Bring your feet in: hip-width apart, under your knees",
             seen_high="the feet were wider than the hips",
@@ -33,6 +33,11 @@ EXERCISE = Exercise(
         ),
     ),
     key_angle="{work}_hip_sag",
+    # The working leg is the supporting one: a leg raised (single-leg bridge) or crossed over the other knee (figure-4)
+    # has its knee up, so its hip reads 29-99 deg further below its own shoulder-knee line than the supporting leg's
+    # (the bodies of tests/test_variants.py), while the supporting leg follows the lift. Two legs on the mat read alike
+    # (within the rule's 12 deg margin), so the side stays the nearer one.
+    side_rule=SideRule("{side}_hip_sag", "min"),
     required=("shoulder", "hip", "knee"),  # the feet often hide behind each other at the top; no rule needs them
     # How far the hip sits below the shoulder-knee line, signed by gravity (formcheck.pose.angles, line angles), not
     # the unsigned shoulder-hip-knee angle: a good bridge lifts the hips past the line, where the unsigned angle
@@ -46,7 +51,7 @@ EXERCISE = Exercise(
         partial="hips came up to {peak:.0f} deg short of the shoulder-knee line, aim for {target:.0f}: lift a little "
         "higher",
     ),
-    notes="Uses the side nearer the camera. A rep = the hips lift and come back down (the hip's angle below the "
-    "shoulder-knee line falls by at least 40 % of the prescribed range from this person's own rest level); full when "
-    "it is within 20 deg of the line (shoulder-hip-knee 160).",
+    notes="Uses the supporting leg (not a raised or crossed one). A rep = the hips lift and come back down (the hip's "
+    "angle below the shoulder-knee line falls by at least 40 % of the prescribed range from this person's own rest "
+    "level); full when it is within 20 deg of the line (shoulder-hip-knee 160).",
 )

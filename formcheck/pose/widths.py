@@ -1,11 +1,14 @@
 """Widths between the two sides of the body, from MediaPipe's 3-D world landmarks (numbers only).
 
-Convention: a width is the 3-D distance between a left and a right landmark divided by the distance between the two
-hip landmarks, so 1.0 = exactly hip-width (BlazePose's hip landmarks sit at the hip joints). It is measured in the
-world landmarks (metres, origin between the hips), which a side-on camera sees as well as a front-on one: in the
+Convention: a width is how far apart a left and a right landmark are *across the body*, along the pelvis axis (left
+hip -> right hip), divided by the distance between the two hip landmarks, so 1.0 = exactly hip-width (BlazePose's hip
+landmarks sit at the hip joints). Only the across-the-body part counts: a leg raised or a foot put on the other knee
+(a single-leg or figure-4 bridge) moves that foot up, not apart, so the feet are still hip-width. On the real
+two-leg bridges (the wrong-way and right-way tops of the bridge demo, the glute bridge) the medians of the
+across-the-body and the whole 3-D distance differ by at most 0.03 hip widths. It is measured in
+the world landmarks (metres, origin between the hips), which a side-on camera sees as well as a front-on one: in the
 picture the two feet of a person lying side-on overlap whatever their width. NaN when the world landmarks are missing
-(a synthetic pose), when a landmark's visibility is below ``min_visibility`` in the picture *and* the model had to
-guess it, or when the hips coincide.
+(a synthetic pose) or when the hips coincide.
 
 | name | landmarks | meaning |
 |---|---|---|
@@ -33,7 +36,9 @@ def compute_widths(pose: Pose) -> dict[str, float]:
     if pose.world is None:
         return dict.fromkeys(WIDTHS, float("nan"))
     w = np.asarray(pose.world, dtype=float)
-    hips = float(np.linalg.norm(w[L.LEFT_HIP] - w[L.RIGHT_HIP]))
+    pelvis = w[L.LEFT_HIP] - w[L.RIGHT_HIP]
+    hips = float(np.linalg.norm(pelvis))
     if not np.isfinite(hips) or hips < MIN_HIP_M:
         return dict.fromkeys(WIDTHS, float("nan"))
-    return {name: float(np.linalg.norm(w[a] - w[b])) / hips for name, (a, b) in WIDTHS.items()}
+    across = pelvis / hips
+    return {name: abs(float(np.dot(w[a] - w[b], across))) / hips for name, (a, b) in WIDTHS.items()}
