@@ -57,6 +57,23 @@ def test_with_a_rule_the_nearer_side_works_until_the_other_leads_by_the_margin()
     assert got[int(1.5 / DT)] == "left" and got[-1] == "left"  # led by 35 deg; then alike again: it stays
 
 
+def test_a_side_excluded_by_the_rule_is_never_switched_to():
+    """The bridge's rule: the leg with its hip nearer its line works, but not a leg without a steep shin (stretched
+    long or raised: no foot on the mat); once working, a side keeps working until the other leads."""
+    rule = SideRule("{side}_hip_flexion", "min", excluded_above=("{side}_knee", 100.0))
+
+    def at(t: float, left: float, right: float, left_knee: float) -> FrameResult:
+        angles = {"left_hip_flexion": left, "right_hip_flexion": right, "left_knee": left_knee, "right_knee": 90.0}
+        return FrameResult(0, t, None, True, 1, angles, "side", "right")
+
+    tracker = SideTracker(rule)
+    assert tracker.update(at(0.0, 10, 50, 160)) == "right"  # the left leads by 40 but is excluded
+    assert tracker.update(at(0.1, 10, 50, 90)) == "left"  # no longer excluded
+    assert tracker.update(at(0.2, 10, 50, 160)) == "left"  # working, it works on
+    with pytest.raises(ValueError, match="excluded_above"):
+        SideRule("{side}_hip_flexion", excluded_above=("left_knee", 100.0))
+
+
 @pytest.mark.parametrize(
     "kwargs,match", [({"pick": "upper"}, "pick"), ({"first": "moved"}, "first"), ({"margin": -1.0}, "margin")]
 )

@@ -45,10 +45,11 @@ class SideTracker:
             else:
                 lead, pick = {s: abs(v - rest) for s, v in vals.items()}, "max"
         best = max(SIDES, key=lambda s: lead[s]) if pick == "max" else min(SIDES, key=lambda s: lead[s])
-        if abs(lead["left"] - lead["right"]) >= rule.margin:
+        able = _able(rule, result)
+        if abs(lead["left"] - lead["right"]) >= rule.margin and best in able:
             self.side = best
-        elif self.side is None:
-            self.side = near  # neither leads yet: the better-seen side
+        elif self.side is None:  # neither leads yet (or the leader cannot work): the better-seen side that can
+            self.side = near if near in able or not able else able[0]
         return self.side
 
     def _rest_together(self, vals: dict[str, float], margin: float, t: float) -> float | None:
@@ -67,3 +68,13 @@ class SideTracker:
         elif t - self._other_since >= NEAR_SWITCH_S:
             self.side, self._other_since = near, None
         return self.side
+
+
+def _able(rule: SideRule, result: FrameResult) -> list[str]:
+    """The sides that may be switched to this frame: those not excluded by ``rule.excluded_above`` (a side whose angle
+    there is not measured is not excluded). A working side that becomes excluded works on until the other side leads
+    by the margin."""
+    if rule.excluded_above is None:
+        return list(SIDES)
+    angle, limit = rule.excluded_above
+    return [s for s in SIDES if not result.angles.get(angle.format(side=s), math.nan) > limit]

@@ -100,12 +100,16 @@ class Criterion:
 class SideRule:
     """The working side is the one whose ``angle`` (with ``{side}``) is larger (``pick='max'``), smaller
     (``'min'``), or further from where both sides rest together (``'moved'``: the leg that moves, whichever end a
-    variant starts from; until both have been seen resting together, picked as ``first`` says)."""
+    variant starts from; until both have been seen resting together, picked as ``first`` says). With
+    ``excluded_above``, a side whose angle there is above the limit is never switched to."""
 
     angle: str
     pick: Literal["max", "min", "moved"] = "max"
     margin: float = 12.0  # degrees the other side must lead by before the working side switches
     first: Literal["max", "min"] = "min"  # ``'moved'`` only: the pick before both sides were seen at rest together
+    # (angle with ``{side}``, degrees): a side whose angle is above this is never switched to (e.g. a leg whose shin
+    # is not steep has no foot on the mat to hold a bridge up); None: every side can
+    excluded_above: tuple[str, float] | None = None
 
     def __post_init__(self) -> None:
         if self.pick not in ("max", "min", "moved"):
@@ -114,6 +118,8 @@ class SideRule:
             raise ValueError(f"first must be 'max' or 'min', got {self.first!r}")
         if not self.margin >= 0:
             raise ValueError(f"margin must be >= 0 degrees, got {self.margin}")
+        if self.excluded_above is not None and "{side}" not in self.excluded_above[0]:
+            raise ValueError(f"excluded_above's angle must contain {{side}}, got {self.excluded_above[0]!r}")
 
 
 @dataclass(frozen=True)

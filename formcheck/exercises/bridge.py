@@ -36,8 +36,14 @@ EXERCISE = Exercise(
     # The working leg is the supporting one: a leg raised (single-leg bridge) or crossed over the other knee (figure-4)
     # has its knee up, so its hip reads 29-99 deg further below its own shoulder-knee line than the supporting leg's
     # (the bodies of tests/test_variants.py), while the supporting leg follows the lift. Two legs on the mat read alike
-    # (within the rule's 12 deg margin), so the side stays the nearer one.
-    side_rule=SideRule("{side}_hip_sag", "min"),
+    # (within the rule's 12 deg margin), so the side stays the nearer one. A leg whose shin is not steep (over 70 deg
+    # from the vertical) has no foot on the mat under its knee and is never switched to: a leg stretched long or raised
+    # reads near its line too (the leg raise clip's extended legs read 10-15 deg) without holding anything up (with
+    # "min" alone the bridge checker counted each leg extension there as a lift, 6 of them, and nearly won the
+    # suggestion: 0.535 against the leg raise's 0.597). 70 lies between the two, as measured: those stretched legs'
+    # shins read 77 or more (5th percentile; median 83); a planted shin reads 12-29 on the real bridges (median to 99th
+    # percentile of the nearer leg), 60-62 on a synthetic heel bridge at rest (tests/test_variants.py).
+    side_rule=SideRule("{side}_hip_sag", "min", excluded_above=("{side}_shin_vs_vertical", 70.0)),
     required=("shoulder", "hip", "knee"),  # the feet often hide behind each other at the top; no rule needs them
     # How far the hip sits below the shoulder-knee line, signed by gravity (formcheck.pose.angles, line angles), not
     # the unsigned shoulder-hip-knee angle: a good bridge lifts the hips past the line, where the unsigned angle
