@@ -221,7 +221,7 @@ def supine_world(left: Leg = Leg(), right: Leg = Leg(), lift_deg: float = 0.0, r
     """(33, 3) world landmarks in metres (MediaPipe's axes, hips' centre at the origin) of a person lying on their
     back along the image's x axis, head to the left, seen exactly side-on: the right side towards the camera (-z).
     ``lift_deg``: the trunk raised about the shoulders (a bridge: 0 = hips on the mat). ``roll_deg``: the whole body
-    turned about its long axis, towards the camera for positive values (a trunk turn in a knee hug)."""
+    turned about its long axis, the belly away from the camera for positive values (a trunk turn in a knee hug)."""
     w = np.zeros((N_LANDMARKS, 3))
     x = np.array([1.0, 0.0, 0.0])
     up = np.array([0.0, -1.0, 0.0])
@@ -270,7 +270,7 @@ def supine_world(left: Leg = Leg(), right: Leg = Leg(), lift_deg: float = 0.0, r
             w[L[f"{side}_HEEL"]], w[L[f"{side}_FOOT_INDEX"]] = ankle - 0.04 * x, ankle + 0.12 * lateral[other]
     centre = (w[L.LEFT_HIP] + w[L.RIGHT_HIP]) / 2
     w = with_face_and_hands(w - centre)
-    r = np.radians(roll_deg)  # about the long axis (x): positive turns the belly (up) towards the camera (-z)
+    r = np.radians(roll_deg)  # about the long axis (x): positive turns the belly (up) away from the camera (+z)
     roll = np.array([[1.0, 0.0, 0.0], [0.0, np.cos(r), np.sin(r)], [0.0, -np.sin(r), np.cos(r)]])
     return w @ roll.T
 
