@@ -15,10 +15,43 @@ import numpy as np
 
 N_LANDMARKS = 33
 DEFAULT_MIN_VISIBILITY = 0.5
-# Body diagonals (``Pose.body_size``) per second that no limb landmark reaches: real limbs peak at ~2.5 (fast high
-# knees; measured on the tune clips, see formcheck/checking/continuity.py). A landmark that moves faster between two
-# frames was misread in one of them: the smoother does not blend across it and the continuity watch skips it.
+# Body diagonals (``Pose.body_size``) per second that a limb landmark reaches only in the fastest movements: real
+# knees peak at ~2.5 (fast high knees; measured on the tune clips, see formcheck/checking/continuity.py), a foot in
+# them at ~5. A landmark that moves faster between two frames, and not the way it was going (``too_fast``), was
+# misread in one of them: the smoother does not blend across it and the continuity watch skips it.
 MAX_LIMB_SPEED = 5.0
+# Body diagonals per second squared. A landmark faster than MAX_LIMB_SPEED whose velocity changed by less than this
+# since the step before kept going the way it was going: the foot in fast high knees (0.27 s up and down) changes its
+# velocity at ~80; misreads in the labelled clips, 316 landmarks over the speed limit, at 117 or more (README).
+MAX_LIMB_ACCELERATION = 100.0
+
+
+def too_fast(
+    before: np.ndarray, after: np.ndarray, dt: float, size: float, velocity: np.ndarray | None = None
+) -> np.ndarray:
+    """(n,) bool: the points (``before``, ``after``: (n, 2) pixels, ``dt`` seconds apart) that moved faster than
+    ``MAX_LIMB_SPEED`` body sizes (``size`` pixels) per second and not the way they were going. ``velocity`` ((n, 2)
+    pixels per second over the step before; NaN where unknown or misread) lets a point faster than the limit be
+    believed when its velocity changed by at most ``MAX_LIMB_ACCELERATION * dt`` and by less than ``MAX_LIMB_SPEED``
+    (so at a low frame rate a point that was at rest never jumps unseen). Without it, or where it is NaN, the speed
+    alone decides. A point that is NaN in either pose is never too fast."""
+    if dt <= 0 or size <= 0:
+        return np.zeros(len(after), dtype=bool)
+    step = (after - before) / dt
+    with np.errstate(invalid="ignore"):
+        fast = np.nan_to_num(np.linalg.norm(step, axis=1) / size, nan=0.0) > MAX_LIMB_SPEED
+        if velocity is not None:
+            change = np.nan_to_num(np.linalg.norm(step - velocity, axis=1) / size, nan=np.inf)
+            fast &= ~((change <= MAX_LIMB_ACCELERATION * dt) & (change < MAX_LIMB_SPEED))
+    return fast
+
+
+def step_velocity(before: np.ndarray, after: np.ndarray, dt: float, misread: np.ndarray) -> np.ndarray:
+    """(n, 2) pixels per second from ``before`` to ``after`` (n, 2); NaN where ``misread`` ((n,) bool), where a point is
+    NaN, or for every point when ``dt`` <= 0 (a misread is no velocity to keep going with)."""
+    if dt <= 0:
+        return np.full(after.shape, np.nan)
+    return np.where(misread[:, None], np.nan, (after - before) / dt)
 
 
 class Landmark(IntEnum):

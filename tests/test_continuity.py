@@ -9,7 +9,7 @@ from formcheck.checking.continuity import (
     SETTLE_S,
     SHAPE_SETTLE_S,
     ContinuityWatch,
-    limb_glitch,
+    jumped_limbs,
     misshapen,
     sides_swapped,
 )
@@ -67,7 +67,7 @@ def test_a_whole_body_jump_is_a_glitch_until_it_stays_then_a_cut():
 def test_a_limb_jumping_on_its_own_is_skipped_unless_it_stays():
     here = side_pose()
     knee_jumped = shin_swung(here, 120.0)  # the shin read 120 deg away in one frame, its length kept
-    assert limb_glitch(here, knee_jumped, DT) and not limb_glitch(here, knee_jumped, 2.0)
+    assert jumped_limbs(here, knee_jumped, DT) and not jumped_limbs(here, knee_jumped, 2.0)
     assert not misshapen(here, knee_jumped)
     w = ContinuityWatch()
     out = feed(w, [here] * 3 + [knee_jumped] * 2 + [here] * 3)
@@ -75,6 +75,25 @@ def test_a_limb_jumping_on_its_own_is_skipped_unless_it_stays():
     w = ContinuityWatch()
     out = feed(w, [here] + [knee_jumped] * (int(SETTLE_S / DT) + 3))
     assert out[1] == "glitch" and out[-1] == "ok"  # a knee that stays where it went is believed
+
+
+def test_a_limb_speeding_up_past_the_limb_speed_is_followed_but_the_same_step_from_rest_is_a_glitch():
+    """Fast high knees: the ankle passes ``MAX_LIMB_SPEED`` for a frame or two, having sped up to it (its velocity
+    changes by ~80 body sizes a second squared; a misread's by 117 or more). It kept going the way it was going, so it
+    is judged; the same step by a landmark that was at rest is a misread (a glitch). (A wrist here: the ankle alone
+    moving in a straight line would stretch the shin, which the folded-skeleton rule skips on its own.)"""
+    here, wrist = side_pose(), L.LEFT_WRIST
+    speeds = [0.0, 1.5, 3.0, 4.5, 5.5, 5.5, 4.0]  # body sizes a second, frame after frame, straight up
+    poses = [moved(here, [wrist], (0.0, -y * here.body_size() * DT)) for y in np.cumsum(speeds)]
+    w = ContinuityWatch()
+    assert set(feed(w, [here] * 3 + poses)) == {"ok"}
+    w = ContinuityWatch()
+    out = feed(w, [here] * 3 + [moved(here, [wrist], (0.0, -5.5 * here.body_size() * DT))])
+    assert out[-1] == "glitch" and w.jumped == {int(wrist)}
+    w = ContinuityWatch()  # turning at that speed is no continuation: straight up at 5.5, then sideways at 5.5
+    side = moved(poses[4], [wrist], (5.5 * here.body_size() * DT, 0.0))
+    assert feed(w, [here] * 3 + poses[:5] + [side])[-1] == "glitch"
+    assert jumped_limbs(poses[3], poses[4], DT) == {int(wrist)}  # by the speed alone it would have been skipped
 
 
 def test_held_copies_of_a_jumped_pose_never_get_it_believed():

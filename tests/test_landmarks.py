@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
+from formcheck.landmarks import MAX_LIMB_ACCELERATION, Pose, ranked_quantile, step_velocity, too_fast
 from formcheck.landmarks import Landmark as L
-from formcheck.landmarks import Pose, ranked_quantile
 from tests.factory import make_pose
 
 
@@ -68,3 +68,28 @@ def test_ranked_quantile_is_numpys_linear_percentile(n):
     values = sorted(np.random.default_rng(n).normal(size=n).tolist())
     for q in (0.0, 0.05, 0.1, 0.5, 0.95, 1.0):
         assert ranked_quantile(values, q) == pytest.approx(float(np.percentile(values, 100 * q)), abs=1e-12)
+
+
+def test_too_fast_believes_a_fast_point_that_keeps_going_the_way_it_was_going():
+    """formcheck.landmarks.too_fast: over ``MAX_LIMB_SPEED`` from rest is a misread; the same step by a point that was
+    already moving that way (a foot in fast high knees) is believed, but not when its velocity turned or jumped by
+    more than ``MAX_LIMB_ACCELERATION * dt``, and never at a low frame rate from rest."""
+    size, dt = 500.0, 1 / 30
+    before = np.zeros((4, 2))
+    step = 6.0 * size * dt  # 6 body sizes a second, over the 5 limit
+    after = before + [[0.0, step]] * 4
+    assert too_fast(before, after, dt, size).all()  # speed alone
+    going = np.array([[0.0, 5.0 * size], [0.0, 0.0], [5.0 * size, 0.0], [np.nan, np.nan]])  # px/s over the step before
+    # the same way at 5 (change 1 body size/s), from rest (6), at right angles (7.8), unknown
+    assert too_fast(before, after, dt, size, going).tolist() == [False, True, True, True]
+    assert MAX_LIMB_ACCELERATION * dt < 6.0  # a change of 6 within a frame is more than any limb's
+    slow_rate = 1 / 15  # at 15 frames/s the acceleration allowance is 6.7: a point at rest must still jump
+    assert too_fast(before, before + [[0.0, 5.5 * size * slow_rate]] * 4, slow_rate, size, np.zeros((4, 2))).all()
+    assert not too_fast(before, before + [[np.nan, np.nan]] * 4, dt, size).any()  # NaN is never too fast
+
+
+def test_step_velocity_is_nan_where_misread_and_for_no_time():
+    before, after = np.zeros((2, 2)), np.array([[3.0, 0.0], [0.0, 3.0]])
+    v = step_velocity(before, after, 0.5, np.array([False, True]))
+    np.testing.assert_allclose(v[0], [6.0, 0.0])
+    assert np.isnan(v[1]).all() and np.isnan(step_velocity(before, after, 0.0, np.zeros(2, dtype=bool))).all()

@@ -102,3 +102,22 @@ def test_a_landmark_faster_than_any_limb_is_passed_on_as_it_is_not_blended_in():
     slow_xy[int(L.LEFT_KNEE)] += (0.0, -0.1 * here.body_size())  # 3 body sizes a second: a fast real knee, smoothed
     slow = s.update(replace(here, xy=slow_xy, timestamp_s=12 / 30), 12 / 30)
     assert slow is not None and slow.xy[int(L.LEFT_KNEE), 1] > slow_xy[int(L.LEFT_KNEE), 1] + 1.0
+
+
+def test_a_landmark_that_keeps_going_fast_is_smoothed_not_restarted():
+    # a foot in fast high knees passes 5 body sizes a second for a frame or two; it got there by speeding up, so the
+    # filter keeps it (a restart would pass the jittery detection on and snap the smoothed foot forward)
+    s, here = PoseSmoother(), side_pose()
+    size, knee = here.body_size(), int(L.LEFT_KNEE)
+    speeds = [0.0] * 10 + [1.5, 3.0, 4.5, 5.5]  # body sizes a second, frame after frame
+    xy, outs = here.xy.copy(), []
+    for i, v in enumerate(speeds):
+        xy = xy.copy()
+        xy[knee, 1] -= v * size / 30
+        out = s.update(replace(here, xy=xy, timestamp_s=i / 30), i / 30)
+        assert out is not None
+        outs.append(out.xy[knee, 1])
+    assert outs[-1] > xy[knee, 1] + 1.0  # still lagging a little behind: smoothed, not passed on as it is
+    jumped = s.update(replace(here, xy=here.xy, timestamp_s=len(speeds) / 30), len(speeds) / 30)  # and straight back
+    assert jumped is not None  # from 5.5 up to 19 body sizes a second down: no limb turns that fast
+    np.testing.assert_allclose(jumped.xy[knee], here.xy[knee])

@@ -16,15 +16,17 @@ skeleton and then loses the person must not leave the glitched pose standing in 
 
 One landmark can also jump on its own (a knee read on the other leg for a few frames) while the body's median stays
 put. A limb moves at most ~2.2 body diagonals per second in the tune clips' fastest movement (a knee pulled to the
-chest); fast high knees (~0.27 s per knee) move a knee ~0.3 body diagonals in 0.13 s, ~2.5 per second. A limb
-landmark moving faster than ``MAX_LIMB_SPEED`` between two frames is therefore a **limb glitch**
-(:func:`limb_glitch`): from that frame until the landmark jumps back, the frames are skipped like a glitch of the
-whole body, for ``SETTLE_S`` at most (then where it went is believed); the speed watch never measures across one. A
-misread ankle that drifts back instead of jumping back is skipped until it is back within ``MIN_JUMP`` of where the
-last good pose had it, or for all of ``SETTLE_S`` (judged against the last good pose by speed alone, a far jump
-would look like a possible movement after two frames). A frame whose skeleton has folded up (:func:`misshapen`: a
-trunk, thigh or shin a third shorter or longer than on the last good frame; in 3-D when the body is not side-on,
-so a thigh lifted straight at the camera is no fold) is skipped too, until it has held for
+chest); fast high knees (~0.27 s per knee) move a knee ~0.3 body diagonals in 0.13 s, ~2.5 per second, and the foot
+at up to ~5. A limb landmark moving faster than ``MAX_LIMB_SPEED`` between two frames is therefore a **limb glitch**
+(:func:`jumped_limbs`), unless it kept going the way it was going: a foot reaches that speed by speeding up (its
+velocity changes at ~80 body diagonals a second squared), a misread jumps there (117 or more in the labelled clips;
+``formcheck.landmarks.too_fast``). From that frame until the landmark jumps back, the frames are skipped like a
+glitch of the whole body, for ``SETTLE_S`` at most (then where it went is believed); the speed watch never measures
+across one. A misread ankle that drifts back instead of jumping back is skipped until it is back within ``MIN_JUMP``
+of where the last good pose had it, or for all of ``SETTLE_S`` (judged against the last good pose by speed alone, a
+far jump would look like a possible movement after two frames). A frame whose skeleton has folded up
+(:func:`misshapen`: a trunk, thigh or shin a third shorter or longer than on the last good frame; in 3-D when the
+body is not side-on, so a thigh lifted straight at the camera is no fold) is skipped too, until it has held for
 ``SHAPE_SETTLE_S``. A jump of the whole body that came back is over, even while a limb or the skeleton's shape is
 still skipped: a later jump is timed afresh (not as the first one having stayed, which would be a cut).
 
@@ -48,7 +50,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from formcheck.landmarks import MAX_LIMB_SPEED, Pose
+from formcheck.landmarks import MAX_LIMB_SPEED, Pose, step_velocity, too_fast
 from formcheck.pose.angles import lifted_points
 from formcheck.pose.view import SIDE_VIEW_MIN_YAW, body_yaw
 
@@ -68,19 +70,23 @@ SHAPE_SETTLE_S = 0.8  # ...and not for good within this long (a real turn keeps 
 Continuity = Literal["ok", "glitch", "relabelled", "break"]
 
 
-def jumped_limbs(before: Pose, after: Pose, dt: float, min_visibility: float = 0.5) -> set[int]:
-    """The limb landmarks visible in both poses that moved faster than ``MAX_LIMB_SPEED`` in ``dt`` seconds."""
-    size = before.body_size()
-    if dt <= 0 or size <= 0:
-        return set()
+def jumped_limbs(
+    before: Pose, after: Pose, dt: float, min_visibility: float = 0.5, velocity: np.ndarray | None = None
+) -> set[int]:
+    """The limb landmarks visible in both poses that moved faster than ``MAX_LIMB_SPEED`` in ``dt`` seconds and not
+    the way they were going (:func:`formcheck.landmarks.too_fast`); ``velocity`` ((12, 2) pixels per second, a row per
+    ``LIMB_LANDMARKS``) is their velocity over the step before (:func:`limb_velocity`)."""
     seen = (before.visibility[LIMB_LANDMARKS] >= min_visibility) & (after.visibility[LIMB_LANDMARKS] >= min_visibility)
-    moved = np.linalg.norm(after.xy[LIMB_LANDMARKS] - before.xy[LIMB_LANDMARKS], axis=1) / size / dt
-    return {int(lm) for lm in LIMB_LANDMARKS[seen & (np.nan_to_num(moved, nan=0.0) > MAX_LIMB_SPEED)]}
+    fast = too_fast(before.xy[LIMB_LANDMARKS], after.xy[LIMB_LANDMARKS], dt, before.body_size(), velocity)
+    return {int(lm) for lm in LIMB_LANDMARKS[seen & fast]}
 
 
-def limb_glitch(before: Pose, after: Pose, dt: float, min_visibility: float = 0.5) -> bool:
-    """True when a limb landmark visible in both poses moved faster than ``MAX_LIMB_SPEED`` in ``dt`` seconds."""
-    return bool(jumped_limbs(before, after, dt, min_visibility))
+def limb_velocity(before: Pose, after: Pose, dt: float, jumped: set[int], min_visibility: float = 0.5) -> np.ndarray:
+    """(12, 2) pixels per second: each of ``LIMB_LANDMARKS``' velocity from ``before`` to ``after``; NaN where it was
+    not visible in both, or where it ``jumped``."""
+    seen = (before.visibility[LIMB_LANDMARKS] >= min_visibility) & (after.visibility[LIMB_LANDMARKS] >= min_visibility)
+    misread = ~seen | np.isin(LIMB_LANDMARKS, list(jumped))
+    return step_velocity(before.xy[LIMB_LANDMARKS], after.xy[LIMB_LANDMARKS], dt, misread)
 
 
 def _pair_moves(before: Pose, after: Pose, min_visibility: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -170,10 +176,13 @@ class ContinuityWatch:
         self._last: tuple[Pose, float] | None = None  # the last pose seen (judged or not) and its time
         self._away: dict[int, float] = {}  # limb landmarks that jumped away from the last good pose, since when
         self._swapped: dict[str, float] = {}  # limb pairs whose labels are exchanged against it, since when
+        self._velocity: np.ndarray | None = None  # (12, 2) the limb landmarks' velocity over the last step
+        self.jumped: set[int] = set()  # the limb landmarks that jumped in the last update
 
     def update(self, pose: Pose, t: float) -> Continuity:
         ref = self._ref
         if pose.held and ref is not None:  # a copy of the last pose over a dropout is no new evidence: nothing
+            self.jumped, self._velocity = set(), None  # (and no velocity is known across the dropout)
             away = self._shape_since is not None or self._jump_since is not None or self._away or self._swapped
             return "glitch" if away else "ok"  # settles on it
         self._jumps(pose, t)
@@ -211,11 +220,16 @@ class ContinuityWatch:
         goes away from the last good pose, or comes back to it; a limb landmark back where the last good pose has it
         has come back too (its way back may have taken two frames)."""
         last, self._last = self._last, (pose, t)
+        self.jumped = set()
         if last is None or not 0 < t - last[1] <= MAX_GAP_S:
             self._away.clear()
             self._swapped.clear()
+            self._velocity = None
             return
-        for lm in jumped_limbs(last[0], pose, t - last[1]):
+        dt = t - last[1]
+        self.jumped = jumped_limbs(last[0], pose, dt, velocity=self._velocity)
+        self._velocity = limb_velocity(last[0], pose, dt, self.jumped)
+        for lm in self.jumped:
             _toggle(self._away, lm, t)
         for name in sides_swapped(last[0], pose, t - last[1]):
             _toggle(self._swapped, name, t)

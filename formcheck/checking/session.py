@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from formcheck.checking.continuity import ContinuityWatch, limb_glitch
+from formcheck.checking.continuity import ContinuityWatch
 from formcheck.checking.counters import CircleCounter, HoldTimer
 from formcheck.checking.criteria import Blocked, blocker, evaluate
 from formcheck.checking.form import FormJudge
@@ -184,9 +184,7 @@ class ExerciseSession:
                     self._rep_done(rep, t, fb)
             self.safety.reset()
             self.form.watch.close()
-        elif state == "relabelled" or (
-            last is not None and (last[2] != work or limb_glitch(last[0], result.pose, t - last[1]))
-        ):
+        elif state == "relabelled" or (last is not None and (last[2] != work or bool(self.continuity.jumped))):
             self.safety.reset()
         return state == "glitch"
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from formcheck.landmarks import DEFAULT_MIN_VISIBILITY, MAX_LIMB_SPEED, Pose
+from formcheck.landmarks import DEFAULT_MIN_VISIBILITY, Pose, step_velocity, too_fast
 
 
 class OneEuroFilter:
@@ -89,10 +89,12 @@ class PoseSmoother:
     picture's), so the 3-D angles are as steady, and lag as little, as the 2-D ones. The model estimates every world
     landmark, seen or not, so that filter never restarts on low visibility.
 
-    A landmark that moved faster than ``MAX_LIMB_SPEED`` since the last detection (the model read it somewhere else:
-    a knee on the other leg, or both legs' labels exchanged) restarts too, in both filters: blending a misreading in
-    would turn it into a plausible-looking movement over several frames, which the continuity watch
-    (``formcheck.checking.continuity``) could no longer tell from a real one. The jump is passed on as it is.
+    A landmark that moved faster than ``MAX_LIMB_SPEED`` since the last detection, and not the way it was going
+    (:func:`formcheck.landmarks.too_fast`: a foot in fast high knees speeds up to that, a misread jumps there), was
+    read somewhere else by the model (a knee on the other leg, or both legs' labels exchanged). It restarts too, in
+    both filters: blending a misreading in would turn it into a plausible-looking movement over several frames, which
+    the continuity watch (``formcheck.checking.continuity``) could no longer tell from a real one. The jump is passed
+    on as it is.
     """
 
     def __init__(
@@ -111,14 +113,16 @@ class PoseSmoother:
         self._world = OneEuroFilter(min_cutoff=min_cutoff, beta=beta / WORLD_SCALE_M)
         self._last: Pose | None = None
         self._detected: tuple[np.ndarray, float, float] | None = None  # the last detection: (xy, t, body size)
+        self._velocity: np.ndarray | None = None  # (33, 2) pixels per second over the step to the last detection
 
     def reset(self) -> None:
         self._filter.reset()
         self._world.reset()
-        self._last = self._detected = None
+        self._last = self._detected = self._velocity = None
 
     def update(self, pose: Pose | None, t: float) -> Pose | None:
         if pose is None:
+            self._velocity = None  # no velocity is known across a dropout
             if self._last is not None and t - self._last.timestamp_s <= self.max_gap_s:
                 return self._last.with_time(t, held=True)
             self.reset()
@@ -137,13 +141,15 @@ class PoseSmoother:
         return out
 
     def _jumped(self, xy: np.ndarray, t: float) -> np.ndarray:
-        """(33,) bool: landmarks seen in the last detection and now that moved faster than ``MAX_LIMB_SPEED``."""
-        if self._detected is None or t <= self._detected[1] or self._detected[2] <= 0:
+        """(33,) bool: landmarks seen in the last detection and now that moved faster than ``MAX_LIMB_SPEED`` and not
+        the way they were going (:func:`formcheck.landmarks.too_fast`)."""
+        if self._detected is None or t <= self._detected[1]:
+            self._velocity = None
             return np.zeros(len(xy), dtype=bool)
         before, t0, size = self._detected
-        with np.errstate(invalid="ignore"):
-            speed = np.linalg.norm(xy - before, axis=1) / size / (t - t0)
-        return np.nan_to_num(speed, nan=0.0) > MAX_LIMB_SPEED
+        jumped = too_fast(before, xy, t - t0, size, self._velocity)
+        self._velocity = step_velocity(before, xy, t - t0, jumped)
+        return jumped
 
     def _smooth_world(self, pose: Pose, t: float, jumped: np.ndarray) -> np.ndarray | None:
         if pose.world is None:
