@@ -16,6 +16,11 @@ Conditions (each made from the original frames with OpenCV, written to a tempora
   marks unchanged;
 - ``fast``: every frame kept, played 1.5x faster (a person who moves faster than the presenter): counts are the same,
   marked holds and mark times are divided by 1.5, and a "slow down" fault can be right;
+- ``tilt``: the camera rolled by ``TILT_DEG`` (a phone propped up a little crooked), the picture scaled by
+  ``TILT_SCALE`` so nothing leaves it; marked points turn with it (three-point angles are unchanged);
+- ``reverse``: the frames backwards (every rep is still a rep, its lowering now its lift): a recording that started
+  at rest now ends there and vice versa, so the recording edges and the counter's view of each movement change while
+  the truth only mirrors in time (rep events, holds, marks and fault windows at ``T - t``);
 - ``x4`` (not run unless named): every 4th frame kept at the original frame rate, i.e. a camera at the same frame
   rate on a person moving 4x faster. For the marches: the presenter's ~1.1 s knee lifts become fast high knees
   (~0.27 s per knee, issue #11).
@@ -45,8 +50,9 @@ from formcheck.app.evaluate import Clip, ClipResult, Mark, Totals, by_split, eva
 LOG = logging.getLogger("conditions")
 SMALL_SIDE_PX = 480
 SPEED = {"fast": (1, 1.5), "x4": (4, 4.0)}  # condition -> (keep every Nth frame, times faster)
-CONDITIONS = ("copy", "mirror", "fps15", "small", "dark", "fast", "x4")
+CONDITIONS = ("copy", "mirror", "fps15", "small", "dark", "fast", "tilt", "reverse", "x4")
 DEFAULT = CONDITIONS[:-1]
+TILT_DEG, TILT_SCALE = 8.0, 0.8  # camera roll, degrees (counterclockwise in the picture); picture scale
 DARK_GAIN, DARK_NOISE = 0.30, 6.0  # share of the light left; sensor noise, grey levels (standard deviation)
 DARK_BANK = 7  # noise frames taken in turn
 Frame = np.ndarray
@@ -80,6 +86,51 @@ class DarkRoom:
         return cv2.add(dim, self._bank[self._frame % DARK_BANK], dtype=cv2.CV_8U)  # saturating at 0 and 255
 
 
+def _tilt_matrix(width: float, height: float) -> np.ndarray:
+    """The 2 x 3 affine map of the ``tilt`` condition for a picture of that size (pixels in, pixels out)."""
+    return cv2.getRotationMatrix2D((width / 2, height / 2), TILT_DEG, TILT_SCALE)
+
+
+def _tilt(image: Frame) -> Frame:
+    h, w = image.shape[:2]
+    return cv2.warpAffine(image, _tilt_matrix(w, h), (w, h), flags=cv2.INTER_AREA, borderValue=(0, 0, 0))
+
+
+def _write_reversed(cap: cv2.VideoCapture, out: Path, fps: float) -> tuple[int, int]:
+    """Every frame of ``cap`` written to ``out`` last first (held JPEG-encoded in memory meanwhile); returns the
+    frames' (width, height)."""
+    frames: list[np.ndarray] = []
+    size = (0, 0)
+    while True:
+        ok, image = cap.read()
+        if not ok:
+            break
+        size = (image.shape[1], image.shape[0])
+        frames.append(cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 95])[1])
+    if not frames:
+        return size
+    writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"MJPG"), fps, size)
+    try:
+        for data in reversed(frames):
+            frame = cv2.imdecode(data, cv2.IMREAD_COLOR)
+            assert frame is not None  # decoding what imencode just wrote
+            writer.write(frame)
+    finally:
+        writer.release()
+    return size
+
+
+def clip_span(src: Path) -> tuple[float, float, float]:
+    """(frames per second, time of the last frame in seconds, height in pixels) of a recording."""
+    cap = cv2.VideoCapture(str(src))
+    try:
+        fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
+        n = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
+        return fps, (n - 1) / fps, float(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
+    finally:
+        cap.release()
+
+
 def rerecord(src: Path, out: Path, condition: str) -> tuple[float, float]:
     """Write ``src`` as ``condition`` to ``out``; returns the picture's scale against the original (1 or less) and
     the original's width in pixels."""
@@ -87,9 +138,22 @@ def rerecord(src: Path, out: Path, condition: str) -> tuple[float, float]:
     fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
     keep_every, faster = SPEED.get(condition, (2 if condition == "fps15" else 1, 1.0))
     out_fps = fps / keep_every * faster
-    transforms: dict[str, Transform] = {"mirror": lambda im: cv2.flip(im, 1), "small": _small, "dark": DarkRoom()}
+    transforms: dict[str, Transform] = {
+        "mirror": lambda im: cv2.flip(im, 1),
+        "small": _small,
+        "dark": DarkRoom(),
+        "tilt": _tilt,
+    }
     transform = transforms.get(condition, lambda im: im)
     writer, scale, width, i = None, 1.0, 0.0, 0
+    if condition == "reverse":
+        try:
+            size = _write_reversed(cap, out, fps)
+        finally:
+            cap.release()
+        if not size[0]:
+            raise SystemExit(f"{src}: no frame could be read")
+        return 1.0, float(size[0])
     try:
         while True:
             ok, image = cap.read()
@@ -125,34 +189,53 @@ def _swap_name(angle: str) -> str:
     return angle
 
 
-def _mark(m: Mark, condition: str, scale: float, width: float) -> Mark:
+def _mark(m: Mark, condition: str, scale: float, width: float, span: tuple[float, float, float]) -> Mark:
     pts = m.points
     if pts is not None and condition == "mirror":
         pts = tuple((width - 1 - x, y) for x, y in pts)  # type: ignore[assignment]
+    elif pts is not None and condition == "tilt":
+        tilt = _tilt_matrix(width, span[2])
+        pts = tuple(tuple(float(v) for v in tilt @ (x, y, 1.0)) for x, y in pts)  # type: ignore[assignment]
     elif pts is not None:
         pts = tuple((x * scale, y * scale) for x, y in pts)  # type: ignore[assignment]
     angle = _swap_name(m.angle) if condition == "mirror" else m.angle
-    return Mark(m.t / SPEED.get(condition, (1, 1.0))[1], angle, pts, m.deg)
+    t = span[1] - m.t if condition == "reverse" else m.t / SPEED.get(condition, (1, 1.0))[1]
+    return Mark(t, angle, pts, m.deg)
 
 
-def truth_for(clip: Clip, condition: str, scale: float, width: float, name: str) -> Clip:
+def truth_for(
+    clip: Clip, condition: str, scale: float, width: float, name: str, span: tuple[float, float, float]
+) -> Clip:
+    """``clip``'s truth as the recording re-recorded as ``condition`` shows it; ``span`` is the original's
+    :func:`clip_span`."""
     side = _swap if condition == "mirror" else (lambda s: s)
     speed = SPEED.get(condition, (1, 1.0))[1]
+    end = span[1]
+
+    def at(t: float) -> float:
+        return end - t if condition == "reverse" else t / speed
+
+    def window(a: float, b: float) -> tuple[float, float]:
+        return (at(b), at(a)) if condition == "reverse" else (at(a), at(b))
 
     def per_side(d: dict[str, float]) -> dict[str, float]:
         return {side(k): v / speed for k, v in d.items()}
 
     reps = {side(k): v for k, v in clip.reps.items()} if clip.reps is not None else None
-    events = tuple((side(s), *(t / speed for t in ts)) for s, *ts in clip.truth.reps)
-    holds = tuple((side(s), a / speed, b / speed) for s, a, b in clip.truth.hold_windows)
-    faults = tuple(replace(f, start_s=f.start_s / speed, end_s=f.end_s / speed) for f in clip.faults)
+    events = tuple(
+        (side(s), *(at(t) for t in (reversed(ts) if condition == "reverse" else ts))) for s, *ts in clip.truth.reps
+    )
+    holds = tuple((side(s), *window(a, b)) for s, a, b in clip.truth.hold_windows)
+    faults = tuple(
+        replace(f, start_s=window(f.start_s, f.end_s)[0], end_s=window(f.start_s, f.end_s)[1]) for f in clip.faults
+    )
     return replace(
         clip,
         file=name,
         reps=reps,
         hold_s=per_side(clip.hold_s),
         top_hold_s=per_side(clip.top_hold_s),
-        marks=tuple(_mark(m, condition, scale, width) for m in clip.marks),
+        marks=tuple(_mark(m, condition, scale, width, span) for m in clip.marks),
         faults=faults,
         truth=replace(clip.truth, reps=events, hold_windows=holds),  # type: ignore[arg-type]
     )
@@ -200,7 +283,8 @@ def main() -> int:
             for clip in clips:
                 name = f"{Path(clip.file).stem}.{condition}.avi"
                 scale, width = rerecord(args.media / clip.file, Path(tmp) / name, condition)
-                moved.append(truth_for(clip, condition, scale, width, name))
+                span = clip_span(args.media / clip.file)
+                moved.append(truth_for(clip, condition, scale, width, name, span))
             results = evaluate_all(moved, Path(tmp), jobs=args.jobs)
         LOG.info("%s:", condition)
         for r in results:

@@ -196,14 +196,17 @@ class Leg:
     """One leg of a person lying on their back. Planted (``foot_m`` set): the foot flat on the mat ``foot_m`` metres
     from the shoulders along it, the knee where thigh and shin meet, pointing up. Free (``foot_m=None``): the thigh
     ``hip_flexion_deg`` from the trunk line (0 = long on the mat, 90 = pointing at the ceiling when the hips are
-    down), the knee at ``knee_deg`` (180 = straight), turned out to the side by ``abduction_deg``. ``cross``: a
-    figure-4: the ankle rests on the other knee, the thigh turned out (the other leg must be planted)."""
+    down), the knee at ``knee_deg`` (180 = straight), turned out to the side by ``abduction_deg`` (about the front
+    axis: a leg on the mat opens along it), then tilted out to the side by ``tilt_out_deg`` (about the body's long
+    axis: a raised leg leans out to its side; negative = over the body's midline, as in a leg circle).
+    ``cross``: a figure-4: the ankle rests on the other knee, the thigh turned out (the other leg must be planted)."""
 
     foot_m: float | None = None
     hip_flexion_deg: float = 0.0
     knee_deg: float = 180.0
     abduction_deg: float = 0.0
     cross: bool = False
+    tilt_out_deg: float = 0.0
 
 
 def planted(foot_m: float = 1.05) -> Leg:
@@ -252,6 +255,8 @@ def supine_world(left: Leg = Leg(), right: Leg = Leg(), lift_deg: float = 0.0, r
             toe_dir = np.cos(f + np.pi / 2) * along + np.sin(f + np.pi / 2) * front
             axis = front * (1.0 if side == "RIGHT" else -1.0)  # turns the leg outwards
             thigh, shin, toe_dir = (_rotate(v, axis, leg.abduction_deg) for v in (thigh, shin, toe_dir))
+            axis = along * (1.0 if side == "RIGHT" else -1.0)  # turns the front towards that side's outside
+            thigh, shin, toe_dir = (_rotate(v, axis, leg.tilt_out_deg) for v in (thigh, shin, toe_dir))
             knee = hip + THIGH_M * thigh
             ankle = knee + SHIN_M * shin
         knees[side] = knee

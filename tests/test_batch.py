@@ -70,7 +70,7 @@ def test_report_columns_full_partial_holds_and_circles():
     assert cols["faults"] == "Keep your back flat x2; Slow down x1"
     del report.partial_reps  # before partial-rep detection exists
     assert report_columns(report)["reps_partial_left"] == 0
-    report.reps = {"left clockwise": 5, "left counterclockwise": 4, "right clockwise": 5}
+    report.reps = {"left inward": 5, "left outward": 4, "right inward": 5}
     assert report_columns(report)["reps_full_left"] == 9
 
 

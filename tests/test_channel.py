@@ -138,6 +138,8 @@ def test_the_panel_wording():
     assert (panel.cue, panel.detail, panel.count) == ("Good form - hold it", "", "12 s")  # the timer once, big
     assert panel.progress == "right leg 1/3 - 12 s / 30 s" and panel.side == "right leg"
     assert count_text(Feedback(0, "", "ok", reps={"both": 3})) == "3"
+    circles = {"left inward": 3, "left outward": 2, "right inward": 0, "right outward": 0}
+    assert count_text(Feedback(0, "", "ok", reps=circles)) == "L 3 in 2 out · R 0 in 0 out"  # was "L 3 · L 2 · R 0 ..."
     reps = frame_panel(
         Feedback(0, "Good form", "ok", True, "left", reps={"left": 2, "right": 1}), "standing_march", None
     )

@@ -61,24 +61,69 @@ def test_hold_arguments_validated():
         HoldTimer(10, unseen_s=-1)
 
 
-@pytest.mark.parametrize("sign,expected", [(1, "clockwise"), (-1, "counterclockwise")])
-def test_circle_counter_counts_turns_by_direction(sign, expected):
-    c = CircleCounter(window_s=2.0, min_radius_px=5)
-    events = []
-    for i in range(int(3 * 2.0 / DT)):  # 3 circles of 2 s each
-        t = i * DT
-        a = sign * 2 * math.pi * t / 2.0
-        if (e := c.update(100 + 30 * math.cos(a), 100 + 30 * math.sin(a), t)) is not None:
-            events.append(e)
-    # the first turn is partly spent finding the centre: 2 or 3 full circles are seen, all the right way
-    assert set(events) == {expected} and len(events) in (2, 3)
+def circle_path(
+    turns: list[tuple[float, float]],
+    radius: tuple[float, float] = (15.0, 15.0),
+    centre: tuple[float, float] = (5.0, -20.0),
+) -> list[tuple[float, float, float]]:
+    """(t, out, headward) frames of a leg going round: ``turns`` = (circles, seconds each), + inward, - outward; the
+    path is an ellipse with these half-widths (degrees) around ``centre``, starting at its top (towards the head)."""
+    frames, t, phase = [], 0.0, 0.0
+    for circles, period in turns:
+        for _ in range(int(round(abs(circles) * period / DT))):
+            phase += math.copysign(2 * math.pi * DT / period, circles)
+            frames.append((t, centre[0] - radius[0] * math.sin(phase), centre[1] + radius[1] * math.cos(phase)))
+            t += DT
+    return frames
 
 
-def test_circle_counter_ignores_a_still_leg():
+def fed(c: CircleCounter, frames: list[tuple[float, float, float]]) -> list[str]:
+    return [e for t, x, y in frames if (e := c.update(x, y, t)) is not None]
+
+
+@pytest.mark.parametrize("period", [1.2, 2.5, 5.0])
+def test_circles_are_counted_exactly_per_direction_fast_or_slow(period):
+    """Inward: over the midline (out < 0), down towards the feet, out and up: atan2(headward, out) increasing. Five
+    one way then five the other, each counted when it is done, none lost to finding the centre at the start."""
     c = CircleCounter()
-    for i in range(120):
-        c.update(100 + (i % 2), 100.0, i * DT)
-    assert c.clockwise == c.counterclockwise == 0
+    events = fed(c, circle_path([(5, period), (-5, period)]))
+    assert events == ["inward"] * 5 + ["outward"] * 5
+    assert c.counts == {"inward": 5, "outward": 5}
+
+
+def test_a_flattened_circle_counts_but_a_back_and_forth_does_not():
+    """The model's depth may flatten the half of a circle that runs along the camera's line of sight: an ellipse a
+    third as wide still counts. A leg going up and down (or slanting, both axes moving together) is no circle."""
+    assert fed(CircleCounter(), circle_path([(3, 2.0)], radius=(5.5, 16.0))) == ["inward"] * 3
+    line = [(i * DT, 0.3 * 15 * math.sin(i * DT * math.pi), 15 * math.sin(i * DT * math.pi)) for i in range(300)]
+    assert fed(CircleCounter(), line) == []  # 5 up-and-downs of a slanting leg in 10 s
+
+
+def test_a_still_leg_and_small_wobbles_are_no_circles():
+    still = [(i * DT, 10 + 2.0 * math.sin(i * 1.7), -20 + 2.0 * math.cos(i * 2.3)) for i in range(300)]
+    assert fed(CircleCounter(), still) == []
+    assert fed(CircleCounter(), circle_path([(4, 2.0)], radius=(4.0, 4.0))) == []  # under 5 deg: no circle
+
+
+def test_a_gap_or_a_bent_knee_starts_the_circle_afresh():
+    """A circle is one unbroken turn: frames missing for over half a second, or an interruption (the session's, when
+    the knee bends), leave the turn under way uncounted; the circles after it count again."""
+    once_round = circle_path([(1.6, 2.0)])  # 1.6 circles, 0.7 s of it missing: a full turn only across the hole
+    assert fed(CircleCounter(), [f for f in once_round if not 1.0 <= f[0] < 1.7]) == []
+    assert fed(CircleCounter(), [f for f in once_round if not 1.0 <= f[0] < 1.3]) == ["inward"]  # 0.3 s: one turn
+    frames = circle_path([(4, 2.0)])
+    c = CircleCounter()
+    fed(c, frames[:90])  # 1.5 circles
+    c.interrupt()
+    assert fed(c, frames[90:]) == ["inward"] * 2  # 2.5 circles left: two whole ones after the restart
+
+
+def test_circle_counter_arguments_are_validated():
+    with pytest.raises(ValueError, match="window_s"):
+        CircleCounter(window_s=0)
+    with pytest.raises(ValueError, match="min_radius_deg"):
+        CircleCounter(min_radius_deg=-1)
+    assert CircleCounter().update(math.nan, 0.0, 0.0) is None
 
 
 def test_time_out_of_view_between_good_form_is_held_and_reported():

@@ -13,6 +13,7 @@ import pytest
 
 from formcheck.app.recording import analyse_recording
 from formcheck.pose.angles import image_angles
+from formcheck.pose.leg_direction import LEG_DIRECTION_NAMES
 from formcheck.pose.widths import WIDTH_NAMES
 from tests.conftest import ROOT, media
 
@@ -46,5 +47,6 @@ def test_world_landmarks_reach_the_frames(frames):
     assert seen and all(f.pose.world is not None and f.pose.world.shape == (33, 3) for f in seen)
     assert {f.view for f in seen} <= {"side", "oblique", "front"}
     picture = image_angles(seen[-1].pose)
-    # the picture's angles stay available under the same names (widths are 3-D only: formcheck.pose.widths)
-    assert set(picture) == set(seen[-1].angles) - set(WIDTH_NAMES)
+    # the picture's angles stay available under the same names (widths and the legs' directions in the body's frame
+    # are 3-D only: formcheck.pose.widths, formcheck.pose.leg_direction)
+    assert set(picture) == set(seen[-1].angles) - set(WIDTH_NAMES) - set(LEG_DIRECTION_NAMES)

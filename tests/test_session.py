@@ -260,19 +260,28 @@ def test_working_side_is_detected_and_held_against_noise():
     assert all(f.side == "left" for f in fbs)  # 3 deg difference < margin: no flip-flop
 
 
-def test_leg_circles_counted_per_direction_on_the_raised_leg():
+def test_leg_circles_counted_per_leg_and_direction_and_summed_per_side():
+    """Angles in: the working leg's direction (``right_leg_out``, ``right_leg_headward``) goes round three times
+    inwards (atan2(headward, out) increasing), then twice outwards; a bent knee on the way breaks the circle it is
+    in. The report keeps "right inward" / "right outward"; ``counts_by_side`` gives the leg's total."""
+    from formcheck.checking.report import counts_by_side
+
     ex = get("leg_circles")
     s = ExerciseSession(ex)
-    angles = good_angles(ex)
-    for i in range(int(6.0 / DT)):  # 3 clockwise circles of 2 s
-        t = i * DT
-        a = 2 * math.pi * t / 2.0
-        xy = POSE.xy.copy()
-        xy[L.RIGHT_ANKLE] = (500 + 40 * math.cos(a), 300 + 40 * math.sin(a))
-        pose = Pose(xy, POSE.z, POSE.visibility, POSE.world, POSE.image_size, t)
-        s.step(frame(t, angles, pose=pose))
-    reps = s.report().reps
-    assert reps["right clockwise"] in (2, 3) and reps["right counterclockwise"] == 0 and reps["left clockwise"] == 0
+    t, phase = 0.0, 0.0
+    for circles, bent in ((3, False), (-2, False), (-1, True)):
+        for _ in range(int(round(abs(circles) * 2.0 / DT))):
+            phase += math.copysign(2 * math.pi * DT / 2.0, circles)
+            angles = good_angles(ex) | {
+                "right_leg_out": -15 * math.sin(phase),
+                "right_leg_headward": -20 + 15 * math.cos(phase),
+                "right_knee": 120.0 if bent else 178.0,
+            }
+            s.step(frame(t, angles))
+            t += DT
+    report = s.report()
+    assert report.reps == {"left inward": 0, "left outward": 0, "right inward": 3, "right outward": 2}
+    assert counts_by_side(report.reps) == {"left": 0, "right": 5}
 
 
 @pytest.mark.parametrize("key", REPS)

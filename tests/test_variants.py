@@ -1,12 +1,13 @@
 """Issue #11's variants, frame by frame through the whole session, on synthetic 3-D bodies seen by several cameras.
 
-What a person would check with the same checker must count the reps they did: a bridge on two legs, on the heels,
-on one leg (either leg raised: up, bent or in line) or with an ankle on the other knee (figure-4); single- and
-double-leg raises; knee hugs with slow trunk turns; the lying march from table-top and from flat; knee lifts and high
-knees filmed from the side, at an angle and from the front. Each body is built joint by joint in metres
-(``tests.factory.supine_world`` / ``body_world``), turned for the camera (``turned``: yaw 90 = side-on, the other
-side at -90, a camera above the mat pitched down) and projected (``pose_from_world``); every frame then goes
-through ``frame_result`` (angles, view, near side) and ``ExerciseSession.step``, as a recording's frames do.
+What a person would check with the same checker must count the reps they did: a bridge on two legs, on the heels, on
+one leg (either leg raised: up, bent or in line) or with an ankle on the other knee (figure-4); single- and double-leg
+raises; knee hugs with slow trunk turns; the lying march from table-top and from flat; leg circles both ways, from the
+side to the feet; knee lifts and high knees filmed from the side, at an angle and from the front. Each body is built
+joint by joint in metres (``tests.factory.supine_world`` / ``body_world``), turned for the camera (``turned``: yaw 90
+= side-on, the other side at -90, a camera above the mat pitched down) and projected (``pose_from_world``); every
+frame then goes through ``frame_result`` (angles, view, near side) and ``ExerciseSession.step``, as a recording's
+frames do.
 """
 
 from __future__ import annotations
@@ -205,6 +206,54 @@ def test_lying_variants_count_three_reps_per_leg_from_every_camera(variant, view
     exercise, body, seconds = LYING[variant]
     report = run(exercise, body, seconds + 1.5, view)
     assert counted(report) == {"left": 3, "right": 3}
+    assert report.faults == {}
+
+
+# ---- leg circles -----------------------------------------------------------------------------------------------------
+CIRCLE_VIEWS = {**LYING_VIEWS, "from the feet": (0.0, 0.0), "from the head, 30 deg off": (-150.0, 0.0)}
+
+
+def leg_circles(period_s: float, radius_deg: float, mean_flexion: float) -> tuple[Body, float]:
+    """The right leg raised (1.5 s), three circles outwards then three inwards of ``period_s`` each, ``radius_deg``
+    around ``mean_flexion`` (90 = at the ceiling), lowered (1.5 s); then the left leg the same. The other leg lies
+    long. (Outwards: up towards the head, out, down, over the midline: what a leg circle's reverse direction does.)"""
+    phases = [("raise", 1.5), ("out", 3 * period_s), ("in", 3 * period_s), ("lower", 1.5)]
+    leg_s = sum(d for _, d in phases)
+
+    def body(t: float) -> np.ndarray:
+        side, u = ("right", t) if t < leg_s else ("left", t - leg_s)
+        what, d = phases[-1]
+        for name, length in phases:
+            if u < length:
+                what, d = name, length
+                break
+            u -= length
+        top = mean_flexion + radius_deg
+        if what in ("raise", "lower"):
+            x = ease(u / d)
+            moving = Leg(hip_flexion_deg=top * (x if what == "raise" else 1 - x), knee_deg=178.0)
+        else:
+            phi = (1 if what == "out" else -1) * 2 * math.pi * u / period_s
+            moving = Leg(
+                hip_flexion_deg=mean_flexion + radius_deg * math.cos(phi),
+                knee_deg=178.0,
+                tilt_out_deg=radius_deg * math.sin(phi),
+            )
+        return supine_world(**{side: moving})
+
+    return body, 2 * leg_s
+
+
+@pytest.mark.parametrize("view", CIRCLE_VIEWS.values(), ids=CIRCLE_VIEWS.keys())
+@pytest.mark.parametrize("period_s, radius_deg, mean_flexion", [(2.5, 15.0, 75.0), (4.0, 10.0, 85.0)])
+def test_leg_circles_count_each_way_per_leg_from_every_camera(view, period_s, radius_deg, mean_flexion):
+    """Seen exactly side-on, the foot's crossing over and opening out runs along the camera's line of sight: the
+    picture shows it going up and down a line, and the old counter (the ankle's angle around its centre in the
+    picture) counted 0 or 3 the one way only. The leg's direction in the body's own frame goes round from every
+    camera (formcheck.pose.leg_direction), so each circle is counted, with its direction."""
+    body, seconds = leg_circles(period_s, radius_deg, mean_flexion)
+    report = run("leg_circles", body, seconds, view)
+    assert report.reps == {"left inward": 3, "left outward": 3, "right inward": 3, "right outward": 3}
     assert report.faults == {}
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from formcheck.app.outputs import check_output_folder
+from formcheck.checking.report import count_for
 from formcheck.errors import FormcheckError, InputError
 from formcheck.media.video import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 
@@ -206,18 +207,13 @@ def report_columns(report: Any) -> dict[str, Any]:
     partial = getattr(report, "partial_reps", None) or {}  # added by partial-rep detection; absent before it
     faults = dict(report.faults)
     return {
-        **{f"reps_full_{s}": _per_side(report.reps, s) for s in SIDES},
-        **{f"reps_partial_{s}": _per_side(partial, s) for s in SIDES},
+        **{f"reps_full_{s}": count_for(report.reps, s) for s in SIDES},
+        **{f"reps_partial_{s}": count_for(partial, s) for s in SIDES},
         **{f"holds_{s}": report.holds_completed.get(s, 0) for s in SIDES},
         "longest_hold_s": round(max((h.duration_s for h in report.holds), default=0.0), 1),
         "fault_count": sum(faults.values()),
         "faults": "; ".join(f"{msg} x{n}" for msg, n in faults.items()),
     }
-
-
-def _per_side(counts: dict[str, int], side: str) -> int:
-    """Counts whose key is ``side`` or begins with it (leg circles count 'left clockwise' ...)."""
-    return sum(n for k, n in counts.items() if k == side or k.startswith(f"{side} "))
 
 
 # ---- engines ----------------------------------------------------------------------------------------------------

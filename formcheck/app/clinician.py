@@ -25,7 +25,7 @@ from formcheck.app.export import fault_rows
 from formcheck.app.history import History, StoredSession
 from formcheck.checking.counters import Hold
 from formcheck.checking.faults import FaultEvent
-from formcheck.checking.report import Report
+from formcheck.checking.report import Report, count_for
 from formcheck.checking.reps import Rep
 from formcheck.errors import FormcheckError
 from formcheck.exercises import REGISTRY
@@ -275,7 +275,7 @@ def _prescription_table(rep: Report, raw: dict[str, Any]) -> str:
     rows = []
     in_all = p is not None and p.reps_total
     for side in [*_sides(rep), "all"] if in_all else _sides(rep):
-        full = sum(n for k, n in rep.reps.items() if side in ("all", k) or k.startswith(f"{side} "))
+        full = sum(rep.reps.values()) if side == "all" else count_for(rep.reps, side)
         holds = sum(n for k, n in rep.holds_completed.items() if side in ("all", k))
         longest = max((h.duration_s for h in rep.holds if side in ("all", h.side or "both")), default=0.0)
         if p is not None and p.reps and in_all and side != "all":

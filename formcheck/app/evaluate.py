@@ -42,7 +42,7 @@ import numpy as np
 from formcheck.app.faultscore import FaultLabel, FaultScore, fault_totals, parse_clean, parse_labels, score
 from formcheck.app.recording import analyse_recording, apply_session
 from formcheck.app.synthetic import Truth, trials
-from formcheck.checking.report import Report
+from formcheck.checking.report import Report, counts_by_side
 from formcheck.checking.suggest import suggest_exercise
 from formcheck.errors import FormcheckError
 from formcheck.exercises import REGISTRY
@@ -351,7 +351,8 @@ def evaluate_clip(
         if synthetic and clip.clean:
             result.synthetic = [(t.criterion, t.found) for t in trials(frames, clip.exercise, clip.truth)]
         result.full_reps, result.partial_reps = dict(report.reps), dict(report.partial_reps)
-        result.predicted_reps = {k: report.reps.get(k, 0) + report.partial_reps.get(k, 0) for k in report.reps}
+        full, partial = counts_by_side(report.reps), counts_by_side(report.partial_reps)
+        result.predicted_reps = {k: n + partial.get(k, 0) for k, n in full.items()}  # leg circles: both ways
         for side, true in clip.hold_s.items():
             result.hold_errors_s[side] = abs(_longest_hold(report, side) - true)
         for side, true in clip.top_hold_s.items():

@@ -66,7 +66,11 @@ def count_text(fb: Feedback) -> str:
     if fb.reps:
         if len(fb.reps) == 1:
             return str(next(iter(fb.reps.values())))
-        return " · ".join(f"{k[0].upper()} {v}" for k, v in fb.reps.items())
+        by_side: dict[str, list[str]] = {}
+        for key, n in fb.reps.items():  # "left" or, for leg circles, "left inward" / "left outward"
+            side, _, way = key.partition(" ")
+            by_side.setdefault(side, []).append(f"{n} {way.removesuffix('ward')}".strip())
+        return " · ".join(f"{side[0].upper()} {' '.join(counts)}" for side, counts in by_side.items())
     if fb.hold_target_s:
         return f"{fb.hold_s:.0f} s"
     return ""

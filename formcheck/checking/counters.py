@@ -7,7 +7,10 @@ and only a failure that lasts longer than a grace window ends a hold.
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
+
+import numpy as np
 
 UNSEEN_SHARE = 1 / 3  # a hold survives a stretch out of view of at most this share of its target (30 s -> 10 s)
 
@@ -145,46 +148,163 @@ class HoldTimer:
         return self.finished
 
 
-class CircleCounter:
-    """Counts circles drawn by a point (the raised leg's ankle) around its recent centre, per direction.
+# Leg circles (:class:`CircleCounter`), on the leg's direction in the body's frame (formcheck.pose.leg_direction,
+# degrees). A still raised leg's direction jitters by 1.3-2.0 deg from frame to frame on the real lying clips (leg
+# raise, knee hug; 0.3-1.0 on the dead bug and the hundred), and the depth-borne axis sits 8-30 deg off its true value
+# there; its centre does not matter, only the movement around it.
+CIRCLE_WINDOW_S = 3.0  # the path's centre and shape come from this much of it at first (a circle takes 2-4 s) ...
+CIRCLE_WINDOW_SHARE = 1.25  # ... then from this many of the last circle's durations (a circle and a bit more) ...
+CIRCLE_WINDOW_RANGE_S = (2.0, 8.0)  # ... within these bounds
+MIN_CIRCLE_RADIUS_DEG = 5.0  # smaller: no circle (8 cm at the foot of a 0.9 m leg; 3x a still leg's jitter)
+MIN_OPEN_SHARE = 0.3  # the path's narrow axis under this share of its wide one: a back-and-forth, not a circle
+CIRCLE_SLACK_DEG = 30.0  # a turn counts from 330 deg: the first circle's start is spent partly finding the centre
+REVERSAL_DEG = 90.0  # going back this far from the furthest point of a turn: the circles changed direction
+CIRCLE_RESTART_S = 0.5  # while the path is no circle, only this much of it is kept (not the leg rising into place)
+LINE_SHARE = 0.15  # a path this narrow for its length is a line (a leg rising into place), not a circle's start
+CIRCLE_MAX_GAP_S = 0.5  # no direction for longer (out of position, a glitch, the leg bent): the circling starts afresh
 
-    The centre is the mean position over the last ``window_s`` seconds; the angle of the point around it is
-    unwrapped and every full turn (360 degrees) is one circle, clockwise or counter-clockwise *as the camera sees it*
-    (image y points down). Turns smaller than ``min_radius_px`` around the centre (a still or wobbling leg) and NaN
-    positions are ignored.
+
+class CircleCounter:
+    """Counts the circles a leg draws, per direction, frame by frame.
+
+    ``update(out_deg, headward_deg, t)`` takes the leg's direction in the body's frame (``{side}_leg_out`` and
+    ``{side}_leg_headward``, :mod:`formcheck.pose.leg_direction`) and returns ``"inward"`` or ``"outward"`` when a
+    circle has just been completed. The path over the last ``window_s`` seconds gives the centre and the shape: it is
+    made round (its two principal axes scaled alike, a turn keeping its sense), so an ellipse (a circle seen through
+    the model's flatter depth) turns as evenly as a circle, and the angle around the centre is summed; a circle is a
+    full turn (from ``360 - CIRCLE_SLACK_DEG``). *Inward* is over the midline, down towards the feet, out and up
+    (the angle ``atan2(headward, out)`` increasing). A path narrower than ``MIN_OPEN_SHARE`` of its length (the leg
+    going back and forth, e.g. leg raises, or rising into place) or smaller than ``min_radius_deg`` is no circle, and
+    only its last ``CIRCLE_RESTART_S`` is kept; a gap of over ``CIRCLE_MAX_GAP_S`` between two directions starts the
+    path afresh. When the path first reads as a circle, the window's path so far is
+    part of it: until a circle has been counted,
+    all of it is summed again each frame with the latest centre and shape (found better as the path goes round); then
+    the turn goes on step by step, and a reversal of ``REVERSAL_DEG`` starts it afresh the other way. NaN directions
+    are skipped.
     """
 
-    def __init__(self, window_s: float = 2.5, min_radius_px: float = 8.0) -> None:
+    def __init__(self, window_s: float = CIRCLE_WINDOW_S, min_radius_deg: float = MIN_CIRCLE_RADIUS_DEG) -> None:
         if window_s <= 0:
             raise ValueError(f"window_s must be > 0 seconds, got {window_s}")
-        self.window_s, self.min_radius_px = window_s, min_radius_px
-        self._points: list[tuple[float, float, float]] = []
-        self._last_angle: float | None = None
-        self._turn = 0.0  # accumulated degrees since the last counted circle (+ = clockwise on screen)
-        self.clockwise = 0
-        self.counterclockwise = 0
+        if min_radius_deg <= 0:
+            raise ValueError(f"min_radius_deg must be > 0 degrees, got {min_radius_deg}")
+        self.window_s, self.min_radius_deg = window_s, min_radius_deg
+        self._points: deque[tuple[float, float, float]] = deque()  # (t, out, headward) over the window
+        self._circling: list[tuple[float, float, float]] | None = None  # the path since circling began, until warm
+        self._turn = 0.0  # signed degrees since the last circle counted (+ = inward)
+        self._way = 0.0  # the way it is turning: +1 inward, -1 outward, 0 not known yet
+        self._peak = 0.0  # the furthest the turn went that way since the last circle counted
+        self._last: tuple[float, float] | None = None  # the last point (out, headward) while circling
+        self._counted_t: float | None = None  # when the last circle was counted
+        self.inward = 0
+        self.outward = 0
 
-    def update(self, x: float, y: float, t: float) -> str | None:
-        """Advance; returns "clockwise" / "counterclockwise" when a circle has just been completed."""
-        if not (math.isfinite(x) and math.isfinite(y)):
+    def update(self, out_deg: float, headward_deg: float, t: float) -> str | None:
+        """Advance; ``"inward"`` / ``"outward"`` when a circle has just been completed."""
+        if not (math.isfinite(out_deg) and math.isfinite(headward_deg)):
             return None
-        self._points.append((t, x, y))
-        self._points = [p for p in self._points if t - p[0] <= self.window_s]
-        cx = sum(p[1] for p in self._points) / len(self._points)
-        cy = sum(p[2] for p in self._points) / len(self._points)
-        if math.hypot(x - cx, y - cy) < self.min_radius_px:
-            self._last_angle = None
+        point = (out_deg, headward_deg)
+        if self._points and t - self._points[-1][0] > CIRCLE_MAX_GAP_S:  # a path with a hole is no circle
+            self._restart(t, trim=True)
+            self._points.clear()
+        self._points.append((t, *point))
+        while t - self._points[0][0] > self.window_s:
+            self._points.popleft()
+        shape = self._shape()
+        if shape is None:
+            self._restart(t, self._is_line())
             return None
-        angle = math.degrees(math.atan2(y - cy, x - cx))  # y down: increasing angle = clockwise on screen
-        if self._last_angle is not None:
-            self._turn += (angle - self._last_angle + 180.0) % 360.0 - 180.0
-        self._last_angle = angle
-        if self._turn >= 360.0:
-            self._turn -= 360.0
-            self.clockwise += 1
-            return "clockwise"
-        if self._turn <= -360.0:
-            self._turn += 360.0
-            self.counterclockwise += 1
-            return "counterclockwise"
-        return None
+        if self._last is None:  # circling from here: the window's path so far is part of it
+            self._circling = list(self._points)
+        elif self._circling is not None:
+            self._circling.append((t, *point))
+        if self._circling is not None and t - self._circling[0][0] > 2 * self.window_s:
+            self._circling = None  # so long without a full turn: on step by step
+        if self._circling is not None:
+            self._turn = self._peak = _summed(shape, self._circling)
+            self._way = math.copysign(1.0, self._turn)
+        elif self._last is not None:
+            self._advance(_angle(shape, point) - _angle(shape, self._last))
+        self._last = point
+        return self._count(t)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"inward": self.inward, "outward": self.outward}
+
+    def interrupt(self) -> None:
+        """The movement under way is no circle (e.g. the leg bent): the turn so far does not count."""
+        if self._points:
+            self._restart(self._points[-1][0], trim=True)
+
+    def _restart(self, t: float, trim: bool) -> None:
+        """No circle under way: forget the turn; with ``trim``, all but the last ``CIRCLE_RESTART_S`` of the path
+        too (a leg that rose into place, or went back and forth: not part of the circle that may follow)."""
+        self._circling, self._last, self._turn, self._peak, self._way = None, None, 0.0, 0.0, 0.0
+        self._counted_t = None  # a pause is no circle's duration
+        while trim and self._points and t - self._points[0][0] > CIRCLE_RESTART_S:
+            self._points.popleft()
+
+    def _is_line(self) -> bool:
+        """The window's path is long (twice the smallest circle's radius) and narrower than ``LINE_SHARE`` of that: a
+        leg that moved along a line. (The start of a slow circle, an arc, is wider: never cut off.)"""
+        p = np.array([(x, y) for _, x, y in self._points])
+        if len(p) < 5:
+            return False
+        values = np.linalg.eigvalsh(np.cov(p.T))
+        wide, narrow = math.sqrt(2 * max(values[1], 0.0)), math.sqrt(2 * max(values[0], 0.0))
+        return wide >= 2 * self.min_radius_deg and narrow < LINE_SHARE * wide
+
+    def _shape(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(centre, half-widths) of the path over the window, or None when it is no circle. The centre and the
+        half-widths come from each axis' range, which a window of a circle and a bit more gets right whatever the
+        bit (a mean and a spread would lean towards it, and turn with the leg)."""
+        if len(self._points) < 5:
+            return None
+        p = np.array([(x, y) for _, x, y in self._points])
+        low, high = p.min(axis=0), p.max(axis=0)
+        centre, half = (low + high) / 2, (high - low) / 2
+        if not np.all(np.isfinite(half)) or half.max() < self.min_radius_deg or half.min() <= 0:
+            return None
+        values = np.linalg.eigvalsh(np.cov(((p - centre) / half).T))  # made round, a circle's are alike
+        if not np.all(np.isfinite(values)) or values[0] < MIN_OPEN_SHARE**2 * values[1]:
+            return None  # narrow, even when its axes are scaled alike: a back-and-forth (e.g. slanted), no circle
+        return centre, half
+
+    def _advance(self, step: float) -> None:
+        self._turn += (step + 180.0) % 360.0 - 180.0
+        if self._way == 0.0:
+            self._way = math.copysign(1.0, self._turn)
+        if self._way * (self._turn - self._peak) > 0:
+            self._peak = self._turn
+        if self._way * (self._peak - self._turn) >= REVERSAL_DEG:  # turned back: the other way from here
+            self._turn = self._peak = self._turn - self._peak
+            self._way = -self._way
+
+    def _count(self, t: float) -> str | None:
+        if abs(self._turn) < 360.0 - CIRCLE_SLACK_DEG:
+            return None
+        if self._counted_t is not None and self._circling is None:  # the circle's own duration sizes the window
+            low, high = CIRCLE_WINDOW_RANGE_S
+            self.window_s = min(high, max(low, CIRCLE_WINDOW_SHARE * (t - self._counted_t)))
+        self._counted_t = t
+        way = "inward" if self._turn > 0 else "outward"
+        setattr(self, way, getattr(self, way) + 1)
+        self._way = math.copysign(1.0, self._turn)
+        self._turn -= self._way * 360.0
+        self._peak, self._circling = self._turn, None  # counted: from here on, step by step
+        return way
+
+
+def _summed(shape: tuple[np.ndarray, np.ndarray], path: list[tuple[float, float, float]]) -> float:
+    """Degrees turned along ``path`` ((t, out, headward) points) around the shape's centre, made round."""
+    centre, half = shape
+    q = (np.asarray(path)[:, 1:] - centre) / half
+    steps = np.diff(np.degrees(np.arctan2(q[:, 1], q[:, 0])))
+    return float(np.sum((steps + 180.0) % 360.0 - 180.0))
+
+
+def _angle(shape: tuple[np.ndarray, np.ndarray], point: tuple[float, float]) -> float:
+    centre, half = shape
+    q = (np.asarray(point) - centre) / half
+    return math.degrees(math.atan2(float(q[1]), float(q[0])))

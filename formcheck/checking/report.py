@@ -184,6 +184,17 @@ def finite(value: float, digits: int = 1) -> float | None:
     return round(value, digits) if math.isfinite(value) else None
 
 
+def count_for(counts: dict[str, int], side: str) -> int:
+    """How many of ``counts`` are ``side``'s: its own key, and keys that begin with it (leg circles count "left
+    inward", "left outward")."""
+    return sum(n for k, n in counts.items() if k == side or k.startswith(f"{side} "))
+
+
+def counts_by_side(counts: dict[str, int]) -> dict[str, int]:
+    """``counts`` summed per side (the first word of each key: "left", "right" or "both")."""
+    return {side: count_for(counts, side) for side in dict.fromkeys(k.split(" ")[0] for k in counts)}
+
+
 def holds_by_side(holds: list[Hold]) -> dict[str, int]:
     """How many of ``holds`` each side has ("both" for holds without a side)."""
     out: dict[str, int] = {}

@@ -65,7 +65,7 @@ class Step:
         if self.kind == "hold":
             return fb.holds_done.get(self.side or "both", 0)
         if self.kind == "circles":
-            return min(fb.reps.get(f"{self.side} clockwise", 0), fb.reps.get(f"{self.side} counterclockwise", 0))
+            return min(fb.reps.get(f"{self.side} inward", 0), fb.reps.get(f"{self.side} outward", 0))
         if self.side is None:
             return sum(fb.reps.values())
         return fb.reps.get(self.side, 0)

@@ -21,7 +21,7 @@ from formcheck.checking.reps import EDGE_S, Rep, RepDetector, nested_in_other_le
 from formcheck.checking.safety import SafetyWatch
 from formcheck.checking.sides import SIDES, SideTracker
 from formcheck.exercises.base import Exercise, resolve_angle
-from formcheck.landmarks import Landmark, Pose
+from formcheck.landmarks import Pose
 from formcheck.pose.measure import frame_result
 from formcheck.values import CriterionResult, Feedback, FrameResult, Level
 
@@ -162,9 +162,13 @@ class ExerciseSession:
                         rep = None  # both legs moved together: getting into position
                 if rep is not None:
                     self._rep_done(rep, t, fb)
-        if self.circles and result.pose is not None:
-            x, y = result.pose.point(Landmark[f"{work.upper()}_ANKLE"])
-            if self.circles[work].update(float(x), float(y), result.timestamp_s) is not None:
+        if self.circles:
+            circle = self.circles[work]
+            if any(evaluate(c, result, work).passed is False for c in self.exercise.criteria):
+                circle.interrupt()  # a circle is drawn by the leg as the rules want it (straight), start to end
+                return
+            out, headward = (result.angles.get(f"{work}_{axis}", math.nan) for axis in ("leg_out", "leg_headward"))
+            if circle.update(out, headward, result.timestamp_s) is not None:
                 fb.events.append("rep")
 
     def _check_continuity(self, result: FrameResult, t: float, work: str, fb: Feedback) -> bool:
@@ -206,7 +210,7 @@ class ExerciseSession:
         self._note = (f"{who}rep: {words}".capitalize(), level, t + NOTE_S)
 
     def _circle_counts(self) -> dict[str, int]:
-        return {f"{s} {d}": getattr(c, d) for s, c in self.circles.items() for d in ("clockwise", "counterclockwise")}
+        return {f"{s} {way}": n for s, c in self.circles.items() for way, n in c.counts.items()}
 
     def _update_hold(
         self, ok: bool, t: float, work: str, fb: Feedback, still: bool = True, way_out: bool = False

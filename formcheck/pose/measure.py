@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from formcheck.landmarks import DEFAULT_MIN_VISIBILITY, Pose
 from formcheck.pose.angles import compute_angles
+from formcheck.pose.leg_direction import compute_leg_directions
 from formcheck.pose.view import camera_view, near_side
 from formcheck.pose.widths import compute_widths
 from formcheck.values import FrameResult
@@ -23,7 +24,7 @@ def frame_result(
     detected = raw if raw is not None else (pose if pose is not None and not pose.held else None)
     result = FrameResult(index, timestamp_s, pose, detected is not None, detected.n_people if detected else 0)
     if pose is not None:
-        result.angles = compute_angles(pose, min_visibility) | compute_widths(pose)
+        result.angles = compute_angles(pose, min_visibility) | compute_widths(pose) | compute_leg_directions(pose)
         result.view = camera_view(pose)
         result.near_side = near_side(pose, min_visibility)
     return result
