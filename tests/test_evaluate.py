@@ -141,6 +141,25 @@ def test_evaluate_clip_counts_full_and_partial_reps_and_suggests(tmp_path):
 GOOD = {"file": "a.mp4", "exercise": "bridge", "reps": {"both": 3}}
 
 
+def test_leg_circles_are_scored_per_leg_both_ways_together(tmp_path):
+    """The truth counts a leg's circles ("right": 5 each way = 10); the report counts them per direction ("right
+    inward", "right outward"). Scored per leg, summed: before, the keys never met and every leg-circle clip scored 0."""
+    from formcheck.exercises import get
+    from tests.test_session import DT, frame, good_angles
+
+    angles, frames, t, phase = good_angles(get("leg_circles")), [], 0.0, 0.0
+    for circles in (3, -2):  # three inward, two outward, 2 s each
+        for _ in range(int(round(abs(circles) * 2.0 / DT))):
+            phase += math.copysign(2 * math.pi * DT / 2.0, circles)
+            direction = {"right_leg_out": -15 * math.sin(phase), "right_leg_headward": -20 + 15 * math.cos(phase)}
+            frames.append(frame(t, angles | direction))
+            t += DT
+    (tmp_path / "c.mp4").write_bytes(b"")
+    r = evaluate_clip(Clip("c.mp4", "leg_circles", "tune", {"right": 5}), tmp_path, analyse=lambda p, m: frames)
+    assert r.full_reps["right inward"] == 3 and r.full_reps["right outward"] == 2
+    assert r.predicted_reps == {"left": 0, "right": 5} and r.count_pairs == [(5, 5)]
+
+
 @pytest.mark.parametrize(
     ("doc", "message"),
     [
