@@ -133,6 +133,28 @@ def test_every_bridge_variant_counts_each_lift_as_a_full_rep_without_false_fault
     assert report.faults == {}
 
 
+def leg_extensions() -> Body:
+    """From both knees bent, one leg stretched long along the mat and raised a little (a heel slide, a dead bug's leg)
+    and back, left and right in turn, the hips on the mat throughout."""
+
+    def body(t: float) -> np.ndarray:
+        i, u = divmod(t, RAISE_REP_S)
+        x = level(u, 1.5, 1.0, 5.0, 1.0)
+        moving = Leg(hip_flexion_deg=59 - 39 * x, knee_deg=75 + 100 * x) if x > 0 else planted()
+        return supine_world(planted(), moving) if int(i) % 2 == 0 else supine_world(moving, planted())
+
+    return body
+
+
+@pytest.mark.parametrize("view", LYING_VIEWS.values(), ids=LYING_VIEWS.keys())
+def test_a_leg_straightened_along_the_mat_is_no_bridge_rep(view):
+    """A straight leg brings the hip onto its shoulder-knee line as a bridge does, with the hips on the mat: the
+    bridge checker counted 2 of these 4 as full reps (on the nearer leg). A bridge rep must lift the hips about the
+    shoulders (RepSpec.lift, formcheck/checking/lift.py), so none is."""
+    report = run("bridge", leg_extensions(), 4 * RAISE_REP_S + 1.5, view)
+    assert counted(report) == {"both": 0}
+
+
 # ---- leg raises, knee hugs, lying marches -------------------------------------------------------------------------
 RAISE_REP_S = 1.5 + 1.0 + 5.0 + 1.0  # rest, up, the prescribed 5 s hold, down
 

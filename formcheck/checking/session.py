@@ -16,6 +16,7 @@ from formcheck.checking.continuity import ContinuityWatch
 from formcheck.checking.counters import CircleCounter, HoldTimer
 from formcheck.checking.criteria import Blocked, blocker, evaluate
 from formcheck.checking.form import FormJudge
+from formcheck.checking.lift import LiftCheck
 from formcheck.checking.report import Report, during, holds_by_side
 from formcheck.checking.reps import EDGE_S, Rep, RepDetector, nested_in_other_leg, still_during, verdict
 from formcheck.checking.safety import SafetyWatch
@@ -61,6 +62,7 @@ class ExerciseSession:
             keys = SIDES if exercise.reps.per_side else ("both",)
             self.counters = {k: RepDetector(exercise.reps, p.hold_s, side=None if k == "both" else k) for k in keys}
         self.circles = {s: CircleCounter() for s in SIDES} if exercise.circles else {}
+        self.lift = LiftCheck(exercise.reps.lift if exercise.reps is not None else None)
         self.sides = SideTracker(exercise.side_rule)
         self.safety = SafetyWatch(exercise)
         self.continuity = ContinuityWatch()
@@ -148,6 +150,7 @@ class ExerciseSession:
         spec = self.exercise.reps
         if spec is not None:
             t = result.timestamp_s
+            self.lift.add(result.angles, t)
             at_start = self._segment_t0 is not None and t - self._segment_t0 <= EDGE_S
             for key, counter in self.counters.items():
                 side = work if key == "both" else key
@@ -196,8 +199,8 @@ class ExerciseSession:
         """A rep has just ended: its event, and its verdict in words as the cue for the next ``NOTE_S``."""
         assert self.exercise.reps is not None
         other = self.counters.get("left" if rep.side == "right" else "right") if rep.side else None
-        if rep.side is not None and nested_in_other_leg(rep, other):
-            self.counters[rep.side].reps.remove(rep)
+        if (rep.side is not None and nested_in_other_leg(rep, other)) or not self.lift.lifted(rep):
+            self.counters[rep.side or "both"].reps.remove(rep)  # the other leg's rep, or the body never lifted
             return
         fb.events.append("rep" if rep.full else "partial_rep")
         faults = self.form.rep_done(rep)
@@ -241,15 +244,14 @@ class ExerciseSession:
         """The session so far. ``include_pending``: count the rep whose return began in the last frames (the end of
         a recording); a live stream that goes on reports confirmed reps only, as its history holds them."""
         holds = [] if self.hold is None else self.hold.holds
-        reps = sorted(
-            (r for c in self.counters.values() for r in (c.all_reps(self._t) if include_pending else c.reps)),
-            key=lambda r: r.start_s,
-        )
+        counted = {  # the pending rep (its return in the last frames) is checked for its lift as the others were
+            k: [r for r in (c.all_reps(self._t) if include_pending else c.reps) if self.lift.lifted(r)]
+            for k, c in self.counters.items()
+        }
+        reps = sorted((r for rs in counted.values() for r in rs), key=lambda r: r.start_s)
         spec = self.exercise.reps
         hold_s = self.exercise.prescription.hold_s
-        pending = (
-            [r for c in self.counters.values() for r in c.all_reps(self._t)[len(c.reps) :]] if include_pending else []
-        )
+        pending = [r for k, c in self.counters.items() for r in counted[k][len(c.reps) :]]
         standing = [  # a fault of a rep stands only if the rep is counted
             e
             for e in [*self.form.watch.events, *(f for r in pending for f in self.form.top_faults(r))]
@@ -260,7 +262,7 @@ class ExerciseSession:
             self.exercise.key,
             self.exercise.prescription.text,
             (self._t - self._t0) if self._t0 is not None else 0.0,
-            {k: c.counts(include_pending, self._t)[0] for k, c in self.counters.items()} | self._circle_counts(),
+            {k: sum(r.full for r in rs) for k, rs in counted.items()} | self._circle_counts(),
             reps,
             [h for h in holds if h.duration_s > 0],
             holds_by_side([h for h in holds if h.completed]),
@@ -268,7 +270,7 @@ class ExerciseSession:
             self._judged,
             self._frames,
             spec,
-            {k: c.counts(include_pending, self._t)[1] for k, c in self.counters.items()},
+            {k: sum(not r.full for r in rs) for k, rs in counted.items()},
             hold_s if spec else 0.0,
         )
 

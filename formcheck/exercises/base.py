@@ -147,6 +147,9 @@ class RepSpec:
     min_amplitude_deg: float | None = None
     either_direction: bool = False
     min_phase_s: float = 0.08  # a change must last this long (a landmark glitch does not)
+    # (angle, degrees): a rep whose start was seen counts only if this second angle moved at least that far (signed)
+    # from the rep's start to its extreme during the rep, e.g. a bridge's hips must rise (formcheck.checking.lift)
+    lift: tuple[str, float] | None = None
 
     AMPLITUDE_SHARE = 0.4  # a movement of under 40 % of the prescribed range is not a rep attempt
 
@@ -155,6 +158,8 @@ class RepSpec:
             raise ValueError(f"rest and target must differ, got {self.rest} for both")
         if self.min_amplitude_deg is not None and self.min_amplitude_deg <= 0:
             raise ValueError(f"min_amplitude_deg must be > 0 degrees, got {self.min_amplitude_deg}")
+        if self.lift is not None and self.lift[1] == 0:
+            raise ValueError(f"lift must move the angle by a non-zero number of degrees, got {self.lift}")
 
     @property
     def direction(self) -> Literal["up", "down"]:

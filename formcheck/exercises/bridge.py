@@ -56,6 +56,9 @@ EXERCISE = Exercise(
         per_side=False,
         partial="hips came up to {peak:.0f} deg short of the shoulder-knee line, aim for {target:.0f}: lift a little "
         "higher",
+        # the hips rise off the mat: hips -> shoulders falls 5 deg below where it was (formcheck/checking/lift.py),
+        # so a leg straightened along the mat (which brings the hip onto the line too) is no rep
+        lift=("trunk_elevation", -5.0),
     ),
     notes="Uses the supporting leg (not a raised or crossed one). A rep = the hips lift and come back down (the hip's "
     "angle below the shoulder-knee line falls by at least 40 % of the prescribed range from this person's own rest "
