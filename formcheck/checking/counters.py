@@ -169,18 +169,19 @@ class CircleCounter:
 
     ``update(out_deg, headward_deg, t)`` takes the leg's direction in the body's frame (``{side}_leg_out`` and
     ``{side}_leg_headward``, :mod:`formcheck.pose.leg_direction`) and returns ``"inward"`` or ``"outward"`` when a
-    circle has just been completed. The path over the last ``window_s`` seconds gives the centre and the shape: it is
-    made round (its two principal axes scaled alike, a turn keeping its sense), so an ellipse (a circle seen through
-    the model's flatter depth) turns as evenly as a circle, and the angle around the centre is summed; a circle is a
-    full turn (from ``360 - CIRCLE_SLACK_DEG``). *Inward* is over the midline, down towards the feet, out and up
-    (the angle ``atan2(headward, out)`` increasing). A path narrower than ``MIN_OPEN_SHARE`` of its length (the leg
-    going back and forth, e.g. leg raises, or rising into place) or smaller than ``min_radius_deg`` is no circle, and
-    only its last ``CIRCLE_RESTART_S`` is kept; a gap of over ``CIRCLE_MAX_GAP_S`` between two directions starts the
-    path afresh. When the path first reads as a circle, the window's path so far is
-    part of it: until a circle has been counted,
-    all of it is summed again each frame with the latest centre and shape (found better as the path goes round); then
-    the turn goes on step by step, and a reversal of ``REVERSAL_DEG`` starts it afresh the other way. NaN directions
-    are skipped.
+    circle has just been completed. The path over the last ``window_s`` seconds (``CIRCLE_WINDOW_S`` at first, then
+    ``CIRCLE_WINDOW_SHARE`` of the last circle's duration) gives the centre and the scale: each axis' range, so the
+    path is made round and an ellipse (a circle seen through the model's flatter depth) turns as evenly as a circle.
+    The angle around the centre is summed; a full turn (from ``360 - CIRCLE_SLACK_DEG``) is a circle. *Inward* is
+    over the midline, down towards the feet, out and up (the angle ``atan2(headward, out)`` increasing).
+
+    No circle: a path narrower than ``MIN_OPEN_SHARE`` of its length once made round (the leg going back and forth,
+    e.g. leg raises), or smaller than ``min_radius_deg``; a path that is a line (``LINE_SHARE``: a leg rising into
+    place) also loses all but its last ``CIRCLE_RESTART_S``; a gap of over ``CIRCLE_MAX_GAP_S`` between two
+    directions, or :meth:`interrupt`, starts the path afresh. When the path first reads as a circle, the window's path
+    so far is part of it: until a circle has been counted, all of it is summed again each frame with the latest centre
+    and scale (found better as the path goes round); then the turn goes on step by step, and a reversal of
+    ``REVERSAL_DEG`` starts it afresh the other way. NaN directions are skipped.
     """
 
     def __init__(self, window_s: float = CIRCLE_WINDOW_S, min_radius_deg: float = MIN_CIRCLE_RADIUS_DEG) -> None:
