@@ -124,10 +124,45 @@ def widen(pose: Pose, width: str, goal: float) -> Pose:
     return replace(pose, world=world)
 
 
+def move_hips(pose: Pose, angle: str, goal: float) -> Pose:
+    """``pose`` with both hips moved across the working side's shoulder -> knee line until its line angle ``angle``
+    (``{side}_hip_sag``) reads ``goal``: a bridge's hips rising or sinking with the shoulders, knees and feet where
+    they were, as a real bridge moves (turning the leg about the hip instead would move the hip's angle with the hips
+    on the mat, which a bridge rep must not do: formcheck.checking.lift). The picture only: line angles are 2-D."""
+    side = angle.split("_", maxsplit=1)[0].upper()
+    shoulder, knee = pose.xy[L[f"{side}_SHOULDER"]], pose.xy[L[f"{side}_KNEE"]]
+    line = knee - shoulder
+    length = float(np.hypot(*line))
+    now = compute_angles(pose).get(angle, math.nan)
+    if not math.isfinite(length) or length < 1.0 or not math.isfinite(now) or abs(now - goal) < 0.5:
+        return pose
+    normal = np.array([line[1], -line[0]]) / length
+    hips = [L.LEFT_HIP, L.RIGHT_HIP]
+
+    def moved(d: float) -> Pose:
+        xy = pose.xy.astype(float).copy()
+        xy[hips] += d * normal
+        return replace(pose, xy=xy)
+
+    def off(d: float) -> float:
+        return compute_angles(moved(d)).get(angle, math.nan) - goal
+
+    for far in (0.6 * length, -0.6 * length):  # whichever way across the line brings the angle past the goal
+        if math.isfinite(off(far)) and off(far) * (now - goal) <= 0:
+            lo, hi = 0.0, far
+            for _ in range(30):
+                mid = (lo + hi) / 2
+                lo, hi = (mid, hi) if off(mid) * (now - goal) > 0 else (lo, mid)
+            return moved(hi)
+    return pose
+
+
 def set_angle(pose: Pose, angle: str, goal: float) -> Pose:
     """``pose`` moved as little as possible so that ``angle`` reads ``goal`` (or as close as a half turn allows)."""
     if angle in WIDTH_NAMES:
         return widen(pose, angle, goal)
+    if angle.endswith("_hip_sag"):
+        return move_hips(pose, angle, goal)
     chain = _chain(angle)
     now = compute_angles(pose).get(angle, math.nan)
     if chain is None or not math.isfinite(now) or abs(now - goal) < 0.5:
