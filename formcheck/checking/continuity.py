@@ -76,17 +76,20 @@ def jumped_limbs(
     """The limb landmarks visible in both poses that moved faster than ``MAX_LIMB_SPEED`` in ``dt`` seconds and not
     the way they were going (:func:`formcheck.landmarks.too_fast`); ``velocity`` ((12, 2) pixels per second, a row per
     ``LIMB_LANDMARKS``) is their velocity over the step before (:func:`limb_velocity`)."""
-    seen = (before.visibility[LIMB_LANDMARKS] >= min_visibility) & (after.visibility[LIMB_LANDMARKS] >= min_visibility)
     fast = too_fast(before.xy[LIMB_LANDMARKS], after.xy[LIMB_LANDMARKS], dt, before.body_size(), velocity)
-    return {int(lm) for lm in LIMB_LANDMARKS[seen & fast]}
+    return {int(lm) for lm in LIMB_LANDMARKS[_limbs_seen(before, after, min_visibility) & fast]}
 
 
 def limb_velocity(before: Pose, after: Pose, dt: float, jumped: set[int], min_visibility: float = 0.5) -> np.ndarray:
     """(12, 2) pixels per second: each of ``LIMB_LANDMARKS``' velocity from ``before`` to ``after``; NaN where it was
     not visible in both, or where it ``jumped``."""
-    seen = (before.visibility[LIMB_LANDMARKS] >= min_visibility) & (after.visibility[LIMB_LANDMARKS] >= min_visibility)
-    misread = ~seen | np.isin(LIMB_LANDMARKS, list(jumped))
+    misread = ~_limbs_seen(before, after, min_visibility) | np.isin(LIMB_LANDMARKS, list(jumped))
     return step_velocity(before.xy[LIMB_LANDMARKS], after.xy[LIMB_LANDMARKS], dt, misread)
+
+
+def _limbs_seen(before: Pose, after: Pose, min_visibility: float) -> np.ndarray:
+    """(12,) bool: each of ``LIMB_LANDMARKS`` visible in both poses."""
+    return (before.visibility[LIMB_LANDMARKS] >= min_visibility) & (after.visibility[LIMB_LANDMARKS] >= min_visibility)
 
 
 def _pair_moves(before: Pose, after: Pose, min_visibility: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -231,7 +234,7 @@ class ContinuityWatch:
         self._velocity = limb_velocity(last[0], pose, dt, self.jumped)
         for lm in self.jumped:
             _toggle(self._away, lm, t)
-        for name in sides_swapped(last[0], pose, t - last[1]):
+        for name in sides_swapped(last[0], pose, dt):
             _toggle(self._swapped, name, t)
         if self._ref is not None:
             for lm in back_from_jump(self._ref, pose, set(self._away)):
