@@ -105,9 +105,9 @@ class ExerciseSession:
         self._judged += 1
         glitch = self._check_continuity(result, t, work, fb)
         held = result.pose is not None and result.pose.held  # a copy over a dropout: no new sight of the movement
+        fb.criteria = [evaluate(c, result, work) for c in self.exercise.criteria]
         if not glitch and not held:
             self._count(result, work, fb)
-        fb.criteria = [evaluate(c, result, work) for c in self.exercise.criteria]
         safety = self.safety.update(math.nan if glitch else result.angles.get(key, math.nan), t, key)
         detector = working_detector(self, work)
         fb.new_faults += self.form.frame(t, fb.criteria, work, detector, safety)
@@ -167,7 +167,7 @@ class ExerciseSession:
                     self._rep_done(rep, t, fb)
         if self.circles:
             circle = self.circles[work]
-            if any(evaluate(c, result, work).passed is False for c in self.exercise.criteria):
+            if any(c.passed is False for c in fb.criteria):
                 circle.interrupt()  # a circle is drawn by the leg as the rules want it (straight), start to end
                 return
             out, headward = (result.angles.get(f"{work}_{axis}", math.nan) for axis in ("leg_out", "leg_headward"))
