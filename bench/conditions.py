@@ -189,18 +189,18 @@ def _swap_name(angle: str) -> str:
     return angle
 
 
-def _mark(m: Mark, condition: str, scale: float, width: float, span: tuple[float, float, float]) -> Mark:
+def _mark(m: Mark, condition: str, scale: float, width: float, height: float, at: Callable[[float], float]) -> Mark:
+    """``m`` as the re-recorded picture shows it: its points moved with the picture, its time by ``at``."""
     pts = m.points
     if pts is not None and condition == "mirror":
         pts = tuple((width - 1 - x, y) for x, y in pts)  # type: ignore[assignment]
     elif pts is not None and condition == "tilt":
-        tilt = _tilt_matrix(width, span[2])
+        tilt = _tilt_matrix(width, height)
         pts = tuple(tuple(float(v) for v in tilt @ (x, y, 1.0)) for x, y in pts)  # type: ignore[assignment]
     elif pts is not None:
         pts = tuple((x * scale, y * scale) for x, y in pts)  # type: ignore[assignment]
     angle = _swap_name(m.angle) if condition == "mirror" else m.angle
-    t = span[1] - m.t if condition == "reverse" else m.t / SPEED.get(condition, (1, 1.0))[1]
-    return Mark(t, angle, pts, m.deg)
+    return Mark(at(m.t), angle, pts, m.deg)
 
 
 def truth_for(
@@ -226,16 +226,14 @@ def truth_for(
         (side(s), *(at(t) for t in (reversed(ts) if condition == "reverse" else ts))) for s, *ts in clip.truth.reps
     )
     holds = tuple((side(s), *window(a, b)) for s, a, b in clip.truth.hold_windows)
-    faults = tuple(
-        replace(f, start_s=window(f.start_s, f.end_s)[0], end_s=window(f.start_s, f.end_s)[1]) for f in clip.faults
-    )
+    faults = tuple(replace(f, start_s=a, end_s=b) for f in clip.faults for a, b in [window(f.start_s, f.end_s)])
     return replace(
         clip,
         file=name,
         reps=reps,
         hold_s=per_side(clip.hold_s),
         top_hold_s=per_side(clip.top_hold_s),
-        marks=tuple(_mark(m, condition, scale, width, span) for m in clip.marks),
+        marks=tuple(_mark(m, condition, scale, width, span[2], at) for m in clip.marks),
         faults=faults,
         truth=replace(clip.truth, reps=events, hold_windows=holds),  # type: ignore[arg-type]
     )
