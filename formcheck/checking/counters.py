@@ -211,9 +211,10 @@ class CircleCounter:
         self._points.append((t, *point))
         while t - self._points[0][0] > self.window_s:
             self._points.popleft()
-        shape = self._shape()
+        path = np.array([(x, y) for _, x, y in self._points])
+        shape = self._shape(path)
         if shape is None:
-            self._restart(t, self._is_line())
+            self._restart(t, self._is_line(path))
             return None
         if self._last is None:  # circling from here: the window's path so far is part of it
             self._circling = list(self._points)
@@ -246,23 +247,21 @@ class CircleCounter:
         while trim and self._points and t - self._points[0][0] > CIRCLE_RESTART_S:
             self._points.popleft()
 
-    def _is_line(self) -> bool:
-        """The window's path is long (twice the smallest circle's radius) and narrower than ``LINE_SHARE`` of that: a
-        leg that moved along a line. (The start of a slow circle, an arc, is wider: never cut off.)"""
-        p = np.array([(x, y) for _, x, y in self._points])
+    def _is_line(self, p: np.ndarray) -> bool:
+        """The window's path ``p`` ((n, 2)) is long (twice the smallest circle's radius) and narrower than
+        ``LINE_SHARE`` of that: a leg that moved along a line. (The start of a slow circle, an arc, is wider.)"""
         if len(p) < 5:
             return False
         values = np.linalg.eigvalsh(np.cov(p.T))
         wide, narrow = math.sqrt(2 * max(values[1], 0.0)), math.sqrt(2 * max(values[0], 0.0))
         return wide >= 2 * self.min_radius_deg and narrow < LINE_SHARE * wide
 
-    def _shape(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """(centre, half-widths) of the path over the window, or None when it is no circle. The centre and the
+    def _shape(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """(centre, half-widths) of the window's path ``p`` ((n, 2)), or None when it is no circle. The centre and the
         half-widths come from each axis' range, which a window of a circle and a bit more gets right whatever the
         bit (a mean and a spread would lean towards it, and turn with the leg)."""
-        if len(self._points) < 5:
+        if len(p) < 5:
             return None
-        p = np.array([(x, y) for _, x, y in self._points])
         low, high = p.min(axis=0), p.max(axis=0)
         centre, half = (low + high) / 2, (high - low) / 2
         if not np.all(np.isfinite(half)) or half.max() < self.min_radius_deg or half.min() <= 0:
