@@ -80,6 +80,7 @@ class FrameResult:
     feedback: Feedback | None = None  # an exercise checker's feedback when one is attached
     problem: str | None = None  # nobody found and the picture is too dark / blurred (formcheck.pose.quality)
     gain: float = 1.0  # the brightness gain the picture got for the pose model (formcheck.pose.exposure; 1 = none)
+    roll_deg: float = 0.0  # the camera's roll undone before measuring (formcheck.pose.level; 0 = upright or unknown)
 
 
 class Checker(Protocol):

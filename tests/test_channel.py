@@ -14,7 +14,7 @@ from formcheck.app.camera import MSG_CAMERA_STOPPED
 from formcheck.app.channel import HUB, MSG_BAD_FRAME, MSG_BAD_TOKEN, ChannelError, LiveChannel, LiveHub, parse_frame
 from formcheck.app.history import History
 from formcheck.app.live import LiveProcessor
-from formcheck.app.panel import BONES, MSG_DIM_LIVE, count_text, frame_panel, idle_panel, split_cue
+from formcheck.app.panel import BONES, MSG_CROOKED_LIVE, MSG_DIM_LIVE, count_text, frame_panel, idle_panel, split_cue
 from formcheck.checking.routine import RoutineRunner, Step
 from formcheck.values import Feedback
 from tests.factory import MarchingEstimator
@@ -148,6 +148,10 @@ def test_the_panel_wording():
     assert frame_panel(None, "bridge", None, dim=True).notice == MSG_DIM_LIVE
     assert frame_panel(None, "bridge", None, n_people=2, dim=True).notice.startswith("2 people")  # the worse one
     assert frame_panel(None, "bridge", None).notice == ""
+    crooked = frame_panel(None, "bridge", None, roll_deg=-8.3).notice
+    assert crooked == MSG_CROOKED_LIVE.format(deg=8.3) and "8 deg" in crooked
+    assert frame_panel(None, "bridge", None, roll_deg=2.5).notice == ""  # partly undone, within the margins: quiet
+    assert frame_panel(None, "bridge", None, dim=True, roll_deg=8.0).notice == MSG_DIM_LIVE  # the worse one
     routine = RoutineRunner()
     idle = idle_panel(routine.exercise.key, routine.status())
     assert idle.side == "LEFT SIDE" and idle.step.startswith("Step 1/") and idle.next.startswith("Next: ")

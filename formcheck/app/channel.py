@@ -102,6 +102,11 @@ def parse_frame(message: bytes) -> Frame:
     return Frame(seq, t_ms, message[HEADER.size + n :])
 
 
+def _roll(update: LiveUpdate) -> float:
+    """The camera's roll undone in this frame (0 with no frame result)."""
+    return update.result.roll_deg if update.result is not None else 0.0
+
+
 class LiveChannel:
     """One browser connection of the live page. ``frame`` runs the checker (call it off the event loop: it takes
     the model's time); the others are quick. ``clock`` is the server's clock, for camera messages only."""
@@ -181,7 +186,7 @@ class LiveChannel:
             "seq": frame.seq,
             "t": frame.t_ms,
             "frames": update.frames,
-            "panel": frame_panel(fb, update.exercise, routine, update.n_people, update.dim).to_dict(),
+            "panel": frame_panel(fb, update.exercise, routine, update.n_people, update.dim, _roll(update)).to_dict(),
             "pose": skeleton(update.result, fb),
             "counts": {"reps": fb.reps, "partial": fb.partial_reps} if fb is not None else None,
             "sound": update.sounds[0] if update.sounds else None,

@@ -26,6 +26,11 @@ from formcheck.values import Feedback, FrameResult
 
 MSG_PRESS_START = "Press Start camera: then step into view, side-on, your whole body in the picture."
 MSG_DIM_LIVE = "The room is dim: turn on a light or face a window, so angles and faults are exact."
+MSG_CROOKED_LIVE = (
+    "Your camera leans about {deg:.0f} deg: formcheck measures against the room's vertical, but an upright phone is "
+    "the most exact."
+)
+CROOKED_NOTICE_DEG = 4.0  # a roll this large is undone in full (formcheck.pose.level.FULL_ROLL_DEG): say so
 MSG_PICK = "Pick an exercise (or the guided routine) to be coached; until then only the angles are shown."
 TIMER = re.compile(r"\d+ s / \d+ s")
 BONES: list[tuple[int, int]] = [(int(a), int(b)) for a, b in CONNECTIONS]
@@ -93,6 +98,15 @@ def progress_text(fb: Feedback, exercise: str | None) -> str:
     return line
 
 
+def _notice(n_people: int, dim: bool, roll_deg: float) -> str:
+    """The one notice about the scene, the most pressing first: two people, a dim room, a crooked camera."""
+    if n_people > 1:
+        return MSG_MORE_PEOPLE.format(n=n_people)
+    if dim:
+        return MSG_DIM_LIVE
+    return MSG_CROOKED_LIVE.format(deg=abs(roll_deg)) if abs(roll_deg) >= CROOKED_NOTICE_DEG else ""
+
+
 def routine_lines(routine: RoutineStatus | None) -> tuple[str, str]:
     if routine is None:
         return "", ""
@@ -100,12 +114,18 @@ def routine_lines(routine: RoutineStatus | None) -> tuple[str, str]:
 
 
 def frame_panel(
-    fb: Feedback | None, exercise: str | None, routine: RoutineStatus | None, n_people: int = 1, dim: bool = False
+    fb: Feedback | None,
+    exercise: str | None,
+    routine: RoutineStatus | None,
+    n_people: int = 1,
+    dim: bool = False,
+    roll_deg: float = 0.0,
 ) -> Panel:
-    """The panel after a processed frame; ``dim``: the room has been dim for a while (LiveUpdate.dim)."""
+    """The panel after a processed frame; ``dim``: the room has been dim for a while (LiveUpdate.dim); ``roll_deg``:
+    the camera's roll undone in this frame (FrameResult.roll_deg)."""
     step, nxt = routine_lines(routine)
     name = REGISTRY[exercise].name if exercise else ""
-    notice = MSG_MORE_PEOPLE.format(n=n_people) if n_people > 1 else (MSG_DIM_LIVE if dim else "")
+    notice = _notice(n_people, dim, roll_deg)
     if fb is None:
         return Panel(MSG_PICK if exercise is None else MSG_PRESS_START, step=step, next=nxt, notice=notice)
     cue, detail = split_cue(fb.cue)

@@ -31,6 +31,10 @@ def summarise(source: str, results: list[FrameResult], video_fps: float, elapsed
 
 
 DIM_SHARE = 0.3  # of the frames with a person: dim often enough to say so, as for a picture problem
+MSG_ROLLED = (
+    "The camera stood about {deg:.0f} deg crooked (the room's vertical lines lean): formcheck measured your angles "
+    "against the room's true vertical. Stand the phone upright for the most exact numbers."
+)
 MSG_DIM = (
     "The room was dim in {share:.0%} of the frames with you in view: formcheck brightened the picture to find you, "
     "but in dim light angles are less exact and a fault may be reported that was not there. Turn on a light or face "
@@ -70,6 +74,9 @@ def person_messages(results: list[FrameResult]) -> list[str]:
     dim = sum(r.gain > 1.0 for r in seen)
     if dim > DIM_SHARE * len(seen):
         msgs.append(MSG_DIM.format(share=dim / len(seen)))
+    rolled = sorted(abs(r.roll_deg) for r in seen if r.roll_deg)
+    if len(rolled) > 0.5 * len(seen):
+        msgs.append(MSG_ROLLED.format(deg=rolled[len(rolled) // 2]))
     multi = sum(r.n_people > 1 for r in results)
     if multi > 0.1 * frames:
         msgs.append(

@@ -338,7 +338,7 @@ def _reach(pose: Pose, angle: str, value: float, offset: float) -> Pose:
 
 
 def _remeasure(f: FrameResult, pose: Pose) -> FrameResult:
-    r = frame_result(pose, f.timestamp_s, f.index)
+    r = frame_result(pose, f.timestamp_s, f.index, roll_deg=f.roll_deg)
     return replace(r, detected=f.detected, n_people=f.n_people, problem=f.problem, gain=f.gain)
 
 

@@ -5,8 +5,9 @@ Convention (all angles in degrees, computed on pixel coordinates so the image's 
 * **Joint angles** (``JOINT_ANGLES``): the unsigned angle at the vertex landmark B between rays B->A and B->C, in
   [0, 180]. 180 = a straight joint (e.g. a locked knee), 90 = a right angle, small = tightly folded. No wrap-around.
 * **Segment angles vs vertical** (``SEGMENT_ANGLES``, ``*_vs_vertical``): the unsigned angle between a body segment and
-  the image's vertical, in [0, 180]. For the trunk the segment runs hip -> shoulder and 0 = upright; for limbs it
-  runs proximal -> distal (hip -> knee, knee -> ankle) and 0 = hanging straight down. 90 = horizontal.
+  the image's vertical, in [0, 180] (the vertical of an upright camera: a rolled camera's turn is undone before
+  measuring, see *The camera's roll* below). For the trunk the segment runs hip -> shoulder and 0 = upright; for
+  limbs it runs proximal -> distal (hip -> knee, knee -> ankle) and 0 = hanging straight down. 90 = horizontal.
 * **Segment elevation** (``*_elevation``): the signed angle of a segment above the horizontal, in [-90, 90];
   positive when its end is higher in the image than its start (e.g. ``left_leg_elevation`` is hip -> ankle, so a
   straight leg raised from the floor of a lying person goes from ~0 to ~90).
@@ -17,7 +18,7 @@ Convention (all angles in degrees, computed on pixel coordinates so the image's 
   ``*_shin_forward`` is ankle -> knee vs up, + = knee ahead of the ankle. Range (-180, 180].
 
 * **Line angles** (``LINE_ANGLES``, ``*_hip_sag``): how far a joint sits off the straight line through its
-  neighbours, signed by gravity (the image's down, the camera upright), not by the face: ``*_hip_sag`` is
+  neighbours, signed by gravity (the image's down, the camera's roll undone), not by the face: ``*_hip_sag`` is
   ``180 - shoulder-hip-knee``, positive when the hip is below the shoulder -> knee line (towards the floor: lying
   with the knees bent, ~55), 0 on it (a bridge's line), negative above it (hips pushed past the line). Unlike the
   sagittal hip flexion it needs no front direction, so it never flips sign when the face is hard to see, and it is
@@ -26,6 +27,14 @@ Convention (all angles in degrees, computed on pixel coordinates so the image's 
 Every angle is NaN when one of its landmarks has visibility below ``min_visibility`` (default 0.5) or when the
 geometry is degenerate (zero-length segment). Left/right are the person's own sides, as BlazePose labels them.
 
+**The camera's roll.** "Vertical", "horizontal" and "up" are the picture's when the camera stands upright. A phone
+propped up crooked turns them; :mod:`formcheck.pose.level` reads that roll from the room's vertical lines (door
+frames, wall corners, curtains) and :func:`formcheck.pose.measure.level_pose` turns the pose back (picture points
+about the picture's centre, the model's world skeleton about its depth axis) before any angle here is measured. A
+roll under 3 deg, or a room with too few vertical lines to tell, is left as it is (``FrameResult.roll_deg`` = 0).
+Three-point angles (joints, hip flexion, the hip's line) do not change with a roll; every angle against the vertical
+or the horizontal does.
+
 **Three ways to measure the same table** (same names, same convention, so the exercises' thresholds keep their
 meaning):
 
@@ -33,8 +42,8 @@ meaning):
   (a true side view); a projection otherwise, which bends angles as the body turns (a thigh pointing at the camera
   has no length at all).
 * ``world_angles(points="lifted")`` (the default 3-D): on ``lifted_points`` = the picture's x, y scaled to metres plus
-  MediaPipe's world depth z. In 3-D, "vertical" is the world's -y (the image's up: the camera is assumed upright and
-  not tilted; a camera looking down at a mat tilts it); elevations are against the horizontal plane; sagittal
+  MediaPipe's world depth z. In 3-D, "vertical" is the world's -y (the image's up once the camera's roll is undone;
+  a camera pitched down at a mat still tilts it); elevations are against the horizontal plane; sagittal
   angles are measured in the body's sagittal plane (the plane of the reference and the front direction; a lateral
   component, e.g. an abducted leg, does not count), with the front perpendicular to the pelvis (left -> right hip)
   and the trunk, its sign from the face (ear -> nose; feet heel -> toe if the face is hidden), so a left/right label

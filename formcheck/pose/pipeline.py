@@ -11,6 +11,7 @@ import logging
 import numpy as np
 
 from formcheck.landmarks import DEFAULT_MIN_VISIBILITY
+from formcheck.pose.level import CameraLevel
 from formcheck.pose.measure import frame_result
 from formcheck.pose.quality import image_problem
 from formcheck.pose.smoothing import PoseSmoother
@@ -27,6 +28,7 @@ class FramePipeline:
         smoother: landmark smoother; ``None`` disables smoothing.
         min_visibility: landmarks below this visibility give NaN angles (in [0, 1]).
         checker: optional checker (an exercise session or a routine), stepped every frame; its feedback is attached.
+        level: undo the camera's roll, read from the picture's verticals (formcheck.pose.level).
     """
 
     def __init__(
@@ -35,6 +37,7 @@ class FramePipeline:
         smoother: PoseSmoother | None = None,
         min_visibility: float = DEFAULT_MIN_VISIBILITY,
         checker: Checker | None = None,
+        level: bool = True,
     ) -> None:
         if not 0.0 <= min_visibility <= 1.0:
             raise ValueError(f"min_visibility must be in [0, 1], got {min_visibility}")
@@ -42,12 +45,14 @@ class FramePipeline:
         self.smoother = smoother
         self.min_visibility = min_visibility
         self.checker = checker
+        self.level = CameraLevel() if level else None
         self._index = 0
 
     def process(self, image: np.ndarray, timestamp_s: float) -> FrameResult:
         raw = self.estimator(image, timestamp_s)
         pose = self.smoother.update(raw, timestamp_s) if self.smoother is not None else raw
-        result = frame_result(pose, timestamp_s, self._index, raw, self.min_visibility)
+        roll = self.level.update(image, pose, timestamp_s) if self.level is not None else 0.0
+        result = frame_result(pose, timestamp_s, self._index, raw, self.min_visibility, roll)
         if raw is None:
             result.problem = image_problem(image)
         result.gain = float(getattr(self.estimator, "gain", 1.0))  # a stand-in estimator has no exposure step
