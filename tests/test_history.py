@@ -189,7 +189,9 @@ def test_a_ten_second_lock_during_a_live_session_stalls_no_frame_and_loses_nothi
     assert shown >= 10 and proc.journal.flush(30)
     [row] = history.sessions()
     assert row.reps == shown  # the screen and the history agree: nothing lost
-    assert slowest < 0.25, f"a frame waited {slowest:.2f} s"
+    # a frame that waited for the lock would wait 2 s at least (the busy timeout, BUSY_TIMEOUT_MS); 1 s leaves
+    # room for a machine busy with other work (0.26 s once, with the test suite's pose-cache warm-up running beside)
+    assert slowest < 1.0, f"a frame waited {slowest:.2f} s"
     proc.close()
 
 
