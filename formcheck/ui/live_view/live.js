@@ -43,7 +43,7 @@
     if (first) {
       setUpButtons();
       fitHeight();
-      window.addEventListener("resize", () => { fitHeight(); fitOneLine($("count"), 40); });
+      window.addEventListener("resize", () => { fitHeight(); fitOneLine($("count"), 40); fitPanel(); });
       try { window.parent.addEventListener("resize", fitHeight); } catch (e) { /* another origin: keep ours */ }
     }
     if (first || tokenChanged) { fatal = null; connect(); }
@@ -308,20 +308,30 @@
     }
   }
 
+  // A panel too full for its box (a long cue, a notice, a short screen) gets a smaller cue, never under 28 px,
+  // rather than a squeezed count or a cut-off notice.
+  function fitPanel() {
+    const panel = $("panel"), cue = $("cue");
+    cue.style.fontSize = "";
+    let size = parseFloat(getComputedStyle(cue).fontSize);
+    while (panel.scrollHeight > panel.clientHeight + 1 && size > 28) {
+      size = Math.max(28, size * 0.9);
+      cue.style.fontSize = `${size}px`;
+    }
+  }
+
   function showPanel(p) {
     if (!p) return;
-    setText("exercise", p.exercise);
-    if (setText("count", p.count)) fitOneLine($("count"), 40);
-    setText("cue", p.cue);
+    let changed = setText("exercise", p.exercise);
+    if (setText("count", p.count)) { fitOneLine($("count"), 40); changed = true; }
+    changed = setText("cue", p.cue) || changed;
     $("cue").className = `cue level-${p.level || "info"}`;
-    setText("detail", p.detail);
-    setText("progress", p.progress);
-    setText("step", p.step);
-    setText("next", p.next);
+    for (const id of ["detail", "progress", "step", "next"]) changed = setText(id, p[id]) || changed;
     setText("side", p.side);
     $("side").hidden = !p.side;
-    setText("people", p.notice);
+    changed = setText("people", p.notice) || changed;
     $("people").hidden = !p.notice;
+    if (changed) fitPanel();
   }
 
   function notice(text) {
