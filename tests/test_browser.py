@@ -276,6 +276,20 @@ LAPTOPS = [(1366, 768), (1280, 900)]
 PHONE = (390, 844)
 
 
+# A long cue and a scene notice shown at once (a frame's answer could carry both), then a resize,
+# as the page does on a new layout; returns the count's type and box, the cue's type and how far the panel overflows.
+CROWD_PANEL = """() => {
+  const cue = document.getElementById("cue"), people = document.getElementById("people");
+  cue.textContent = "Push your hips forward until the back thigh is behind your trunk, and keep your chest lifted";
+  people.textContent = "Your camera leans about 9 deg. formcheck corrects for it, but upright is best.";
+  people.hidden = false;
+  window.dispatchEvent(new Event("resize"));
+  const count = document.getElementById("count"), panel = document.getElementById("panel");
+  return {count_px: parseFloat(getComputedStyle(count).fontSize), count_box: count.getBoundingClientRect().height,
+          cue_px: parseFloat(getComputedStyle(cue).fontSize), overflow: panel.scrollHeight - panel.clientHeight};
+}"""
+
+
 @pytest.mark.parametrize(("width", "height"), [*LAPTOPS, PHONE])
 def test_cue_count_and_progress_are_readable_from_the_mat_without_scrolling(app_url, browsers, shots, width, height):
     url, _ = app_url
@@ -299,6 +313,10 @@ def test_cue_count_and_progress_are_readable_from_the_mat_without_scrolling(app_
         smallest = {"cue": 40 if laptop else 30, "count": 40 if laptop else 44, "progress": 22}[part]
         assert style[0] >= smallest, f"#{part} at {width}x{height}: {style[0]} px < {smallest} px"
         assert style[1] in ("rgb(255, 255, 255)", "rgb(230, 237, 243)"), f"#{part} is not white on black: {style[1]}"
+    count_px = view.locator("#count").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    crowded = frame.evaluate(CROWD_PANEL)  # the longest cue and a notice at once: the count keeps its size
+    assert crowded["count_box"] >= 0.95 * crowded["count_px"], f"the count is squeezed at {width}x{height}: {crowded}"
+    assert crowded["overflow"] <= 1 and crowded["cue_px"] >= 28, f"the panel overflows at {width}x{height}: {crowded}"
     assert page.evaluate("() => window.scrollY") == 0
     assert page.evaluate(
         "() => [...document.querySelectorAll('[data-testid=stMain], [data-testid=stAppViewContainer]')]"
@@ -316,6 +334,7 @@ def test_cue_count_and_progress_are_readable_from_the_mat_without_scrolling(app_
     assert box["x"] <= 0 and box["y"] <= 0 and box["width"] >= width - 1 and box["height"] >= height - 1, box
     size = view.locator("#count").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert size >= (80 if laptop else 60), f"mat view count at {size} px"
+    assert size > count_px, f"the mat view's count ({size} px) is no bigger than the page's ({count_px} px)"
     view.get_by_role("button", name="Leave mat view").click()
     view.get_by_role("button", name="Mat view").wait_for(timeout=5_000)
     page.close()
