@@ -21,21 +21,21 @@ from tests.factory import body_world, pose_from_world, side_pose, turned
 SIZE = (640, 480)  # width, height
 
 
-def _room(lean_per_width: float = 0.0, seed: int = 0) -> np.ndarray:
+def _room(lean_per_width: float = 0.0, seed: int = 0, size: tuple[int, int] = SIZE) -> np.ndarray:
     """A grey room: door frames, shelves and cupboards as dark vertical edges across the picture (leaning by
     ``lean_per_width`` deg per picture width off the centre column, as a camera pitched down shows them), a few
     horizontal edges, and mild noise."""
-    w, h = SIZE
+    w, h = size
     rng = np.random.default_rng(seed)
     image = np.full((h, w, 3), 170, np.uint8)
     for x in np.linspace(40, w - 40, 12):
         lean = math.radians(lean_per_width * (x - w / 2) / w)
-        top, bottom = rng.uniform(20, 120), rng.uniform(300, 460)
+        top, bottom = rng.uniform(0.04, 0.25) * h, rng.uniform(0.62, 0.96) * h
         dx = math.tan(lean) * (bottom - top)
         pts = np.array([[x - 6, bottom], [x + 6, bottom], [x + 6 - dx, top], [x - 6 - dx, top]], np.int32)
         cv2.fillConvexPoly(image, pts, (60, 60, 60), lineType=cv2.LINE_AA)
-    for y in (150, 250, 330):
-        cv2.line(image, (0, y), (w, y), (110, 110, 110), 3, cv2.LINE_AA)
+    for y in (0.3 * h, 0.5 * h, 0.7 * h):
+        cv2.line(image, (0, int(y)), (w, int(y)), (110, 110, 110), 3, cv2.LINE_AA)
     noise = rng.normal(0.0, 3.0, image.shape)
     return np.clip(image + noise, 0, 255).astype(np.uint8)
 
@@ -72,6 +72,17 @@ def test_a_camera_pitched_down_is_not_read_as_rolled(roll):
     reading = read_roll(_rolled(_room(lean_per_width=-12.0), roll), None, 0.0)
     assert reading is not None
     assert reading.roll_deg == pytest.approx(roll, abs=0.7)
+
+
+def test_a_pitched_portrait_recording_padded_into_a_landscape_frame_is_read():
+    """A phone held upright and pitched down, its recording shown in a 640x480 frame with padded sides: the lines
+    converge over a narrow strip of the frame, as fast per picture height as in the phone's own picture."""
+    portrait = _rolled(_room(lean_per_width=-12.0, size=(360, 640)), 8.0)
+    framed = np.zeros((480, 640, 3), np.uint8)
+    framed[:, 185:455] = cv2.resize(portrait, (270, 480), interpolation=cv2.INTER_AREA)
+    reading = read_roll(framed, None, 0.0)
+    assert reading is not None  # none when the convergence was taken per picture width (-28 against 20)
+    assert reading.roll_deg == pytest.approx(8.0, abs=0.7)
 
 
 def test_black_padding_edges_are_not_the_room():

@@ -26,10 +26,7 @@ from formcheck.values import Feedback, FrameResult
 
 MSG_PRESS_START = "Press Start camera: then step into view, side-on, your whole body in the picture."
 MSG_DIM_LIVE = "The room is dim: turn on a light or face a window, so angles and faults are exact."
-MSG_CROOKED_LIVE = (
-    "Your camera leans about {deg:.0f} deg: formcheck measures against the room's vertical, but an upright phone is "
-    "the most exact."
-)
+MSG_CROOKED_LIVE = "Your camera leans about {deg:.0f} deg. formcheck corrects for it, but upright is best."
 CROOKED_NOTICE_DEG = 4.0  # a roll this large is undone in full (formcheck.pose.level.FULL_ROLL_DEG): say so
 MSG_PICK = "Pick an exercise (or the guided routine) to be coached; until then only the angles are shown."
 TIMER = re.compile(r"\d+ s / \d+ s")

@@ -16,10 +16,14 @@ One reading (:func:`read_roll`), on a grey copy ``WORK_SIDE`` px on its long sid
   pillarbox of any colour, the black corners of a turned picture);
 * a camera pitched down makes verticals converge downwards, leaning each line by an amount that grows with its
   distance from the picture's centre column, so the lean is fitted as ``roll + k * x`` (x the line's offset from
-  the centre, in picture widths), by least squares weighted by length, keeping lines within ``INLIER_DEG`` of the
+  the centre, in picture heights), by least squares weighted by length, keeping lines within ``INLIER_DEG`` of the
   fit (five rounds from the median);
 * a reading needs ``MIN_SEGMENTS`` such lines adding up to ``MIN_LINE_HEIGHTS`` picture heights, and a plausible
-  convergence (``|k| <= MAX_CONVERGENCE``).
+  convergence (``|k| <= MAX_CONVERGENCE``). Offsets are in picture heights, not widths, so a portrait recording
+  shown in a landscape frame (its sides padded) converges as it did: a lean of ``atan(x / f * tan(pitch))`` with the
+  focal length f ~0.8 of the picture's long side, so 45 deg per height is a camera pitched ~32 deg (portrait) to
+  ~48 deg (landscape) (measured: per-clip medians -16 to 1 on the recordings, -20 on the kneeling clip rolled 8 deg in a padded 640x480
+  webcam frame).
 
 :class:`CameraLevel` takes a reading every ``SAMPLE_EVERY_S`` of frame time and answers the roll to undo: the
 length-weighted median of the readings of the last ``WINDOW_S``, when they agree (the middle half of them within
@@ -53,7 +57,7 @@ MAX_LEAN_DEG = 20.0  # a line leaning further from the picture's vertical is not
 INLIER_DEG = 3.0  # a line this far from the fit is not a vertical of the room
 MIN_SEGMENTS = 8
 MIN_LINE_HEIGHTS = 2.0  # the kept lines' total length, in picture heights
-MAX_CONVERGENCE = 20.0  # |k|, degrees of lean per picture width: more is not a pitched camera
+MAX_CONVERGENCE = 45.0  # |k|, degrees of lean per picture height: a camera pitched ~40 deg or more (see fit_roll)
 PADDING_FLAT = 3.0  # grey levels (standard deviation): a strip this even is padding, not a room
 PADDING_OFFSET = 2.0  # px in the grey copy: how far off the line its sides are looked at
 
@@ -110,8 +114,8 @@ def _padding_edges(grey: np.ndarray, bottom: np.ndarray, top: np.ndarray) -> np.
 
 
 def vertical_lines(image: np.ndarray, pose: Pose | None) -> np.ndarray:
-    """(n, 3) float: lean in degrees (counterclockwise as seen), length in picture heights and offset of the
-    midpoint from the centre column in picture widths, of the picture's near-vertical lines off the person."""
+    """(n, 3) float: lean in degrees (counterclockwise as seen), length and offset of the midpoint from the centre
+    column in picture heights, of the picture's near-vertical lines off the person."""
     h, w = image.shape[:2]
     grey, scale = _grey(image)
     found = _LSD.detect(grey)[0]
@@ -134,7 +138,7 @@ def vertical_lines(image: np.ndarray, pose: Pose | None) -> np.ndarray:
         keep &= bottom[:, 1] / scale <= floor
     if keep.any():
         keep[keep] = ~_padding_edges(grey, bottom[keep], top[keep])
-    return np.column_stack([lean[keep], length[keep] / h, (mid[keep, 0] - w / 2) / w])
+    return np.column_stack([lean[keep], length[keep] / h, (mid[keep, 0] - w / 2) / h])
 
 
 def _lowest_point(pose: Pose | None) -> float | None:
