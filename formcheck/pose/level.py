@@ -22,8 +22,8 @@ One reading (:func:`read_roll`), on a grey copy ``WORK_SIDE`` px on its long sid
   convergence (``|k| <= MAX_CONVERGENCE``). Offsets are in picture heights, not widths, so a portrait recording
   shown in a landscape frame (its sides padded) converges as it did: a lean of ``atan(x / f * tan(pitch))`` with the
   focal length f ~0.8 of the picture's long side, so 45 deg per height is a camera pitched ~32 deg (portrait) to
-  ~48 deg (landscape) (measured: per-clip medians -16 to 1 on the recordings, -20 on the kneeling clip rolled 8 deg in a padded 640x480
-  webcam frame).
+  ~48 deg (landscape). Measured: per-clip medians -16 to 1 on the recordings, -20 on the kneeling clip rolled 8 deg
+  in a padded 640x480 webcam frame.
 
 :class:`CameraLevel` takes a reading every ``SAMPLE_EVERY_S`` of frame time and answers the roll to undo: the
 length-weighted median of the readings of the last ``WINDOW_S``, when they agree (the middle half of them within
@@ -57,7 +57,7 @@ MAX_LEAN_DEG = 20.0  # a line leaning further from the picture's vertical is not
 INLIER_DEG = 3.0  # a line this far from the fit is not a vertical of the room
 MIN_SEGMENTS = 8
 MIN_LINE_HEIGHTS = 2.0  # the kept lines' total length, in picture heights
-MAX_CONVERGENCE = 45.0  # |k|, degrees of lean per picture height: a camera pitched ~40 deg or more (see fit_roll)
+MAX_CONVERGENCE = 45.0  # |k|, degrees of lean per picture height: a camera pitched ~32-48 deg (module docstring)
 PADDING_FLAT = 3.0  # grey levels (standard deviation): a strip this even is padding, not a room
 PADDING_OFFSET = 2.0  # px in the grey copy: how far off the line its sides are looked at
 
@@ -66,8 +66,6 @@ WINDOW_S = 15.0
 MIN_ROLL_DEG = 2.0  # less is left alone
 FULL_ROLL_DEG = 4.0  # from here all of it is undone (linear in between)
 MAX_SPREAD_DEG = 2.0
-
-_LSD = cv2.createLineSegmentDetector()
 
 
 @dataclass(frozen=True)
@@ -113,12 +111,13 @@ def _padding_edges(grey: np.ndarray, bottom: np.ndarray, top: np.ndarray) -> np.
     return edge
 
 
-def vertical_lines(image: np.ndarray, pose: Pose | None) -> np.ndarray:
+def vertical_lines(image: np.ndarray, pose: Pose | None, detector: cv2.LineSegmentDetector | None = None) -> np.ndarray:
     """(n, 3) float: lean in degrees (counterclockwise as seen), length and offset of the midpoint from the centre
-    column in picture heights, of the picture's near-vertical lines off the person."""
+    column in picture heights, of the picture's near-vertical lines off the person. ``detector``: OpenCV's line
+    segment detector to use (one per stream: it keeps buffers, so live sessions in threads never share one)."""
     h, w = image.shape[:2]
     grey, scale = _grey(image)
-    found = _LSD.detect(grey)[0]
+    found = (detector or cv2.createLineSegmentDetector()).detect(grey)[0]
     if found is None:
         return np.zeros((0, 3))
     ends = found.reshape(-1, 2, 2).astype(float)  # grey-copy pixels
@@ -169,9 +168,11 @@ def fit_roll(lines: np.ndarray) -> tuple[float, float, float, int] | None:
     return float(roll), float(k), weight, int(kept.sum())
 
 
-def read_roll(image: np.ndarray, pose: Pose | None, timestamp_s: float) -> RollReading | None:
+def read_roll(
+    image: np.ndarray, pose: Pose | None, timestamp_s: float, detector: cv2.LineSegmentDetector | None = None
+) -> RollReading | None:
     """The camera's roll as this picture's verticals show it, or None when they do not show it."""
-    fit = fit_roll(vertical_lines(image, pose))
+    fit = fit_roll(vertical_lines(image, pose, detector))
     return None if fit is None else RollReading(timestamp_s, fit[0], fit[2])
 
 
@@ -181,6 +182,7 @@ class CameraLevel:
     def __init__(self) -> None:
         self._readings: list[RollReading] = []
         self._next_s = -math.inf
+        self._detector = cv2.createLineSegmentDetector()
         self.roll_deg = 0.0
 
     def update(self, image: np.ndarray, pose: Pose | None, timestamp_s: float) -> float:
@@ -188,7 +190,7 @@ class CameraLevel:
             self._readings, self._next_s, self.roll_deg = [], -math.inf, 0.0
         if timestamp_s >= self._next_s:
             self._next_s = timestamp_s + SAMPLE_EVERY_S
-            reading = read_roll(image, pose, timestamp_s)
+            reading = read_roll(image, pose, timestamp_s, self._detector)
             if reading is not None:
                 self._readings.append(reading)
             self._readings = [r for r in self._readings if r.timestamp_s > timestamp_s - WINDOW_S]
