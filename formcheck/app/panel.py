@@ -22,12 +22,12 @@ from formcheck.exercises import REGISTRY
 from formcheck.landmarks import CONNECTIONS, DEFAULT_MIN_VISIBILITY
 from formcheck.media.draw import LABELLED_JOINTS
 from formcheck.pose.angles import JOINT_ANGLES
+from formcheck.pose.level import FULL_ROLL_DEG
 from formcheck.values import Feedback, FrameResult
 
 MSG_PRESS_START = "Press Start camera: then step into view, side-on, your whole body in the picture."
 MSG_DIM_LIVE = "The room is dim: turn on a light or face a window, so angles and faults are exact."
 MSG_CROOKED_LIVE = "Your camera leans about {deg:.0f} deg. formcheck corrects for it, but upright is best."
-CROOKED_NOTICE_DEG = 4.0  # a roll this large is undone in full (formcheck.pose.level.FULL_ROLL_DEG): say so
 MSG_PICK = "Pick an exercise (or the guided routine) to be coached; until then only the angles are shown."
 TIMER = re.compile(r"\d+ s / \d+ s")
 BONES: list[tuple[int, int]] = [(int(a), int(b)) for a, b in CONNECTIONS]
@@ -101,7 +101,7 @@ def _notice(n_people: int, dim: bool, roll_deg: float) -> str:
         return MSG_MORE_PEOPLE.format(n=n_people)
     if dim:
         return MSG_DIM_LIVE
-    return MSG_CROOKED_LIVE.format(deg=abs(roll_deg)) if abs(roll_deg) >= CROOKED_NOTICE_DEG else ""
+    return MSG_CROOKED_LIVE.format(deg=abs(roll_deg)) if abs(roll_deg) >= FULL_ROLL_DEG else ""  # undone in full
 
 
 def routine_lines(routine: RoutineStatus | None) -> tuple[str, str]:
