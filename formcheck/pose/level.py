@@ -6,7 +6,7 @@ the vertical and its hold is lost. The pose model cannot tell: its own 3-D skele
 can: door frames, wall corners, curtain folds and furniture edges are vertical, and a rolled camera leans them all by
 the roll.
 
-One reading (:func:`read_roll`), on a grey copy ``WORK_SIDE`` px on its long side (~6 ms):
+One reading (:func:`read_roll`), on a grey copy ``WORK_SIDE`` px on its long side (~8-9 ms):
 
 * line segments (OpenCV's line segment detector) at least ``MIN_SEGMENT`` of the picture's short side long and
   within ``MAX_LEAN_DEG`` of the picture's vertical;
@@ -207,9 +207,8 @@ def settled_roll(readings: list[RollReading]) -> float:
     rolls = np.array([r.roll_deg for r in readings])
     weights = np.array([r.weight for r in readings])
     order = np.argsort(rolls)
-    cumulative = np.cumsum(weights[order]) / weights.sum()
-    median = float(rolls[order][np.searchsorted(cumulative, 0.5)])
-    q1, q3 = (float(rolls[order][np.searchsorted(cumulative, q)]) for q in (0.25, 0.75))
+    ranked, cumulative = rolls[order], np.cumsum(weights[order]) / weights.sum()
+    q1, median, q3 = (float(ranked[np.searchsorted(cumulative, q)]) for q in (0.25, 0.5, 0.75))
     if q3 - q1 > MAX_SPREAD_DEG:
         return 0.0
     share = min(1.0, max(0.0, (abs(median) - MIN_ROLL_DEG) / (FULL_ROLL_DEG - MIN_ROLL_DEG)))
