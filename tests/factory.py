@@ -95,6 +95,45 @@ def marching_pose(t: float, period_s: float = 2.0, image_size: tuple[int, int] =
     return make_pose({lm: tuple(xy[lm]) for lm in L}, image_size=image_size, t=t)
 
 
+def kneeling_pose(
+    thigh_back_deg: float = 20.0,
+    shoulder_drift_deg: float = 0.0,
+    lean_deg: float = 0.0,
+    seg: float = 100.0,
+    t: float = 0.0,
+) -> Pose:
+    """Half-kneeling, seen from the side, facing image right: the right (front) thigh 80 deg forward with its shin
+    upright, the left (back) knee down with its thigh ``thigh_back_deg`` behind the vertical (+ = the hips pushed
+    forward of the back knee) and its shin flat behind. The trunk leans ``lean_deg`` forward; the shoulder landmarks
+    are placed ``shoulder_drift_deg`` further forward than the trunk (MediaPipe's error on a real kneeling clip)."""
+    hip = np.array([500.0, 500.0])
+
+    def ray(deg: float, length: float, down: bool) -> np.ndarray:  # + deg = towards the front (image right)
+        r = np.radians(deg)
+        return length * np.array([np.sin(r), np.cos(r) if down else -np.cos(r)])
+
+    shoulder = hip + ray(lean_deg + shoulder_drift_deg, 2 * seg, down=False)
+    ear = hip + ray(lean_deg, 2.5 * seg, down=False)
+    front_knee = hip + ray(80.0, seg, down=True)
+    back_knee = hip + ray(-thigh_back_deg, seg, down=True)
+    pts: dict[L, Point] = {
+        L.NOSE: tuple(ear + [0.3 * seg, 0.05 * seg]),
+        L.LEFT_EAR: tuple(ear),
+        L.RIGHT_EAR: tuple(ear),
+    }
+    legs = {"RIGHT": (front_knee, front_knee + [0, seg]), "LEFT": (back_knee, back_knee + [-seg, 0])}
+    for side, (knee, ankle) in legs.items():
+        pts[L[f"{side}_SHOULDER"]] = tuple(shoulder)
+        pts[L[f"{side}_HIP"]] = tuple(hip)
+        pts[L[f"{side}_KNEE"]] = tuple(knee)
+        pts[L[f"{side}_ANKLE"]] = tuple(ankle)
+        pts[L[f"{side}_HEEL"]] = tuple(ankle + [-0.1 * seg, 0.05 * seg])
+        pts[L[f"{side}_FOOT_INDEX"]] = tuple(ankle + [0.25 * seg, 0.05 * seg])
+        pts[L[f"{side}_ELBOW"]] = tuple(shoulder + [0, seg])
+        pts[L[f"{side}_WRIST"]] = tuple(shoulder + [0.3 * seg, 1.5 * seg])
+    return make_pose(pts, t=t)
+
+
 def legs_exchanged(pose: Pose) -> Pose:
     """The model's misreading of ``pose``: the left leg's landmarks (knee down) called the right leg's and the other
     way round."""

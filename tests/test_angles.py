@@ -6,7 +6,7 @@ import pytest
 from formcheck.landmarks import Landmark as L
 from formcheck.landmarks import Pose
 from formcheck.pose.angles import ANGLE_NAMES, compute_angles, joint_angle, segment_angle
-from tests.factory import make_pose, side_pose
+from tests.factory import kneeling_pose, make_pose, side_pose
 
 
 def test_joint_angle_known_values():
@@ -145,3 +145,19 @@ def test_hip_sag_is_nan_without_a_line_to_be_below():
     assert math.isnan(compute_angles(upright)["left_hip_sag"])
     hidden = make_pose({L.LEFT_SHOULDER: (300, 600), L.LEFT_HIP: (500, 640)}, visibility={L.LEFT_KNEE: 0.1})
     assert math.isnan(compute_angles(hidden)["left_hip_sag"])
+
+
+@pytest.mark.parametrize("back", [-25.0, 0.0, 10.0, 30.0])
+def test_thigh_back_is_where_the_hips_are_over_the_back_knee_and_needs_no_shoulder(back):
+    """``*_thigh_back``: knee -> hip against the vertical, + = hips ahead of the knee. The back hip's flexion moves
+    with the shoulder landmark (MediaPipe's least reliable on a kneeling person); the thigh's slope does not."""
+    true = compute_angles(kneeling_pose(thigh_back_deg=back))
+    drifted = compute_angles(kneeling_pose(thigh_back_deg=back, shoulder_drift_deg=20.0))
+    assert true["left_thigh_back"] == pytest.approx(back, abs=1e-6)
+    assert drifted["left_thigh_back"] == pytest.approx(back, abs=1e-6)
+    assert true["left_hip_flexion"] == pytest.approx(-back, abs=1e-6)  # upright trunk: extension = the thigh's slope
+    assert drifted["left_hip_flexion"] == pytest.approx(20.0 - back, abs=1e-6)
+    mirrored = make_pose(
+        {lm: (1000.0 - x, y) for lm, (x, y) in zip(L, kneeling_pose(thigh_back_deg=back).xy, strict=True)}
+    )
+    assert compute_angles(mirrored)["left_thigh_back"] == pytest.approx(back, abs=1e-6)  # facing left: same sign

@@ -15,7 +15,7 @@ from formcheck.exercises.base import Criterion, Exercise, resolve_angle
 from formcheck.landmarks import Landmark as L
 from formcheck.landmarks import Pose
 from formcheck.values import FrameResult
-from tests.factory import legs_exchanged, marching_pose, side_pose
+from tests.factory import kneeling_pose, legs_exchanged, marching_pose, side_pose
 
 DT = 1 / 30
 POSE = side_pose()
@@ -238,6 +238,29 @@ def test_rep_counter_resets_with_a_new_session():
     run(s, [(1.0, rest), (1.0, active), (1.0, rest)])
     assert s.report().reps["right"] == 1
     assert sum(ExerciseSession(get("knee_to_chest")).report().reps.values()) == 0
+
+
+@pytest.mark.parametrize("exercise", ["kneeling_hip_flexor", "low_lunge"])
+def test_the_hips_forward_rule_reads_the_back_thigh_not_the_shoulder(exercise):
+    """Hips ahead of the back knee is held, even with the shoulder landmark 22 deg too far forward (MediaPipe's trunk
+    on the real kneeling clip at 7 s leans 17 deg forward where both markers see it 5 deg back); by the back hip's
+    flexion that read as a false "push your hips forward" in both exercises. Hips sat back behind the knee is that
+    fault."""
+    from formcheck.pose.angles import compute_angles
+
+    ex = get(exercise)
+
+    def measured(back: float, drift: float):
+        return lambda t: frame(t, compute_angles(kneeling_pose(back, drift, t=t)), pose=kneeling_pose(back, drift, t=t))
+
+    rule = next(c for c in ex.criteria if c.angle == "{other}_thigh_back")
+    forward = ExerciseSession(ex)
+    fbs = run(forward, [(8.0, measured(5.0, 22.0))])
+    assert forward.report().fault_events == [] and fbs[-1].hold_s > 6.0
+    sat_back = ExerciseSession(ex)
+    fbs = run(sat_back, [(8.0, measured(-25.0, 0.0))])
+    assert [e.criterion for e in sat_back.report().fault_events] == [rule.name]
+    assert fbs[-1].cue == rule.too_low and fbs[-1].hold_s == 0.0
 
 
 def test_wrong_view_and_out_of_frame_are_not_judged():

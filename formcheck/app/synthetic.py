@@ -82,7 +82,15 @@ def _chain(angle: str) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
         "shoulder": (lm(["SHOULDER"]), lm(["ELBOW", *HAND])),
         "elbow": (lm(["ELBOW"]), lm(HAND)),
     }
-    for hip_part in ("hip", "hip_flexion", "hip_sag", "thigh_vs_vertical", "thigh_elevation", "leg_elevation"):
+    for hip_part in (
+        "hip",
+        "hip_flexion",
+        "hip_sag",
+        "thigh_vs_vertical",
+        "thigh_back",
+        "thigh_elevation",
+        "leg_elevation",
+    ):
         table[hip_part] = (lm(["HIP"]), lm(LEG))
     return table.get(part)
 

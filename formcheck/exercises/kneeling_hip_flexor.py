@@ -34,11 +34,11 @@ EXERCISE = Exercise(
             too_high="Bring your front foot back a little",
             when="hold",
         ),
-        C(
+        C(  # the back thigh against the vertical, not the trunk: the shoulder is the landmark MediaPipe misplaces most
             "hip extension",
-            "{other}_hip_flexion",
-            high=15,
-            too_high="Push your hips forward until the back thigh is behind your trunk",
+            "{other}_thigh_back",
+            low=-15,
+            too_low="Push your hips forward until they are over your back knee",
             when="hold",
         ),
         C("trunk", "trunk_vs_vertical", high=25, too_high="Lift your chest: keep your trunk upright", when="hold"),

@@ -34,11 +34,11 @@ EXERCISE = Exercise(
             too_high="Bend the front knee more, towards 90 degrees",
             when="hold",
         ),
-        C(
+        C(  # the back thigh against the vertical (see the kneeling stretch): hips at least over the back knee
             "back leg long",
-            "{other}_hip_flexion",
-            high=0,
-            too_high="Sink your hips forward: back thigh behind the trunk",
+            "{other}_thigh_back",
+            low=0,
+            too_low="Sink your hips forward, in front of your back knee",
             when="hold",
         ),
     ),

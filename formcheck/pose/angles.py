@@ -15,7 +15,9 @@ Convention (all angles in degrees, computed on pixel coordinates so the image's 
   (fallback heel -> toe). ``*_hip_flexion`` is the angle from the trunk line (shoulder -> hip, continued) to the thigh
   (hip -> knee): 0 = thigh in line with the trunk, +90 = thigh forward at a right angle, negative = hip extension
   (thigh behind the trunk). ``trunk_forward_lean`` is hip -> shoulder vs up, + = leaning forward.
-  ``*_shin_forward`` is ankle -> knee vs up, + = knee ahead of the ankle. Range (-180, 180].
+  ``*_shin_forward`` is ankle -> knee vs up, + = knee ahead of the ankle. ``*_thigh_back`` is knee -> hip vs up,
+  + = hip ahead of the knee (a kneeling person's hips pushed forward), 0 = hip straight above it: unlike hip flexion
+  it needs no shoulder (see *Which reference* below). Range (-180, 180].
 
 * **Line angles** (``LINE_ANGLES``, ``*_hip_sag``): how far a joint sits off the straight line through its
   neighbours, signed by gravity (the image's down, the camera's roll undone), not by the face: ``*_hip_sag`` is
@@ -34,6 +36,13 @@ about the picture's centre, the model's world skeleton about its depth axis) bef
 roll under 3 deg, or a room with too few vertical lines to tell, is left as it is (``FrameResult.roll_deg`` = 0).
 Three-point angles (joints, hip flexion, the hip's line) do not change with a roll; every angle against the vertical
 or the horizontal does.
+
+**Which reference.** A rule about where a body part is may be measured against the trunk or against the vertical;
+the trunk needs the shoulder, the landmark MediaPipe misplaces most (a sleeve, a raised or turned arm). On the
+hand-marked frames (``bench/segment_directions.py``, 2026-12-07) the trunk's direction is off the markers by a median
+2.8 deg but 20 deg at the 90th percentile, the thigh's 4.6 and 8.4, the shin's 1.8 and 4.2. So where the prescription
+speaks of the hips over the knee (the kneeling stretch, the low lunge), the rule reads ``*_thigh_back``, not the hip's
+flexion; where it speaks of the pelvis against the trunk (the standing pelvic tilt) it keeps the flexion.
 
 **Three ways to measure the same table** (same names, same convention, so the exercises' thresholds keep their
 meaning):
@@ -192,6 +201,14 @@ def _sagittal_table() -> tuple[SagittalAngle, ...]:
                 "0 = thigh in line with trunk, + = flexion (forward), - = extension (behind)",
             ),
             SagittalAngle(
+                f"{side}_thigh_back",
+                (),
+                (),
+                (s["KNEE"],),
+                (s["HIP"],),
+                "0 = hip straight above the knee, + = hip ahead of the knee (thigh sloping back), - = behind it",
+            ),
+            SagittalAngle(
                 f"{side}_shin_forward",
                 (),
                 (),
@@ -325,6 +342,7 @@ DEPTH_RAMPS: dict[str, tuple[float, float] | None] = {
     "hip": SIDE_RAMP,
     "knee": SIDE_RAMP,
     "hip_flexion": SIDE_RAMP,
+    "thigh_back": SIDE_RAMP,
     "ankle": (70.0, 60.0),
     "shoulder": (85.0, 55.0),
     "elbow": (90.0, 45.0),
