@@ -282,7 +282,8 @@ def test_evaluate_command_on_shared_clips_holds_the_line(capsys, tmp_path, monke
 
 
 # measured 2026-12-02 on all 24 clips (README): exact 100 %, OBO 100 %, MAE 0.000, hold error 0.8 s (1.7 before
-# easing in and out stopped counting as held; 0.6 before the smoother's beta went from 0.5 to 10), median angle error
+# easing in and out stopped counting as held; 0.6 before the smoother's beta went from 0.5 to 10; 0.5 since the
+# kneeling stretch's hips-forward rule reads the back thigh against the vertical, 2026-12-07), median angle error
 # 5.8 deg (tune 4.7, was 5.8), max 28.3 (against the mean of two blind markers, who differ by a median 5.3 deg),
 # suggestion 95 % (18 of 19)
 CI_THRESHOLDS = [
@@ -293,7 +294,7 @@ CI_THRESHOLDS = [
     "--max-mae",
     "0.02",
     "--max-hold-error",
-    "1.0",
+    "0.8",
     "--max-median-angle-error",
     "6.5",
     "--max-angle-error",
