@@ -98,22 +98,21 @@ def marching_pose(t: float, period_s: float = 2.0, image_size: tuple[int, int] =
 def kneeling_pose(
     thigh_back_deg: float = 20.0,
     shoulder_drift_deg: float = 0.0,
-    lean_deg: float = 0.0,
     seg: float = 100.0,
     t: float = 0.0,
 ) -> Pose:
     """Half-kneeling, seen from the side, facing image right: the right (front) thigh 80 deg forward with its shin
     upright, the left (back) knee down with its thigh ``thigh_back_deg`` behind the vertical (+ = the hips pushed
-    forward of the back knee) and its shin flat behind. The trunk leans ``lean_deg`` forward; the shoulder landmarks
-    are placed ``shoulder_drift_deg`` further forward than the trunk (MediaPipe's error on a real kneeling clip)."""
+    forward of the back knee) and its shin flat behind. The trunk is upright; the shoulder landmarks are placed
+    ``shoulder_drift_deg`` forward of it (MediaPipe's error on a real kneeling clip)."""
     hip = np.array([500.0, 500.0])
 
     def ray(deg: float, length: float, down: bool) -> np.ndarray:  # + deg = towards the front (image right)
         r = np.radians(deg)
         return length * np.array([np.sin(r), np.cos(r) if down else -np.cos(r)])
 
-    shoulder = hip + ray(lean_deg + shoulder_drift_deg, 2 * seg, down=False)
-    ear = hip + ray(lean_deg, 2.5 * seg, down=False)
+    shoulder = hip + ray(shoulder_drift_deg, 2 * seg, down=False)
+    ear = hip + ray(0.0, 2.5 * seg, down=False)
     front_knee = hip + ray(80.0, seg, down=True)
     back_knee = hip + ray(-thigh_back_deg, seg, down=True)
     pts: dict[L, Point] = {
