@@ -33,7 +33,8 @@ geometry is degenerate (zero-length segment). Left/right are the person's own si
 propped up crooked turns them; :mod:`formcheck.pose.level` reads that roll from the room's vertical lines (door
 frames, wall corners, curtains) and :func:`formcheck.pose.measure.level_pose` turns the pose back (picture points
 about the picture's centre, the model's world skeleton about its depth axis) before any angle here is measured. A
-roll under 3 deg, or a room with too few vertical lines to tell, is left as it is (``FrameResult.roll_deg`` = 0).
+roll under 2 deg, or a room with too few vertical lines to tell, is left as it is (``FrameResult.roll_deg`` = 0); from
+4 deg all of it is undone, linearly more in between (``level.MIN_ROLL_DEG``, ``level.FULL_ROLL_DEG``).
 Three-point angles (joints, hip flexion, the hip's line) do not change with a roll; every angle against the vertical
 or the horizontal does.
 
