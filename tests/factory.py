@@ -204,7 +204,8 @@ def with_face_and_hands(w: np.ndarray) -> np.ndarray:
 def turned(world: np.ndarray, yaw_deg: float, pitch_deg: float = 0.0) -> np.ndarray:
     """``world`` turned about the vertical so that a side-on body (``body_world``) has body yaw ``yaw_deg`` (90 =
     side-on, 0 = facing the camera, as ``formcheck.pose.view.body_yaw`` measures it), then seen by a camera pitched
-    ``pitch_deg`` downwards (MediaPipe's world axes turn with the camera)."""
+    ``pitch_deg`` downwards (MediaPipe's world axes turn with the camera; ``body_yaw`` then reads the pitched view,
+    90 - ``pitch_deg`` for a body side-on)."""
     a = np.radians(90.0 - yaw_deg)
     c, s = np.cos(a), np.sin(a)
     yaw = np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]])  # turns +z (the lateral axis) towards +x

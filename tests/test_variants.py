@@ -31,6 +31,7 @@ LYING_VIEWS = {
     "other side": (-90.0, 0.0),
     "oblique 45": (45.0, 0.0),
     "oblique 60 from above": (60.0, 20.0),
+    "side from above": (90.0, 25.0),  # a phone on a shelf or a chair, looking down at the mat
 }
 
 
@@ -217,6 +218,7 @@ LYING = {
     "double-leg raises to 41 deg": ("single_leg_raise", leg_raises(41.0, double=True), 3 * RAISE_REP_S),
     "knee hugs": ("knee_to_chest", knee_hugs(0.0), 6 * HUG_REP_S),
     "knee hugs with 20 deg trunk turns": ("knee_to_chest", knee_hugs(20.0), 6 * HUG_REP_S),
+    "knee hugs with 35 deg trunk turns": ("knee_to_chest", knee_hugs(35.0), 6 * HUG_REP_S),
     "lying march from table-top": ("psoas_march", lying_march(False), 6 * MARCH_REP_S),
     "lying march from flat": ("psoas_march", lying_march(True), 6 * MARCH_REP_S),
 }

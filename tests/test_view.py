@@ -1,9 +1,10 @@
 import numpy as np
+import pytest
 
 from formcheck.landmarks import N_LANDMARKS
 from formcheck.landmarks import Landmark as L
 from formcheck.pose.view import camera_view, near_side
-from tests.factory import make_pose, side_pose
+from tests.factory import body_world, make_pose, planted, pose_from_world, side_pose, supine_world, turned
 
 
 def _world(shoulder_dx: float, shoulder_dz: float) -> np.ndarray:
@@ -48,3 +49,19 @@ def test_body_yaw_is_nan_without_world_landmarks():
     from formcheck.pose.view import body_yaw
 
     assert math.isnan(body_yaw(side_pose()))
+
+
+@pytest.mark.parametrize(
+    ("pitch", "roll", "expected"), [(0, 0, 90), (25, 0, 65), (45, 0, 45), (0, 35, 55), (25, -35, 30)]
+)
+def test_body_yaw_is_the_left_right_axis_against_the_picture_plane(pitch, roll, expected):
+    """Issue #11: a camera pitched down at a mat, or a trunk rolled about its long axis (a knee hug with a trunk
+    turn), takes the body out of the picture's plane as a turn about the vertical does; yaw measured in the
+    horizontal plane alone read 90 for all of these, so the picture's angles were used where they lie."""
+    from formcheck.pose.view import body_yaw
+
+    lying = pose_from_world(turned(supine_world(planted(), planted(), roll_deg=roll), 90.0, pitch))
+    assert body_yaw(lying) == pytest.approx(expected, abs=1e-6)
+    if roll == 0:
+        standing = pose_from_world(turned(body_world(0.0, 180.0), 90.0, pitch))
+        assert body_yaw(standing) == pytest.approx(expected, abs=1e-6)

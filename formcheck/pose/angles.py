@@ -61,8 +61,9 @@ meaning):
 * ``world_angles(points="model")``: on MediaPipe's own world landmarks (``Pose.world``).
 
 **The choice** (``compute_angles``, what ``FrameResult.angles`` and every checker use): per angle, by the body's
-yaw against the camera (``view.body_yaw`` from the world hips and shoulders, smoothed with the landmarks; 90 =
-side-on), the picture's angle at or above the first yaw of its ``DEPTH_RAMPS`` row, the lifted 3-D angle at or
+yaw against the camera (``view.body_yaw``: the angle of the world hips' and shoulders' left-right axis to the
+picture's plane, smoothed with the landmarks; 90 = side-on; a camera pitched down or a trunk rolled on the mat lowers
+it as a turn does), the picture's angle at or above the first yaw of its ``DEPTH_RAMPS`` row, the lifted 3-D angle at or
 below the second, linear in between: hip, knee and hip flexion 60 / 40 (``SIDE_RAMP``), trunk 50 / 40, leg
 elevation 50 / 35, thigh elevation and thigh vs vertical 75 / 65, ankle 70 / 60, shoulder 85 / 55, elbow 90 / 45;
 shin vs vertical, shin forward and trunk lean always the picture's. Each row is where that angle's picture drifts

@@ -26,15 +26,17 @@ _RIGHT = (L.RIGHT_SHOULDER, L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE)
 
 def body_yaw(pose: Pose) -> float:
     """Angle in degrees between the body's left-right axis (shoulders and hips, world landmarks) and the image
-    plane: ~0 facing (or back to) the camera, ~90 side-on. NaN without world landmarks."""
+    plane: ~0 facing (or back to) the camera, ~90 side-on. NaN without world landmarks. The axis' tilt counts as
+    well as its turn: a camera pitched down at a person side-on (90 - pitch) or a trunk rolled about its long axis on
+    the mat takes the body out of the picture's plane as a turn about the vertical does."""
     if pose.world is None:
         return float("nan")
     yaws = []
     with np.errstate(all="ignore"):  # inf / NaN world landmarks just give no yaw
         for a, b in _PAIRS:
             d = pose.world[a] - pose.world[b]
-            if np.all(np.isfinite(d)) and np.hypot(d[0], d[2]) > 1e-6:
-                yaws.append(np.degrees(np.arctan2(abs(d[2]), abs(d[0]))))
+            if np.all(np.isfinite(d)) and np.linalg.norm(d) > 1e-6:
+                yaws.append(np.degrees(np.arctan2(abs(d[2]), np.hypot(d[0], d[1]))))
     return float(np.mean(yaws)) if yaws else float("nan")
 
 
