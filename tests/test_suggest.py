@@ -1,10 +1,17 @@
 import math
+from collections.abc import Callable
+
+import numpy as np
+import pytest
 
 from formcheck.checking.session import ExerciseSession
 from formcheck.checking.suggest import MIN_CONFIDENT, suggest_exercise
 from formcheck.exercises import get
+from formcheck.pose.measure import frame_result
 from formcheck.values import FrameResult
+from tests.factory import pose_from_world, turned
 from tests.test_session import DT, _active, frame, good_angles
+from tests.test_variants import HUG_REP_S, MARCH_REP_S, knee_hugs, lying_march
 
 
 def reps_of(key: str, n: int) -> list[FrameResult]:
@@ -49,3 +56,34 @@ def test_a_standing_trunk_that_bends_and_straightens_is_no_roll_up():
     for f in recording(legs=-12.0):
         on_the_mat.step(f)
     assert on_the_mat.report().reps == {"both": 2}
+
+
+def _lying(body: Callable[[float], np.ndarray], seconds: float) -> list[FrameResult]:
+    """``seconds`` of ``body`` (tests.test_variants) filmed side-on at 15 frames/s."""
+    return [
+        frame_result(pose_from_world(turned(body(k / 15), 90.0), image_size=(1280, 720), t=k / 15), k / 15)
+        for k in range(int(seconds * 15))
+    ]
+
+
+@pytest.mark.parametrize("from_flat", [False, True], ids=["from table-top", "from flat"])
+def test_a_lying_march_is_a_march_not_knee_hugs(from_flat):
+    """Issue #11's lying march, both ways, was suggested as knee-to-chest. From table-top the march is a knee hug by
+    the old rules (the other leg straightens while this knee stays at 90); a hug draws the thigh in past straight up
+    (``thigh to chest``). From flat, the knee-to-chest checker read each leg lying long as the top of a rep (activity
+    1.0) with its own rules failing at 88 % of those tops, and half-credit for form still gave it 0.56 against the
+    march's 0.46; the score is now activity x sqrt(quality)."""
+    ranked = suggest_exercise(_lying(lying_march(from_flat), 6 * MARCH_REP_S + 1.5), ["psoas_march", "knee_to_chest"])
+    assert ranked[0].exercise == "psoas_march" and ranked[0].confident
+    assert ranked[1].score < ranked[0].score - 0.1
+
+
+def test_a_rule_that_cannot_be_seen_is_not_bad_form():
+    """A knee hug filmed side-on often loses the far hip (BlazePose), so the hugged thigh's angle cannot be measured
+    on the frame; that is not a failed rule: knee hugs whose hip angles are never measurable stay knee hugs with full
+    quality (each frame's ``thigh to chest`` is unknown, the knee's rule still holds)."""
+    hugs = _lying(knee_hugs(0.0), 6 * HUG_REP_S + 1.5)
+    for f in hugs:
+        f.angles["left_hip_flexion"] = f.angles["right_hip_flexion"] = math.nan
+    best = suggest_exercise(hugs)[0]
+    assert best.exercise == "knee_to_chest" and best.quality == 1.0

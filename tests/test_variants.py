@@ -194,6 +194,27 @@ def knee_hugs(turn_deg: float) -> Body:
     return body
 
 
+def test_a_knee_held_at_table_top_is_not_drawn_to_the_chest():
+    """Knee hugs whose knee stops at table-top (thigh straight up, knee at 90) are counted, and each is told the
+    thigh was not drawn in: without that rule a lying march from table-top was a perfect knee hug."""
+
+    def body(t: float) -> np.ndarray:
+        i, u = divmod(t, HUG_REP_S)
+        x = level(u, 1.5, 1.0, 4.0, 1.0)
+        legs = [planted(), planted()]
+        if x > 0:
+            legs = [
+                Leg(hip_flexion_deg=59 + 31 * x, knee_deg=75 + 10 * x),
+                Leg(hip_flexion_deg=59 * (1 - x), knee_deg=75 + 103 * x),
+            ]
+            legs = legs if int(i) % 2 == 0 else legs[::-1]
+        return supine_world(legs[0], legs[1])
+
+    report = run("knee_to_chest", body, 6 * HUG_REP_S + 1.5, LYING_VIEWS["side"])
+    assert counted(report) == {"left": 3, "right": 3}
+    assert report.faults == {"Draw the knee in towards your chest, past straight up": 6}, report.faults
+
+
 MARCH_REP_S = 1.5 + 1.0 + 0.5 + 1.0
 
 

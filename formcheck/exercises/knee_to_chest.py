@@ -21,6 +21,15 @@ EXERCISE = Exercise(
             when="top",
             full_reps_only=True,
         ),
+        C(
+            "thigh to chest",
+            "{work}_hip_flexion",
+            low=100,  # drawn in past table-top (thigh straight up, 90) by the 10 deg margin; real hugs read 108-139
+            too_low="Draw the knee in towards your chest, past straight up",
+            seen_low="the thigh was not drawn in past straight up",
+            when="top",
+            full_reps_only=True,
+        ),
     ),
     key_angle="{work}_knee",
     side_rule=SideRule("{side}_knee", "min"),
