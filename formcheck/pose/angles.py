@@ -60,15 +60,15 @@ meaning):
   swap does not flip a hip flexion.
 * ``world_angles(points="model")``: on MediaPipe's own world landmarks (``Pose.world``).
 
-**The choice** (``compute_angles``, what ``FrameResult.angles`` and every checker use): per angle, by the body's
-yaw against the camera (``view.body_yaw``: the angle of the world hips' and shoulders' left-right axis to the
-picture's plane, smoothed with the landmarks; 90 = side-on; a camera pitched down or a trunk rolled on the mat lowers
-it as a turn does), the picture's angle at or above the first yaw of its ``DEPTH_RAMPS`` row, the lifted 3-D angle at or
-below the second, linear in between: hip, knee and hip flexion 60 / 40 (``SIDE_RAMP``), trunk 50 / 40, leg
-elevation 50 / 35, thigh elevation and thigh vs vertical 75 / 65, ankle 70 / 60, shoulder 85 / 55, elbow 90 / 45;
-shin vs vertical, shin forward and trunk lean always the picture's. Each row is where that angle's picture drifts
-4 deg and 8 deg off its 3-D value in the yaw sweep below, rounded to 5 deg; hip, knee and hip flexion (crossings
-61-68 / 41-49) share 60 / 40. Measured 2026-12-01 (``bench/angle_views.py``; tables in README, "Angles"):
+**The choice** (``compute_angles``, what ``FrameResult.angles`` and every checker use): per angle, by the body's yaw
+against the camera (``view.body_yaw``: the angle of the hips' and shoulders' left-right axis to the picture's plane, its
+picture length against the model's depth, smoothed with the landmarks; 90 = side-on; a camera pitched down or a trunk
+rolled on the mat lowers it as a turn does), the picture's angle at or above the first yaw of its ``DEPTH_RAMPS`` row,
+the lifted 3-D angle at or below the second, linear in between: hip, knee and hip flexion 60 / 40 (``SIDE_RAMP``), trunk
+50 / 40, leg elevation 50 / 35, thigh elevation and thigh vs vertical 75 / 65, ankle 70 / 60, shoulder 85 / 55, elbow 90
+/ 45; shin vs vertical, shin forward and trunk lean always the picture's. Each row is where that angle's picture drifts
+4 deg and 8 deg off its 3-D value in the yaw sweep below, rounded to 5 deg; hip, knee and hip flexion (crossings 61-68 /
+41-49) share 60 / 40. Measured 2026-12-01 (``bench/angle_views.py``; tables in README, "Angles"):
 
 * semi-synthetic yaw sweep (world landmarks of every frame of the five tune side-view videos, turned about the
   vertical from side-on and projected; 2-D angle of the projection against the 3-D angle, which a turn keeps): the
@@ -98,7 +98,7 @@ import numpy as np
 
 from formcheck.landmarks import DEFAULT_MIN_VISIBILITY, Pose
 from formcheck.landmarks import Landmark as L
-from formcheck.pose.view import body_yaw
+from formcheck.pose.view import body_yaw, metres_per_pixel
 
 Point = tuple[L, ...]  # one landmark, or several averaged (e.g. mid-hip)
 SIDES: tuple[str, str] = ("left", "right")
@@ -331,11 +331,6 @@ def sagittal_angle(ref: np.ndarray, seg: np.ndarray, anterior: np.ndarray) -> fl
 _UP3 = np.array([0.0, -1.0, 0.0])  # world y points down like the image's, so "up" is -y (camera held upright)
 _DOWN3 = -_UP3
 _MIN_SAGITTAL_SPREAD = 0.259  # sin(15 deg): the front direction must be >= 15 deg off the reference (as in 2-D)
-_SCALE_SEGMENTS = tuple(
-    (L[f"{side}_{a}"], L[f"{side}_{b}"])
-    for side in ("LEFT", "RIGHT")
-    for a, b in (("SHOULDER", "HIP"), ("HIP", "KNEE"), ("KNEE", "ANKLE"))
-)
 # The choice between the picture's angle and the 3-D one, per angle (without its side), by body yaw in degrees (90 =
 # side-on, 0 = facing or back to the camera): the picture's angle at or above the first yaw, the 3-D angle at or below
 # the second, a linear mix in between; None = always the picture's. Measured, not fitted: see the module docstring.
@@ -444,18 +439,10 @@ def lifted_points(pose: Pose) -> np.ndarray | None:
     centre) scaled to metres by the median ratio of world to pixel length over the trunk and leg segments; z is the
     model's world depth. So the precise in-picture positions are kept and only the depth comes from the model's 3-D
     estimate. None without world landmarks or without a usable scale."""
-    if pose.world is None:
+    scale = metres_per_pixel(pose)
+    if pose.world is None or not math.isfinite(scale):
         return None
     with np.errstate(all="ignore"):
-        ratios = []
-        for a, b in _SCALE_SEGMENTS:
-            px = float(np.hypot(*(pose.xy[b] - pose.xy[a])))
-            m = float(np.hypot(*(pose.world[b, :2] - pose.world[a, :2])))
-            if np.isfinite(px) and np.isfinite(m) and px > 1e-6:
-                ratios.append(m / px)
-        if not ratios:
-            return None
-        scale = float(np.median(ratios))
         xy = (pose.xy - pose.xy[list(MID_HIP)].mean(axis=0)) * scale
         z = pose.world[:, 2] - pose.world[list(MID_HIP), 2].mean()
     return np.column_stack([xy, z])

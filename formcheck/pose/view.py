@@ -25,19 +25,48 @@ _RIGHT = (L.RIGHT_SHOULDER, L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE)
 
 
 def body_yaw(pose: Pose) -> float:
-    """Angle in degrees between the body's left-right axis (shoulders and hips, world landmarks) and the image
-    plane: ~0 facing (or back to) the camera, ~90 side-on. NaN without world landmarks. The axis' tilt counts as
-    well as its turn: a camera pitched down at a person side-on (90 - pitch) or a trunk rolled about its long axis on
-    the mat takes the body out of the picture's plane as a turn about the vertical does."""
+    """Angle in degrees between the body's left-right axis (shoulders and hips) and the image plane: ~0 facing (or
+    back to) the camera, ~90 side-on. NaN without world landmarks. Measured as the 3-D angles are
+    (``angles.lifted_points``): the axis' length in the picture, scaled to metres (``metres_per_pixel``), against
+    the model's depth. So its tilt in the picture counts as well as its turn: a camera pitched down at a person
+    side-on (90 - pitch) or a trunk rolled about its long axis on the mat takes the body out of the picture's plane as
+    a turn about the vertical does. (The model's world x and y were tried instead: at the tops of the held-out
+    knee-lift clip its hip line tilts 31-42 deg, the picture's 20-27, and the judged hip flexion there moved up to
+    0.8 deg further from the hand marks; with the picture's length it did not move.) Without a usable scale, the
+    world axis' horizontal turn."""
     if pose.world is None:
         return float("nan")
     yaws = []
     with np.errstate(all="ignore"):  # inf / NaN world landmarks just give no yaw
+        scale = metres_per_pixel(pose)
         for a, b in _PAIRS:
             d = pose.world[a] - pose.world[b]
-            if np.all(np.isfinite(d)) and np.linalg.norm(d) > 1e-6:
-                yaws.append(np.degrees(np.arctan2(abs(d[2]), np.hypot(d[0], d[1]))))
+            flat = float(np.hypot(*(pose.xy[a] - pose.xy[b]))) * scale if np.isfinite(scale) else abs(d[0])
+            if np.all(np.isfinite(d)) and np.isfinite(flat) and np.hypot(flat, d[2]) > 1e-6:
+                yaws.append(np.degrees(np.arctan2(abs(d[2]), flat)))
     return float(np.mean(yaws)) if yaws else float("nan")
+
+
+SCALE_SEGMENTS = tuple(
+    (L[f"{side}_{a}"], L[f"{side}_{b}"])
+    for side in ("LEFT", "RIGHT")
+    for a, b in (("SHOULDER", "HIP"), ("HIP", "KNEE"), ("KNEE", "ANKLE"))
+)
+
+
+def metres_per_pixel(pose: Pose) -> float:
+    """The picture's scale: the median ratio of world to pixel length over the trunk and leg segments (NaN without
+    world landmarks or a usable segment)."""
+    if pose.world is None:
+        return float("nan")
+    ratios = []
+    with np.errstate(all="ignore"):
+        for a, b in SCALE_SEGMENTS:
+            px = float(np.hypot(*(pose.xy[b] - pose.xy[a])))
+            m = float(np.hypot(*(pose.world[b, :2] - pose.world[a, :2])))
+            if np.isfinite(px) and np.isfinite(m) and px > 1e-6:
+                ratios.append(m / px)
+    return float(np.median(ratios)) if ratios else float("nan")
 
 
 def width_ratio(pose: Pose) -> float:
