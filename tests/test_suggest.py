@@ -11,7 +11,7 @@ from formcheck.pose.measure import frame_result
 from formcheck.values import FrameResult
 from tests.factory import pose_from_world, turned
 from tests.test_session import DT, _active, frame, good_angles
-from tests.test_variants import HUG_REP_S, MARCH_REP_S, knee_hugs, lying_march
+from tests.test_variants import BRIDGES, HUG_REP_S, MARCH_REP_S, knee_hugs, lying_march
 
 
 def reps_of(key: str, n: int) -> list[FrameResult]:
@@ -87,3 +87,14 @@ def test_a_rule_that_cannot_be_seen_is_not_bad_form():
         f.angles["left_hip_flexion"] = f.angles["right_hip_flexion"] = math.nan
     best = suggest_exercise(hugs)[0]
     assert best.exercise == "knee_to_chest" and best.quality == 1.0
+
+
+@pytest.mark.parametrize("variant", ["one leg, the other up", "one leg, the other in line"])
+def test_a_single_leg_bridge_is_a_bridge_not_a_leg_raise(variant):
+    """Issue #11's single-leg bridge holds the other leg up, straight: the leg-raise checker sees a straight leg
+    raised and held (activity 1.0, form 0.93-1.0) and won 0.96 to the bridge's 0.45. Its hips are on the mat; a
+    "raise" during which they lifted as a bridge's do (BRIDGED_DEG below the recording's median) is a bridge's work."""
+    body, reps, rep_s = BRIDGES[variant]
+    ranked = suggest_exercise(_lying(body, reps * rep_s + 1.0), ["bridge", "single_leg_raise"])
+    assert ranked[0].exercise == "bridge" and ranked[0].confident
+    assert next(s for s in ranked if s.exercise == "single_leg_raise").activity < 0.1
