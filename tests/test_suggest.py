@@ -1,5 +1,6 @@
 import math
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -9,9 +10,9 @@ from formcheck.checking.suggest import MIN_CONFIDENT, suggest_exercise
 from formcheck.exercises import get
 from formcheck.pose.measure import frame_result
 from formcheck.values import FrameResult
-from tests.factory import pose_from_world, turned
+from tests.factory import body_world, pose_from_world, turned
 from tests.test_session import DT, _active, frame, good_angles
-from tests.test_variants import BRIDGES, HUG_REP_S, MARCH_REP_S, knee_hugs, lying_march
+from tests.test_variants import BRIDGES, HUG_REP_S, MARCH_REP_S, RAISE_REP_S, knee_hugs, leg_raises, lying_march
 
 
 def reps_of(key: str, n: int) -> list[FrameResult]:
@@ -98,3 +99,14 @@ def test_a_single_leg_bridge_is_a_bridge_not_a_leg_raise(variant):
     ranked = suggest_exercise(_lying(body, reps * rep_s + 1.0), ["bridge", "single_leg_raise"])
     assert ranked[0].exercise == "bridge" and ranked[0].confident
     assert next(s for s in ranked if s.exercise == "single_leg_raise").activity < 0.1
+
+
+def test_standing_before_lying_down_does_not_make_every_leg_raise_a_bridge():
+    """The hips' level on the mat is taken from the frames in which the person lies in position: a recording that
+    opens with the person standing (trunk elevation ~90) for as long as the raises take still shows leg raises."""
+    raises = _lying(leg_raises(45.0), 6 * RAISE_REP_S + 1.5)
+    seconds = raises[-1].timestamp_s + 1 / 15
+    standing = _lying(lambda t: body_world(0.0, 180.0), seconds)
+    frames = standing + [replace(f, timestamp_s=f.timestamp_s + seconds) for f in raises]
+    best = suggest_exercise(frames, ["single_leg_raise", "bridge"])[0]
+    assert best.exercise == "single_leg_raise" and best.confident

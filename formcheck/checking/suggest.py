@@ -45,8 +45,9 @@ MIN_HOLD_S = 5.0  # a pose kept less than this is passing through, not a hold (t
 REP_MOVE_S = 6.0  # one rep counts for at most its prescribed hold plus this long (up and down, even a slow roll-up)
 MIN_CONFIDENT = 0.3
 # A rep of an exercise done with the hips on the mat during which they were lifted this far (the trunk's elevation
-# below the recording's median, degrees) is a bridge's work: twice the bridge's own least lift (RepSpec.lift, 5 deg),
-# half the real bridges' 20-29; the real leg-raise and knee-hug clips dip at most 7.6 deg below their median
+# below its median while the person lies in position, degrees) is a bridge's work: twice the bridge's own least lift
+# (RepSpec.lift, 5 deg), half the real bridges' 20-29; the real leg-raise and knee-hug clips dip at most 7.7 deg
+# below their median
 BRIDGED_DEG = 10.0
 
 
@@ -85,13 +86,18 @@ def _on_the_mat(key: str) -> bool:
     return lying and key != "bridge"
 
 
-def _hips_up(results: Sequence[FrameResult]) -> Callable[[Rep], bool]:
+def _hips_up(results: Sequence[FrameResult], lying: Sequence[FrameResult]) -> Callable[[Rep], bool]:
     """Whether the hips were lifted off the mat during a rep: the trunk's elevation (hips -> shoulders, degrees)
-    fell ``BRIDGED_DEG`` below this recording's median. A crunch raises it instead; a camera that reads the mat as
+    fell ``BRIDGED_DEG`` below its median over ``lying``, the frames in which the person lies in position (standing
+    up before lying down does not move it). A crunch raises the elevation instead; a camera that reads the mat as
     tilted moves the median with it."""
-    seen = [(r.timestamp_s, r.angles.get("trunk_elevation", math.nan)) for r in results if r.pose is not None]
-    seen = [(t, v) for t, v in seen if math.isfinite(v)]
-    level = statistics.median(v for _, v in seen) if seen else math.nan
+
+    def elevations(frames: Sequence[FrameResult]) -> list[tuple[float, float]]:
+        pairs = [(r.timestamp_s, r.angles.get("trunk_elevation", math.nan)) for r in frames if r.pose is not None]
+        return [(t, v) for t, v in pairs if math.isfinite(v)]
+
+    seen, rest = elevations(results), [v for _, v in elevations(lying)]
+    level = statistics.median(rest) if rest else math.nan
 
     def lifted(rep: Rep) -> bool:
         during = [v for t, v in seen if rep.start_s <= t <= rep.end_s]
@@ -104,15 +110,16 @@ def suggest_exercise(results: Sequence[FrameResult], keys: Sequence[str] | None 
     """Every exercise (or those in ``keys``) scored on ``results``, best first. Empty results score 0."""
     present = [r.timestamp_s for r in results if r.pose is not None]
     duration = present[-1] - present[0] if len(present) > 1 else 0.0
-    hips_up = _hips_up(results)
     out = []
     for key in keys or REGISTRY:
         session = ExerciseSession(REGISTRY[key])
         good: list[tuple[float, bool]] = []
+        placed: list[FrameResult] = []
         for r in results:
             fb = session.step(r)
             if fb.in_position:
                 good.append((fb.t, not any(c.passed is False for c in applicable(session, fb))))
+                placed.append(r)
         report = session.report()
         if duration <= 0:
             activity = 0.0
@@ -122,7 +129,8 @@ def suggest_exercise(results: Sequence[FrameResult], keys: Sequence[str] | None 
             spec = REGISTRY[key].reps
             prescribed = abs(spec.target - spec.rest) if spec is not None else 1.0
             longest = REGISTRY[key].prescription.hold_s + REP_MOVE_S
-            own = [r for r in report.rep_details if r.full and not (_on_the_mat(key) and hips_up(r))]
+            bridged = _hips_up(results, placed) if _on_the_mat(key) else (lambda _: False)
+            own = [r for r in report.rep_details if r.full and not bridged(r)]
             busy = sum(min(r.end_s - r.start_s, longest) * _coverage(r.rom, prescribed) for r in own)
             activity = min(1.0, busy / duration)
         else:
