@@ -18,7 +18,7 @@ from formcheck.pose.angles import (
     segment_angle_3d,
     world_angles,
 )
-from formcheck.pose.view import body_yaw, camera_view
+from formcheck.pose.view import body_turn, body_yaw, camera_view
 from tests.factory import body_world, planted, pose_from_world, side_pose, supine_world, turned
 
 KEY = ("left_hip", "left_knee", "left_hip_flexion", "left_thigh_elevation", "left_leg_elevation", "right_knee")
@@ -92,6 +92,16 @@ def test_bent_knees_stay_bent_while_the_trunk_rolls_under_a_camera_looking_down(
     bent = world_angles(p)["left_knee"]
     assert abs(image_angles(p)["left_knee"] - bent) > 10.0
     assert compute_angles(p)["left_knee"] == pytest.approx(bent, abs=9.0)
+
+
+def test_angles_against_the_vertical_choose_by_the_turn_alone():
+    """A camera pitched down tilts the 3-D vertical (the camera's) as much as the picture's, so the angles against the
+    vertical keep choosing by how far the camera is round the body (``body_turn``), not by ``body_yaw``, which the
+    pitch lowers; joint angles take ``body_yaw``."""
+    p = pose_from_world(turned(supine_world(planted(), planted()), 65.0, 40.0))  # turn 59, yaw 44
+    assert body_turn(p) >= 50.0 > body_yaw(p)  # the trunk ramp (50 / 40): the picture by the turn, 3-D by the yaw
+    assert compute_angles(p)["trunk_elevation"] == image_angles(p)["trunk_elevation"]
+    assert compute_angles(p)["left_knee"] != image_angles(p)["left_knee"]
 
 
 def test_choice_is_the_picture_from_the_side_and_3d_from_the_front():

@@ -63,7 +63,9 @@ meaning):
 **The choice** (``compute_angles``, what ``FrameResult.angles`` and every checker use): per angle, by the body's yaw
 against the camera (``view.body_yaw``: the angle of the hips' and shoulders' left-right axis to the picture's plane, its
 picture length against the model's depth, smoothed with the landmarks; 90 = side-on; a camera pitched down or a trunk
-rolled on the mat lowers it as a turn does), the picture's angle at or above the first yaw of its ``DEPTH_RAMPS`` row,
+rolled on the mat lowers it as a turn does; the angles against the vertical, ``AGAINST_VERTICAL``, use
+``view.body_turn`` instead, the turn about the camera's vertical alone, since a pitch tilts their 3-D vertical as
+much as their picture), the picture's angle at or above the first yaw of its ``DEPTH_RAMPS`` row,
 the lifted 3-D angle at or below the second, linear in between: hip, knee and hip flexion 60 / 40 (``SIDE_RAMP``), trunk
 50 / 40, leg elevation 50 / 35, thigh elevation and thigh vs vertical 75 / 65, ankle 70 / 60, shoulder 85 / 55, elbow 90
 / 45; shin vs vertical, shin forward and trunk lean always the picture's. Each row is where that angle's picture drifts
@@ -98,7 +100,7 @@ import numpy as np
 
 from formcheck.landmarks import DEFAULT_MIN_VISIBILITY, Pose
 from formcheck.landmarks import Landmark as L
-from formcheck.pose.view import body_yaw, metres_per_pixel
+from formcheck.pose.view import body_turn, body_yaw, metres_per_pixel
 
 Point = tuple[L, ...]  # one landmark, or several averaged (e.g. mid-hip)
 SIDES: tuple[str, str] = ("left", "right")
@@ -225,6 +227,8 @@ def _sagittal_table() -> tuple[SagittalAngle, ...]:
 JOINT_ANGLES = _joint_table()
 SEGMENT_ANGLES = _segment_table()
 SAGITTAL_ANGLES = _sagittal_table()  # an empty ref_start/ref_end means "up" (against the image's y axis)
+# angles against the vertical (not between two body segments): they choose picture or 3-D by ``view.body_turn``
+AGAINST_VERTICAL = frozenset([g.name for g in SEGMENT_ANGLES] + [s.name for s in SAGITTAL_ANGLES if not s.ref_start])
 # line angles: (name, the joint angle they come from, its meaning); see the module docstring
 LINE_ANGLES: tuple[tuple[str, JointAngle, str], ...] = tuple(
     (
@@ -497,8 +501,8 @@ def compute_angles(pose: Pose, min_visibility: float = DEFAULT_MIN_VISIBILITY) -
     the side, the 3-D angle (``world_angles`` on lifted points) where it does not, and a linear mix in between
     (``depth_weight``; the module docstring gives the measured reasons). Same names, same convention either way."""
     flat = image_angles(pose, min_visibility)
-    yaw = body_yaw(pose)
-    weights = {name: depth_weight(name, yaw) for name in flat}
+    yaw, turn = body_yaw(pose), body_turn(pose)
+    weights = {name: depth_weight(name, turn if name in AGAINST_VERTICAL else yaw) for name in flat}
     if not any(w > 0.0 for w in weights.values()):
         return flat
     deep = world_angles(pose, min_visibility)

@@ -47,6 +47,24 @@ def body_yaw(pose: Pose) -> float:
     return float(np.mean(yaws)) if yaws else float("nan")
 
 
+def body_turn(pose: Pose) -> float:
+    """How far the camera has gone round the body about its own vertical, degrees (~0 facing or back to the camera,
+    ~90 side-on): the world left-right axis' direction in the camera's horizontal plane (x and z), whatever the
+    camera's pitch or the trunk's roll. The angles measured against the vertical choose by it: a pitched camera tilts
+    their 3-D vertical (the camera's) as much as their picture, so it is no reason to leave the picture (on the
+    roll-up's oblique clip, filmed from above, ``body_yaw`` took its trunk elevation marks from 1.0 / 3.0 to 5.0 /
+    5.8 deg off). NaN without world landmarks."""
+    if pose.world is None:
+        return float("nan")
+    turns = []
+    with np.errstate(all="ignore"):
+        for a, b in _PAIRS:
+            d = pose.world[a] - pose.world[b]
+            if np.all(np.isfinite(d)) and np.hypot(d[0], d[2]) > 1e-6:
+                turns.append(np.degrees(np.arctan2(abs(d[2]), abs(d[0]))))
+    return float(np.mean(turns)) if turns else float("nan")
+
+
 SCALE_SEGMENTS = tuple(
     (L[f"{side}_{a}"], L[f"{side}_{b}"])
     for side in ("LEFT", "RIGHT")
