@@ -34,14 +34,14 @@ def body_yaw(pose: Pose) -> float:
     knee-lift clip its hip line tilts 31-42 deg, the picture's 20-27, and the judged hip flexion there moved up to
     0.8 deg further from the hand marks; with the picture's length it did not move.) Without a usable scale, the
     world axis' horizontal turn."""
-    if pose.world is None:
-        return float("nan")
+    scale = metres_per_pixel(pose)
+    if pose.world is None or not np.isfinite(scale):
+        return body_turn(pose)
     yaws = []
     with np.errstate(all="ignore"):  # inf / NaN world landmarks just give no yaw
-        scale = metres_per_pixel(pose)
         for a, b in _PAIRS:
             d = pose.world[a] - pose.world[b]
-            flat = float(np.hypot(*(pose.xy[a] - pose.xy[b]))) * scale if np.isfinite(scale) else abs(d[0])
+            flat = float(np.hypot(*(pose.xy[a] - pose.xy[b]))) * scale
             if np.all(np.isfinite(d)) and np.isfinite(flat) and np.hypot(flat, d[2]) > 1e-6:
                 yaws.append(np.degrees(np.arctan2(abs(d[2]), flat)))
     return float(np.mean(yaws)) if yaws else float("nan")
