@@ -86,17 +86,18 @@ def _on_the_mat(key: str) -> bool:
     return lying and key != "bridge"
 
 
-def _hips_up(results: Sequence[FrameResult], lying: Sequence[FrameResult]) -> Callable[[Rep], bool]:
-    """Whether the hips were lifted off the mat during a rep: the trunk's elevation (hips -> shoulders, degrees)
-    fell ``BRIDGED_DEG`` below its median over ``lying``, the frames in which the person lies in position (standing
-    up before lying down does not move it). A crunch raises the elevation instead; a camera that reads the mat as
-    tilted moves the median with it."""
+def _trunk_elevations(frames: Sequence[FrameResult]) -> list[tuple[float, float]]:
+    """(time, trunk elevation in degrees) of every frame with a person where it is measurable."""
+    pairs = [(r.timestamp_s, r.angles.get("trunk_elevation", math.nan)) for r in frames if r.pose is not None]
+    return [(t, v) for t, v in pairs if math.isfinite(v)]
 
-    def elevations(frames: Sequence[FrameResult]) -> list[tuple[float, float]]:
-        pairs = [(r.timestamp_s, r.angles.get("trunk_elevation", math.nan)) for r in frames if r.pose is not None]
-        return [(t, v) for t, v in pairs if math.isfinite(v)]
 
-    seen, rest = elevations(results), [v for _, v in elevations(lying)]
+def _hips_up(seen: list[tuple[float, float]], lying: Sequence[FrameResult]) -> Callable[[Rep], bool]:
+    """Whether the hips were lifted off the mat during a rep: the trunk's elevation (``seen``: every frame's, from
+    ``_trunk_elevations``) fell ``BRIDGED_DEG`` below its median over ``lying``, the frames in which the person lies in
+    position (standing up before lying down does not move it). A crunch raises the elevation instead; a camera that
+    reads the mat as tilted moves the median with it."""
+    rest = [v for _, v in _trunk_elevations(lying)]
     level = statistics.median(rest) if rest else math.nan
 
     def lifted(rep: Rep) -> bool:
@@ -110,6 +111,7 @@ def suggest_exercise(results: Sequence[FrameResult], keys: Sequence[str] | None 
     """Every exercise (or those in ``keys``) scored on ``results``, best first. Empty results score 0."""
     present = [r.timestamp_s for r in results if r.pose is not None]
     duration = present[-1] - present[0] if len(present) > 1 else 0.0
+    trunk = _trunk_elevations(results)
     out = []
     for key in keys or REGISTRY:
         session = ExerciseSession(REGISTRY[key])
@@ -129,7 +131,7 @@ def suggest_exercise(results: Sequence[FrameResult], keys: Sequence[str] | None 
             spec = REGISTRY[key].reps
             prescribed = abs(spec.target - spec.rest) if spec is not None else 1.0
             longest = REGISTRY[key].prescription.hold_s + REP_MOVE_S
-            bridged = _hips_up(results, placed) if _on_the_mat(key) else (lambda _: False)
+            bridged = _hips_up(trunk, placed) if _on_the_mat(key) else (lambda _: False)
             own = [r for r in report.rep_details if r.full and not bridged(r)]
             busy = sum(min(r.end_s - r.start_s, longest) * _coverage(r.rom, prescribed) for r in own)
             activity = min(1.0, busy / duration)
