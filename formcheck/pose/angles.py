@@ -496,12 +496,15 @@ def image_angles(pose: Pose, min_visibility: float = DEFAULT_MIN_VISIBILITY) -> 
         return _compute(pose, min_visibility)
 
 
-def compute_angles(pose: Pose, min_visibility: float = DEFAULT_MIN_VISIBILITY) -> dict[str, float]:
+def compute_angles(
+    pose: Pose, min_visibility: float = DEFAULT_MIN_VISIBILITY, yaw: float | None = None
+) -> dict[str, float]:
     """The angles formcheck judges with, by name: per angle, the picture's angle where the camera sees the body from
     the side, the 3-D angle (``world_angles`` on lifted points) where it does not, and a linear mix in between
-    (``depth_weight``; the module docstring gives the measured reasons). Same names, same convention either way."""
+    (``depth_weight``; the module docstring gives the measured reasons). Same names, same convention either way.
+    ``yaw`` is the pose's ``view.body_yaw`` when the caller already has it (measured here otherwise)."""
     flat = image_angles(pose, min_visibility)
-    yaw, turn = body_yaw(pose), body_turn(pose)
+    yaw, turn = body_yaw(pose) if yaw is None else yaw, body_turn(pose)
     weights = {name: depth_weight(name, turn if name in AGAINST_VERTICAL else yaw) for name in flat}
     if not any(w > 0.0 for w in weights.values()):
         return flat

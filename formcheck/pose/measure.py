@@ -15,7 +15,7 @@ import numpy as np
 from formcheck.landmarks import DEFAULT_MIN_VISIBILITY, Pose
 from formcheck.pose.angles import compute_angles
 from formcheck.pose.leg_direction import compute_leg_directions
-from formcheck.pose.view import camera_view, near_side
+from formcheck.pose.view import body_yaw, camera_view, near_side
 from formcheck.pose.widths import compute_widths
 from formcheck.values import FrameResult
 
@@ -54,8 +54,9 @@ def frame_result(
     result.roll_deg = roll_deg
     if pose is not None:
         upright = level_pose(pose, roll_deg)
-        result.angles = compute_angles(upright, min_visibility) | compute_widths(upright)
+        yaw = body_yaw(upright)  # once: both the angles' 2-D / 3-D mix and the view read it
+        result.angles = compute_angles(upright, min_visibility, yaw=yaw) | compute_widths(upright)
         result.angles |= compute_leg_directions(upright)
-        result.view = camera_view(upright)
+        result.view = camera_view(upright, yaw=yaw)
         result.near_side = near_side(upright, min_visibility)
     return result

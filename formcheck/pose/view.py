@@ -99,14 +99,14 @@ def width_ratio(pose: Pose) -> float:
     return float(max(widths) / trunk)
 
 
-def camera_view(pose: Pose) -> View:
-    """side / front / oblique, from world-landmark yaw when available, else from the 2-D width ratio."""
+def camera_view(pose: Pose, yaw: float | None = None) -> View:
+    """side / front / oblique, from world-landmark yaw when available, else from the 2-D width ratio. ``yaw`` is the
+    pose's ``body_yaw`` when the caller already has it (measured here otherwise)."""
     with np.errstate(all="ignore"):
-        return _camera_view(pose)
+        return _camera_view(pose, body_yaw(pose) if yaw is None else yaw)
 
 
-def _camera_view(pose: Pose) -> View:
-    yaw = body_yaw(pose)
+def _camera_view(pose: Pose, yaw: float) -> View:
     if np.isfinite(yaw):
         if yaw >= SIDE_VIEW_MIN_YAW:
             return "side"
