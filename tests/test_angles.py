@@ -1,4 +1,5 @@
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -46,6 +47,35 @@ def test_hip_flexion_sign_follows_the_person_not_the_image(facing, flex):
     assert a["left_hip_flexion"] == pytest.approx(flex, abs=1e-6)
     assert a["left_hip"] == pytest.approx(180.0 - abs(flex), abs=1e-6)
     assert a["trunk_vs_vertical"] == pytest.approx(0.0, abs=1e-6)
+
+
+def _looking_along_the_trunk(facing: str, back_foot_reversed: bool = False, feet: bool = True) -> Pose:
+    """A knee hug's frame: hip flexed 120, knee folded to 50, the head curled so far towards the knees that ear ->
+    nose runs along the trunk line (in the picture the three-point flexion does not depend on lying or standing)."""
+    pose = side_pose(facing=facing, hip_flexion_deg=120.0, knee_deg=50.0)
+    f = 1.0 if facing == "right" else -1.0
+    xy = pose.xy.copy()
+    xy[L.NOSE] = xy[L.LEFT_EAR] + [f * 2.0, 30.0]  # 4 deg off the trunk line: no sign from the face
+    if back_foot_reversed:  # a kneeling back foot: heel -> toe points backwards
+        xy[L.RIGHT_FOOT_INDEX] = xy[L.RIGHT_ANKLE] + [-f * 25.0, 10.0]
+    vis = pose.visibility.copy()
+    if not feet:
+        vis[[L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX]] = 0.0
+    return replace(pose, xy=xy, visibility=vis)
+
+
+@pytest.mark.parametrize("facing", ["left", "right"])
+def test_hip_flexion_takes_its_sign_from_the_feet_when_the_face_looks_along_the_trunk(facing):
+    # the real knee hug lifts the head like this at every top: hip flexion was NaN on 26-37 % of its frames
+    a = compute_angles(_looking_along_the_trunk(facing))
+    assert a["left_hip_flexion"] == pytest.approx(120.0, abs=1e-6)
+
+
+@pytest.mark.parametrize("facing", ["left", "right"])
+def test_hip_flexion_has_no_sign_when_neither_face_nor_feet_give_one(facing):
+    assert math.isnan(compute_angles(_looking_along_the_trunk(facing, feet=False))["left_hip_flexion"])
+    # feet pointing opposite ways (a kneeling back foot) say nothing either: no guessed sign
+    assert math.isnan(compute_angles(_looking_along_the_trunk(facing, back_foot_reversed=True))["left_hip_flexion"])
 
 
 def test_low_visibility_gives_nan_for_angles_using_that_landmark_only():

@@ -11,8 +11,10 @@ Convention (all angles in degrees, computed on pixel coordinates so the image's 
 * **Segment elevation** (``*_elevation``): the signed angle of a segment above the horizontal, in [-90, 90];
   positive when its end is higher in the image than its start (e.g. ``left_leg_elevation`` is hip -> ankle, so a
   straight leg raised from the floor of a lying person goes from ~0 to ~90).
-* **Sagittal signed angles** (``SAGITTAL_ANGLES``): need the person's anterior (front) direction, taken from ear -> nose
-  (fallback heel -> toe). ``*_hip_flexion`` is the angle from the trunk line (shoulder -> hip, continued) to the thigh
+* **Sagittal signed angles** (``SAGITTAL_ANGLES``): need the person's anterior (front) direction, taken from
+  ear -> nose; from the feet (heel -> toe, both feet agreeing) when the face is hidden or points along the angle's
+  reference (a head lifted towards the knees in a knee hug looks along the trunk line). ``*_hip_flexion`` is the
+  angle from the trunk line (shoulder -> hip, continued) to the thigh
   (hip -> knee): 0 = thigh in line with the trunk, +90 = thigh forward at a right angle, negative = hip extension
   (thigh behind the trunk). ``trunk_forward_lean`` is hip -> shoulder vs up, + = leaning forward.
   ``*_shin_forward`` is ankle -> knee vs up, + = knee ahead of the ankle. ``*_thigh_back`` is knee -> hip vs up,
@@ -304,20 +306,31 @@ def segment_angle(start: np.ndarray, end: np.ndarray, kind: str) -> float:
 def anterior_direction(pose: Pose, min_visibility: float = DEFAULT_MIN_VISIBILITY) -> np.ndarray:
     """(2,) unit vector pointing where the person's front faces in the image (ear -> nose, else heel -> toe); NaN if
     neither is visible."""
+    return next((c for c in anterior_cues(pose, min_visibility) if np.all(np.isfinite(c))), np.full(2, np.nan))
+
+
+FEET_AGREE = 0.5  # the two feet's heel -> toe directions must average at least this long (within ~120 deg)
+
+
+def anterior_cues(pose: Pose, min_visibility: float = DEFAULT_MIN_VISIBILITY) -> tuple[np.ndarray, np.ndarray]:
+    """(face, feet): two (2,) unit vectors that each say where the person's front faces in the picture, NaN where
+    not seen. The face is ear -> nose. The feet are the mean of each visible foot's heel -> toe direction, NaN when
+    the two disagree (a kneeling person's back foot points backwards: their mean is shorter than ``FEET_AGREE``)."""
     ears = [pose.point(e, min_visibility) for e in (L.LEFT_EAR, L.RIGHT_EAR)]
     ears = [e for e in ears if np.all(np.isfinite(e))]
     nose = pose.point(L.NOSE, min_visibility)
-    if ears and np.all(np.isfinite(nose)):
-        d = nose - np.mean(ears, axis=0)
-    else:
-        feet = [
-            pose.point(t, min_visibility) - pose.point(h, min_visibility)
-            for h, t in ((L.LEFT_HEEL, L.LEFT_FOOT_INDEX), (L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX))
-        ]
-        feet = [f for f in feet if np.all(np.isfinite(f))]
-        if not feet:
-            return np.full(2, np.nan)
-        d = np.mean(feet, axis=0)
+    face = _unit(nose - np.mean(ears, axis=0)) if ears and np.all(np.isfinite(nose)) else np.full(2, np.nan)
+    feet = [
+        _unit(pose.point(t, min_visibility) - pose.point(h, min_visibility))
+        for h, t in ((L.LEFT_HEEL, L.LEFT_FOOT_INDEX), (L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX))
+    ]
+    feet = [f for f in feet if np.all(np.isfinite(f))]
+    mean = np.mean(feet, axis=0) if feet else np.full(2, np.nan)
+    toes = _unit(mean) if float(np.hypot(*mean)) >= FEET_AGREE else np.full(2, np.nan)
+    return face, toes
+
+
+def _unit(d: np.ndarray) -> np.ndarray:
     n = float(np.hypot(*d))
     return d / n if np.isfinite(n) and n > 1e-9 else np.full(2, np.nan)
 
@@ -558,10 +571,12 @@ def _compute(pose: Pose, min_visibility: float) -> dict[str, float]:
         out[j.name] = joint_angle(at(j.a), at(j.vertex), at(j.c))
     for g in SEGMENT_ANGLES:
         out[g.name] = segment_angle(at(g.start), at(g.end), g.kind)
-    anterior = anterior_direction(pose, min_visibility)
+    cues = anterior_cues(pose, min_visibility)
     for s in SAGITTAL_ANGLES:
         ref = _UP if not s.ref_start else at(s.ref_end) - at(s.ref_start)
-        out[s.name] = sagittal_angle(ref, at(s.end) - at(s.start), anterior)
+        seg = at(s.end) - at(s.start)
+        # the face's sign, else the feet's where the face lies along the reference (a head lifted in a knee hug)
+        out[s.name] = next((a for c in cues if math.isfinite(a := sagittal_angle(ref, seg, c))), math.nan)
     for name, j, _ in LINE_ANGLES:
         out[name] = line_angle(out[j.name], at(j.a), at(j.vertex), at(j.c))
     return out
