@@ -303,12 +303,6 @@ def segment_angle(start: np.ndarray, end: np.ndarray, kind: str) -> float:
     raise ValueError(f"kind must be vs_vertical_up, vs_vertical_down or elevation, got {kind!r}")
 
 
-def anterior_direction(pose: Pose, min_visibility: float = DEFAULT_MIN_VISIBILITY) -> np.ndarray:
-    """(2,) unit vector pointing where the person's front faces in the image (ear -> nose, else heel -> toe); NaN if
-    neither is visible."""
-    return next((c for c in anterior_cues(pose, min_visibility) if np.all(np.isfinite(c))), np.full(2, np.nan))
-
-
 FEET_AGREE = 0.5  # the two feet's heel -> toe directions must average at least this long (within ~120 deg)
 
 
