@@ -177,14 +177,11 @@ class ExerciseSession:
     def _check_continuity(self, result: FrameResult, t: float, work: str, fb: Feedback) -> bool:
         """True for a landmark glitch (the frame is not counted). At a camera cut or a gap the stream starts afresh:
         no speed is measured across it, and a rep under way counts only if it was back at rest after it; a side
-        switch, one limb jumping or left and right labels exchanged for good restarts the speed watch. Glitches are
-        the model's misreadings, so the watch reads the model's own detection where there is one, not the smoothed
-        pose: a smoother catching up with a fast foot moves it faster, and turns it more sharply, than the foot went
-        (at 60 frames/s it made fast high knees' feet read as misread on 92 of 135 frames)."""
+        switch, one limb jumping or left and right labels exchanged for good restarts the speed watch."""
         assert result.pose is not None
         if self._segment_t0 is None:
             self._segment_t0 = self._t0
-        state = self.continuity.update(result.detection if result.detection is not None else result.pose, t)
+        state = self.continuity.update(result.pose, t)
         last, self._last_pose = self._last_pose, (result.pose, t, work)
         if state == "break":
             self._segment_t0 = t
