@@ -81,6 +81,7 @@ class FrameResult:
     problem: str | None = None  # nobody found and the picture is too dark / blurred (formcheck.pose.quality)
     gain: float = 1.0  # the brightness gain the picture got for the pose model (formcheck.pose.exposure; 1 = none)
     roll_deg: float = 0.0  # the camera's roll undone before measuring (formcheck.pose.level; 0 = upright or unknown)
+    detection: Pose | None = None  # the model's own reading of this frame, unsmoothed (None: nobody detected)
 
 
 class Checker(Protocol):

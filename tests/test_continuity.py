@@ -96,6 +96,24 @@ def test_a_limb_speeding_up_past_the_limb_speed_is_followed_but_the_same_step_fr
     assert jumped_limbs(poses[3], poses[4], DT) == {int(wrist)}  # by the speed alone it would have been skipped
 
 
+def test_a_smoothed_limb_faster_than_the_models_own_reading_is_no_misread():
+    """A smoother catching up with a fast foot moves it faster, and turns it more sharply, than the foot went (fast
+    high knees at 60 frames/s). The watch judges the smoothed pose, but a limb has jumped only when the model's own
+    detection of it jumped too. A detection that did jump is still a glitch, and with no detection given the
+    smoothed pose decides alone, as before."""
+    here, wrist = side_pose(), L.LEFT_WRIST
+    burst = moved(here, [wrist], (0.0, -5.5 * here.body_size() * DT))  # the smoothed wrist: from rest to 5.5 at once
+    gentle = moved(here, [wrist], (0.0, -1.0 * here.body_size() * DT))  # the model saw it move at 1 body size a second
+    w = ContinuityWatch()
+    out = [w.update(p, i * DT, d) for i, (p, d) in enumerate([(here, here)] * 3 + [(burst, gentle)])]
+    assert out[-1] == "ok" and w.jumped == set()
+    w = ContinuityWatch()
+    out = [w.update(p, i * DT, d) for i, (p, d) in enumerate([(here, here)] * 3 + [(burst, burst)])]
+    assert out[-1] == "glitch" and w.jumped == {int(wrist)}
+    w = ContinuityWatch()
+    assert feed(w, [here] * 3 + [burst])[-1] == "glitch"
+
+
 def test_held_copies_of_a_jumped_pose_never_get_it_believed():
     # a fade to white: the skeleton glitches for a frame, then nobody is detected and the smoother repeats the
     # glitched pose (held) for up to 0.5 s; the copies are no sight of the person, so the jump is never believed

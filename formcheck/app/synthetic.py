@@ -346,8 +346,29 @@ def _reach(pose: Pose, angle: str, value: float, offset: float) -> Pose:
 
 
 def _remeasure(f: FrameResult, pose: Pose) -> FrameResult:
+    """``f`` with its (smoothed) pose altered to ``pose`` and measured again; the model's detection is moved as the
+    pose was, so the continuity watch sees the same person moving the altered way."""
     r = frame_result(pose, f.timestamp_s, f.index, roll_deg=f.roll_deg)
-    return replace(r, detected=f.detected, n_people=f.n_people, problem=f.problem, gain=f.gain)
+    return replace(
+        r,
+        detected=f.detected,
+        n_people=f.n_people,
+        problem=f.problem,
+        gain=f.gain,
+        detection=_moved_like(f.detection, f.pose, pose),
+    )
+
+
+def _moved_like(detection: Pose | None, before: Pose | None, after: Pose) -> Pose | None:
+    """``detection`` moved by what turned ``before`` into ``after`` (picture and world points); None stays None."""
+    if detection is None or before is None:
+        return detection
+    if detection is before:
+        return after
+    world = detection.world
+    if world is not None and before.world is not None and after.world is not None:
+        world = world + (after.world - before.world)
+    return replace(detection, xy=detection.xy + (after.xy - before.xy), world=world)
 
 
 def trials(frames: Sequence[FrameResult], exercise: str, truth: Truth) -> list[Trial]:

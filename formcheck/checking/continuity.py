@@ -20,7 +20,12 @@ chest); fast high knees (~0.27 s per knee) move a knee ~0.3 body diagonals in 0.
 at up to ~5. A limb landmark moving faster than ``MAX_LIMB_SPEED`` between two frames is therefore a **limb glitch**
 (:func:`jumped_limbs`), unless it kept going the way it was going: a foot reaches that speed by speeding up (its
 velocity changes at ~80 body diagonals a second squared), a misread jumps there (117 or more in the labelled clips;
-``formcheck.landmarks.too_fast``). From that frame until the landmark jumps back, the frames are skipped like a
+``formcheck.landmarks.too_fast``). The watch judges the smoothed pose, and a smoother can move a landmark faster than
+the body did: catching up with a fast foot, it speeds up and turns more sharply than the foot (at 60 frames/s it made
+92 of 135 frames of fast high knees look misread). So where the model's own detection is given too, a limb landmark
+has jumped only when it jumped in both; everything else (cuts, folded skeletons, exchanged labels) is judged on the
+smoothed pose alone (read from the detection, a wipe or a fade in an edited video was taken for a cut). From that
+frame until the landmark jumps back, the frames are skipped like a
 glitch of the whole body, for ``SETTLE_S`` at most (then where it went is believed); the speed watch never measures
 across one. A misread ankle that drifts back instead of jumping back is skipped until it is back within ``MIN_JUMP``
 of where the last good pose had it, or for all of ``SETTLE_S`` (judged against the last good pose by speed alone, a
@@ -168,8 +173,9 @@ def misshapen(before: Pose, after: Pose, min_visibility: float = 0.5) -> bool:
 
 
 class ContinuityWatch:
-    """``update(pose, t)`` for each judged frame: ``"ok"``, ``"glitch"`` (skip this frame), ``"relabelled"`` (left and
-    right exchanged for good: judge it, but measure no speed across it) or ``"break"``."""
+    """``update(pose, t, detection)`` for each judged frame: ``"ok"``, ``"glitch"`` (skip this frame),
+    ``"relabelled"`` (left and right exchanged for good: judge it, but measure no speed across it) or ``"break"``.
+    ``pose`` is the judged (smoothed) pose; ``detection`` the model's unsmoothed reading of the same frame, if any."""
 
     def __init__(self) -> None:
         self._ref: Pose | None = None  # the last pose that continued the stream
@@ -180,15 +186,17 @@ class ContinuityWatch:
         self._away: dict[int, float] = {}  # limb landmarks that jumped away from the last good pose, since when
         self._swapped: dict[str, float] = {}  # limb pairs whose labels are exchanged against it, since when
         self._velocity: np.ndarray | None = None  # (12, 2) the limb landmarks' velocity over the last step
+        self._detected: tuple[Pose, np.ndarray | None] | None = None  # the last detection seen, and its velocity
         self.jumped: set[int] = set()  # the limb landmarks that jumped in the last update
 
-    def update(self, pose: Pose, t: float) -> Continuity:
+    def update(self, pose: Pose, t: float, detection: Pose | None = None) -> Continuity:
         ref = self._ref
         if pose.held and ref is not None:  # a copy of the last pose over a dropout is no new evidence: nothing
             self.jumped, self._velocity = set(), None  # (and no velocity is known across the dropout)
+            self._detected = None
             away = self._shape_since is not None or self._jump_since is not None or self._away or self._swapped
             return "glitch" if away else "ok"  # settles on it
-        self._jumps(pose, t)
+        self._jumps(pose, t, detection)
         if self._swapped and ref is not None and t - self._ref_t <= MAX_GAP_S:
             if t - min(self._swapped.values()) < SETTLE_S:
                 return "glitch"
@@ -218,19 +226,28 @@ class ContinuityWatch:
             return "break"
         return "glitch"
 
-    def _jumps(self, pose: Pose, t: float) -> None:
+    def _jumps(self, pose: Pose, t: float, detection: Pose | None) -> None:
         """Since the last pose seen: each limb landmark that jumped, and each limb pair whose labels exchanged,
         goes away from the last good pose, or comes back to it; a limb landmark back where the last good pose has it
         has come back too (its way back may have taken two frames)."""
         last, self._last = self._last, (pose, t)
+        was_detected, self._detected = self._detected, None
         self.jumped = set()
         if last is None or not 0 < t - last[1] <= MAX_GAP_S:
             self._away.clear()
             self._swapped.clear()
             self._velocity = None
+            if detection is not None:
+                self._detected = (detection, None)
             return
         dt = t - last[1]
         self.jumped = jumped_limbs(last[0], pose, dt, velocity=self._velocity)
+        if detection is not None and was_detected is not None:  # the model's own reading moved that fast too
+            misread = jumped_limbs(was_detected[0], detection, dt, velocity=was_detected[1])
+            self.jumped &= misread
+            self._detected = (detection, limb_velocity(was_detected[0], detection, dt, misread))
+        elif detection is not None:
+            self._detected = (detection, None)
         self._velocity = limb_velocity(last[0], pose, dt, self.jumped)
         for lm in self.jumped:
             _toggle(self._away, lm, t)

@@ -181,7 +181,7 @@ class ExerciseSession:
         assert result.pose is not None
         if self._segment_t0 is None:
             self._segment_t0 = self._t0
-        state = self.continuity.update(result.pose, t)
+        state = self.continuity.update(result.pose, t, result.detection)
         last, self._last_pose = self._last_pose, (result.pose, t, work)
         if state == "break":
             self._segment_t0 = t

@@ -51,7 +51,7 @@ def frame_result(
     ``roll_deg`` the camera's roll to undo before measuring (:func:`level_pose`)."""
     detected = raw if raw is not None else (pose if pose is not None and not pose.held else None)
     result = FrameResult(index, timestamp_s, pose, detected is not None, detected.n_people if detected else 0)
-    result.roll_deg = roll_deg
+    result.roll_deg, result.detection = roll_deg, detected
     if pose is not None:
         upright = level_pose(pose, roll_deg)
         yaw = body_yaw(upright)  # once: both the angles' 2-D / 3-D mix and the view read it
