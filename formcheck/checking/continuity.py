@@ -231,14 +231,12 @@ class ContinuityWatch:
         goes away from the last good pose, or comes back to it; a limb landmark back where the last good pose has it
         has come back too (its way back may have taken two frames)."""
         last, self._last = self._last, (pose, t)
-        was_detected, self._detected = self._detected, None
+        was_detected, self._detected = self._detected, (detection, None) if detection is not None else None
         self.jumped = set()
         if last is None or not 0 < t - last[1] <= MAX_GAP_S:
             self._away.clear()
             self._swapped.clear()
             self._velocity = None
-            if detection is not None:
-                self._detected = (detection, None)
             return
         dt = t - last[1]
         self.jumped = jumped_limbs(last[0], pose, dt, velocity=self._velocity)
@@ -246,8 +244,6 @@ class ContinuityWatch:
             misread = jumped_limbs(was_detected[0], detection, dt, velocity=was_detected[1])
             self.jumped &= misread
             self._detected = (detection, limb_velocity(was_detected[0], detection, dt, misread))
-        elif detection is not None:
-            self._detected = (detection, None)
         self._velocity = limb_velocity(last[0], pose, dt, self.jumped)
         for lm in self.jumped:
             _toggle(self._away, lm, t)
