@@ -89,9 +89,8 @@ def test_too_fast_believes_a_fast_point_that_keeps_going_the_way_it_was_going():
     going = np.array([[0.0, 5.0 * size], [0.0, 0.0], [5.0 * size, 0.0], [np.nan, np.nan]])  # px/s over the step before
     # the same way at 5 (change 1 body size/s), from rest (6), at right angles (7.8), unknown
     assert too_fast(before, after, dt, size, going).tolist() == [False, True, True, True]
-    assert (
-        MAX_LIMB_ACCELERATION * dt + LANDMARK_JITTER / dt < 6.0
-    )  # a change of 6 within a frame is more than any limb's
+    # a change of 6 within a frame is more than any limb's
+    assert MAX_LIMB_ACCELERATION * dt + LANDMARK_JITTER / dt < 6.0
     slow_rate = 1 / 15  # at 15 frames/s the allowance is 6.9: a point at rest must still jump
     assert too_fast(before, before + [[0.0, 5.5 * size * slow_rate]] * 4, slow_rate, size, np.zeros((4, 2))).all()
     assert not too_fast(before, before + [[np.nan, np.nan]] * 4, dt, size).any()  # NaN is never too fast
