@@ -43,7 +43,10 @@ def table() -> str:
     for ex in REGISTRY.values():
         lines += [f"## {ex.name} (`{ex.key}`)", "", f"{ex.prescription.text}. Set-up: {ex.setup}.", ""]
         if ex.position:
-            lines.append("In position when: " + "; ".join(f"{c.name} (`{c.angle}` {_bounds(c)})" for c in ex.position))
+            placed = [f"{c.name} (`{c.angle}` {_bounds(c)})" for c in ex.position]
+            if ex.in_place:
+                placed.append("not walking (done on the spot: `formcheck/checking/travel.py`)")
+            lines.append("In position when: " + "; ".join(placed))
             lines.append("")
         if ex.reps is not None:
             r = ex.reps

@@ -187,6 +187,28 @@ def body_world(
     return with_face_and_hands(w)
 
 
+def walking_world(t: float, stride_s: float = 1.1, peak_flexion_deg: float = 30.0) -> np.ndarray:
+    """(33, 3) world landmarks (as ``body_world``: hips' centre at the origin, facing +x) of a person walking, ``t``
+    seconds into the gait: each hip swings between ``peak_flexion_deg`` forward (at the heel strike) and 10 deg back
+    (at the push-off, half a stride later), the knee bends to ~120 deg in the swing (normal gait). The legs alternate
+    half a ``stride_s`` apart. Where the body goes is the caller's (the world stays centred on the hips, as
+    MediaPipe's does)."""
+    w = body_world()
+    up, fwd = np.array([0.0, -1.0, 0.0]), np.array([1.0, 0.0, 0.0])
+    for side, phase in (("LEFT", (t / stride_s) % 1.0), ("RIGHT", (t / stride_s + 0.5) % 1.0)):
+        swing = (peak_flexion_deg + 10.0) / 2
+        flexion = np.radians(peak_flexion_deg - swing + swing * np.cos(2 * np.pi * phase))
+        swing_bend = 55 * np.exp(-(((phase - 0.73) / 0.09) ** 2))  # the swing, and a little at the heel strike
+        bend = np.radians(5 + swing_bend + 12 * np.exp(-(((phase - 0.15) / 0.07) ** 2)))
+        thigh = np.cos(flexion) * -up + np.sin(flexion) * fwd
+        shin = np.cos(flexion - bend) * -up + np.sin(flexion - bend) * fwd
+        knee = w[L[f"{side}_HIP"]] + 0.45 * thigh
+        ankle = knee + 0.45 * shin
+        w[L[f"{side}_KNEE"]], w[L[f"{side}_ANKLE"]] = knee, ankle
+        w[L[f"{side}_HEEL"]], w[L[f"{side}_FOOT_INDEX"]] = ankle - 0.05 * fwd + 0.05 * -up, ankle + 0.15 * fwd
+    return with_face_and_hands(w)
+
+
 def with_face_and_hands(w: np.ndarray) -> np.ndarray:
     """``w`` with the eyes and mouth placed between the nose and the ears and the fingers at the wrists (the model
     always places every landmark; left at the hips, they would move the body's median with the legs)."""

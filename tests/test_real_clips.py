@@ -175,3 +175,26 @@ def test_a_recording_cut_at_the_top_of_its_first_rep_or_just_after_its_last_retu
     at_top = (first["top"] + first["top_end"]) / 2
     assert count([f for f in frames if f.timestamp_s >= at_top]) == true, f"starting at {at_top:.1f} s"
     assert count([f for f in frames if f.timestamp_s <= last["end"] + 0.2]) == true, f"ending at {last['end']:.1f} s"
+
+
+def test_people_walking_past_make_no_rep_or_fault_of_an_exercise_done_on_the_spot(tmp_path):
+    """Real walking (the pedestrians clip's 15-33 s, one person judged at a time, 10 frames/s): a step lifts the thigh
+    like a small knee lift. Before formcheck.checking.travel the standing march counted 3 partial reps here and the
+    standing pelvic tilt 11 faults (bouncing, tilt, knees); walking is not in position for them now."""
+    import cv2
+
+    source = cv2.VideoCapture(str(media("multi_person_pedestrians__high_angle__opencv_vtest.avi")))
+    path = tmp_path / "walking.avi"
+    out = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 10.0, (768, 576))
+    for k in range(330):
+        ok, image = source.read()
+        assert ok, k
+        if k >= 150:
+            out.write(image)
+    source.release()
+    out.release()
+    frames = analysed(path, "full")
+    for exercise in ("standing_march", "standing_pelvic_tilt"):
+        report = apply_session(frames, exercise).report()
+        assert sum(report.reps.values()) + sum(report.partial_reps.values()) == 0, (exercise, report.rep_details)
+        assert report.fault_events == [], (exercise, report.faults)

@@ -20,11 +20,11 @@ import numpy as np
 import pytest
 
 from formcheck.checking.report import Report
-from formcheck.checking.session import ExerciseSession
+from formcheck.checking.session import WALKING_CUE, ExerciseSession
 from formcheck.exercises import get
 from formcheck.pose.measure import frame_result
 from formcheck.pose.smoothing import PoseSmoother
-from tests.factory import Leg, body_world, planted, pose_from_world, supine_world, turned
+from tests.factory import Leg, body_world, planted, pose_from_world, supine_world, turned, walking_world
 
 FPS = 15.0  # a phone camera's lowest common rate; slow exercises at it, fast ones at 30 (``fps=``)
 Body = Callable[[float], np.ndarray]  # t -> (33, 3) world landmarks
@@ -59,16 +59,23 @@ def run(
     smoothed: bool = False,
     jitter_px: float = 0.0,
     seed: int = 0,
+    place: Callable[[float], float] | None = None,
 ) -> Report:
     """The session's report on ``seconds`` of frames of ``body`` seen from ``view`` (yaw, pitch), 1280 x 720; with
     ``smoothed``, each pose read as the model's detection and passed through the shipped smoother, as in the app;
-    ``jitter_px`` adds Gaussian noise of that many pixels to every landmark of every frame (the model's own jitter)."""
+    ``jitter_px`` adds Gaussian noise of that many pixels to every landmark of every frame (the model's own jitter).
+    ``place``: t -> metres the body has gone forward from where it stood at the start (a walk): across the picture, and
+    away from the camera (``px_per_m`` is the scale at 3 m; a pinhole camera's scale falls as 1 / distance)."""
     yaw, pitch = view
     session, smoother = ExerciseSession(get(exercise)), PoseSmoother()
     rng = np.random.default_rng(seed)
     for k in range(int(seconds * fps)):
         t = k / fps
-        pose = pose_from_world(turned(body(t), yaw, pitch), image_size=(1280, 720), px_per_m=px_per_m, t=t)
+        world = turned(body(t), yaw, pitch)
+        ahead = turned(np.array([[place(t) if place else 0.0, 0.0, 0.0]]), yaw, pitch)[0]
+        scale = px_per_m * 3.0 / (3.0 + ahead[2])
+        pose = pose_from_world(world + ahead * [1, 1, 0], image_size=(1280, 720), px_per_m=scale, t=t)
+        pose = replace(pose, world=world)
         if jitter_px:
             pose = replace(pose, xy=pose.xy + rng.normal(0.0, jitter_px, pose.xy.shape))
         session.step(frame_result(smoother.update(pose, t), t, raw=pose) if smoothed else frame_result(pose, t))
@@ -397,3 +404,60 @@ def test_fast_high_knees_at_60_frames_a_second_with_the_models_jitter(between_s,
     body = fast_high_knees(0.27, between_s)
     report = run("standing_march", body, seconds, view, 300.0, 60.0, smoothed=True, jitter_px=1.0, seed=seed)
     assert report.reps == {"left": 4, "right": 4}, report.verdicts
+
+
+# ---- walking to the spot and away: no part of an exercise done on the spot ------------------------------------------
+WALK_IN_S, PAUSE_S, MARCH_S, WALK_OUT_S = 4.0, 1.0, 8 * 1.7 - 0.05, 3.0
+WALKING_VIEWS = {
+    "side": (90.0, 0.0),
+    "other side": (-90.0, 0.0),
+    "oblique 45": (45.0, 0.0),
+    "towards the camera": (0.0, 0.0),
+}
+
+
+def walk_march_walk(speed_m_s: float) -> tuple[Body, Callable[[float], float], float]:
+    """A home recording: the person walks to their spot (``WALK_IN_S``), stands, marches four knee lifts a leg,
+    stands, and walks off (``WALK_OUT_S``). Returns the body, where it is (metres from the spot, towards the camera
+    on the way in and away from it on the way out: ``run``'s ``place``) and the recording's length."""
+    lifts = knee_lifts(1.1, 0.6)
+    marching_from, walking_off = WALK_IN_S + PAUSE_S, WALK_IN_S + 2 * PAUSE_S + MARCH_S
+
+    def body(t: float) -> np.ndarray:
+        if t < WALK_IN_S:
+            return walking_world(t)
+        if marching_from <= t < marching_from + MARCH_S:
+            return lifts(t - marching_from)
+        return walking_world(t - walking_off) if t >= walking_off else body_world()
+
+    def place(t: float) -> float:
+        return speed_m_s * (min(t, WALK_IN_S) - WALK_IN_S + max(0.0, t - walking_off))
+
+    return body, place, walking_off + WALK_OUT_S
+
+
+@pytest.mark.parametrize("speed_m_s", [0.6, 1.2], ids=["slow walk", "brisk walk"])
+@pytest.mark.parametrize("view", WALKING_VIEWS.values(), ids=WALKING_VIEWS.keys())
+def test_walking_to_the_spot_and_away_counts_no_step_of_a_standing_march(view, speed_m_s):
+    """A walking step lifts the thigh ~30 deg, as much as a small knee lift: walking in and off made 2-7 partial reps
+    a leg. The body going somewhere is walking (formcheck.checking.travel); the knee lifts on the spot still count."""
+    body, place, seconds = walk_march_walk(speed_m_s)
+    report = run("standing_march", body, seconds, view, 300.0, 30.0, smoothed=True, jitter_px=1.0, place=place)
+    assert report.reps == {"left": 4, "right": 4}, report.verdicts
+    assert report.partial_reps == {"left": 0, "right": 0}, report.verdicts
+
+
+@pytest.mark.parametrize("exercise", ["standing_march", "standing_pelvic_tilt"])
+def test_a_person_walking_is_told_walking_is_not_counted(exercise):
+    """Frame by frame: once the walk shows (0.8 m gone), every frame of it says so, and nothing is judged or timed."""
+    session = ExerciseSession(get(exercise))
+    cues = []
+    for k in range(int(6.0 * 30)):
+        t = k / 30.0
+        pose = pose_from_world(turned(walking_world(t), 90.0) + [1.2 * t - 3.6, 0.0, 0.0], (1280, 720), 150.0, t)
+        fb = session.step(frame_result(replace(pose, world=turned(walking_world(t), 90.0)), t))
+        cues.append((t, fb.cue, fb.in_position))
+    walking = [t for t, cue, placed in cues if cue == WALKING_CUE and not placed]
+    assert walking and walking[0] < 2.0 and walking == [t for t, _, _ in cues if t >= walking[0]]
+    report = session.report()
+    assert sum(report.partial_reps.values()) + sum(report.reps.values()) == 0 and report.fault_events == []

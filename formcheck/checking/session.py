@@ -21,12 +21,14 @@ from formcheck.checking.report import Report, during, holds_by_side
 from formcheck.checking.reps import EDGE_S, Rep, RepDetector, nested_in_other_leg, still_during, verdict
 from formcheck.checking.safety import SafetyWatch
 from formcheck.checking.sides import SIDES, SideTracker
+from formcheck.checking.travel import TravelWatch
 from formcheck.exercises.base import Exercise, resolve_angle
 from formcheck.landmarks import Pose
 from formcheck.pose.measure import frame_result
 from formcheck.values import CriterionResult, Feedback, FrameResult, Level
 
 NOTE_S = 2.5  # a rep's verdict stays the cue this long (frame time), so the page shows it
+WALKING_CUE = "Walking is not counted: stop on your spot to start"
 
 
 def progress_line(fb: Feedback, sets: int) -> str:
@@ -66,6 +68,7 @@ class ExerciseSession:
         self.sides = SideTracker(exercise.side_rule)
         self.safety = SafetyWatch(exercise)
         self.continuity = ContinuityWatch()
+        self.travel = TravelWatch() if exercise.in_place else None
         self.form = FormJudge(exercise)
         self._segment_t0: float | None = None  # the recording's start, or the last cut / gap
         self._last_pose: tuple[Pose, float, str] | None = None  # the previous judged pose, its time and working side
@@ -92,12 +95,13 @@ class ExerciseSession:
         work = self.sides.update(result)
         key = resolve_angle(self.exercise.key_angle, work)
         placed = [evaluate(c, result, work) for c in self.exercise.position]
-        in_position = all(c.passed for c in placed)
+        walking = walking_now(self, result.pose, t)
+        in_position = all(c.passed for c in placed) and not walking
         fb = Feedback(
             t, "", "info", in_position=in_position, side=work, hold_target_s=self.exercise.prescription.hold_s
         )
         if not in_position:
-            fb.cue = f"Get into position: {self.exercise.setup}"
+            fb.cue = WALKING_CUE if walking else f"Get into position: {self.exercise.setup}"
             self._update_hold(False, t, work, fb, way_out=_left_range(placed, key))
             self.form.out_of_position(t, work)  # no rule applies out of position: lasting faults end
             self._last_pose = None
@@ -278,6 +282,20 @@ class ExerciseSession:
 def _left_range(results: list[CriterionResult], key: str) -> bool:
     """Whether a rule on the key angle itself fails this frame (its movement, not another part, broke the form)."""
     return any(r.angle == key and r.passed is False for r in results)
+
+
+def walking_now(session: ExerciseSession, pose: Pose | None, t: float) -> bool:
+    """Whether the person is walking (an exercise done on the spot only: ``Exercise.in_place``). The steps of the walk
+    are no reps: any rep that ended since the walk began is taken back, and the one under way is dropped."""
+    if session.travel is None or pose is None:
+        return False
+    walked = session.travel.update(pose, t)
+    if walked is None:
+        return False
+    for counter in session.counters.values():
+        counter.reps[:] = [r for r in counter.reps if r.end_s < walked[0]]
+        counter.reset()
+    return True
 
 
 def working_detector(session: ExerciseSession, side: str | None) -> RepDetector | None:

@@ -198,6 +198,7 @@ class Exercise:
     side_rule: SideRule | None = None
     reps: RepSpec | None = None
     circles: bool = False  # count circles of the working leg's ankle (leg circles) instead of reps
+    in_place: bool = False  # done on the spot: while the person walks (formcheck.checking.travel) it is not in position
     max_speed_deg_s: float = 240.0  # faster than this on key_angle = jerky / momentum
     bounce_amplitude_deg: float = 6.0  # reversals larger than this...
     bounce_reversals: int = 3  # ...this many times within bounce_window_s = bouncing

@@ -31,6 +31,7 @@ EXERCISE = Exercise(
         target=70,  # the knee close to hip height (90 = thigh level)
         partial="the knee came up to {peak:.0f} deg, aim for {target:.0f}: lift it towards hip height",
     ),
+    in_place=True,  # walking to the spot and away is no part of it
     max_speed_deg_s=450.0,  # a brisk knee lift reaches ~350 deg/s at the hip; only flails are flagged
     notes="A rep of a leg = its hip flexion rises and returns (full when it reaches 70: knee near hip height).",
 )

@@ -23,6 +23,7 @@ EXERCISE = Exercise(
             when="hold",
         ),
     ),
+    in_place=True,  # walking to the spot and away is no part of it
     key_angle="{work}_hip_flexion",
     notes="Proxy measure; see module docstring.",
 )

@@ -1,0 +1,95 @@
+"""The walking watch frame by frame: a body going somewhere is walking; one on the spot, however it moves, is not."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from formcheck.checking.travel import MOVING_S, TRAVEL_M, TRAVEL_WINDOW_S, TravelWatch, scale_px_per_m
+from tests.factory import body_world, pose_from_world, turned, walking_world
+
+FPS = 30.0
+PX_PER_M = 300.0  # at 3 m from the camera
+
+
+def seen(world: np.ndarray, t: float, across_m: float = 0.0, away_m: float = 0.0, yaw: float = 90.0):
+    """``world`` seen from ``yaw``, ``across_m`` to the right in the picture and ``away_m`` further from the camera."""
+    scale = PX_PER_M * 3.0 / (3.0 + away_m)
+    pose = pose_from_world(turned(world, yaw) + [across_m, 0.0, 0.0], image_size=(1280, 720), px_per_m=scale, t=t)
+    return replace(pose, world=turned(world, yaw))
+
+
+def watch(frames) -> list[tuple[float, tuple[float, float] | None]]:
+    w = TravelWatch()
+    return [(t, w.update(pose, t)) for t, pose in frames]
+
+
+def test_scale_is_the_least_foreshortened_segment_in_pixels_per_metre():
+    assert scale_px_per_m(seen(body_world(), 0.0)) == pytest.approx(PX_PER_M)
+    assert scale_px_per_m(seen(body_world(), 0.0, away_m=3.0)) == pytest.approx(PX_PER_M / 2)
+    assert scale_px_per_m(seen(body_world(90.0, 90.0), 0.0, yaw=0.0)) == pytest.approx(PX_PER_M)  # thigh at the camera
+    assert math.isnan(scale_px_per_m(replace(seen(body_world(), 0.0), world=None)))
+
+
+@pytest.mark.parametrize("yaw", [90.0, 45.0])
+def test_a_slow_walk_across_the_picture_is_walking_from_its_first_step(yaw):
+    """0.6 m/s (a slow walk) starting at 2 s: told once it has gone ``TRAVEL_M``, and dated back to where it began."""
+    times = [k / FPS for k in range(180)]
+    frames = [(t, seen(walking_world(t), t, 0.6 * max(0.0, t - 2.0), yaw=yaw)) for t in times]
+    states = watch(frames)
+    first = next(t for t, s in states if s is not None)
+    assert 2.0 + TRAVEL_M / 0.6 - 0.5 < first < 2.0 + TRAVEL_M / 0.6 + 0.5
+    start, now = next(s for _, s in states if s is not None)
+    assert 1.8 <= start <= 2.4 and now == first
+    assert all(s is not None for t, s in states if t > first)  # and it goes on while the person walks
+
+
+def test_walking_towards_the_camera_is_walking():
+    """Nothing crosses the picture; the body grows as it comes from 5 m to 3 m."""
+    frames = [(k / FPS, seen(walking_world(k / FPS), k / FPS, away_m=2.0 - 0.8 * k / FPS, yaw=0.0)) for k in range(75)]
+    assert any(s is not None for _, s in watch(frames))
+
+
+def test_marching_on_the_spot_with_the_models_jitter_is_never_walking():
+    rng = np.random.default_rng(0)
+    frames = []
+    for k in range(int(20 * FPS)):
+        t = k / FPS
+        lift = max(0.0, math.sin(math.pi * t / 0.85))
+        pose = seen(body_world(90.0 * lift, 95.0 + 85.0 * (1 - lift), leg="left" if int(t / 0.85) % 2 else "right"), t)
+        frames.append((t, replace(pose, xy=pose.xy + rng.normal(0.0, 2.0, pose.xy.shape))))
+    assert all(s is None for _, s in watch(frames))
+
+
+def test_a_walk_ends_when_the_person_stops():
+    """1.2 m/s for 3 s, then standing: the walk is over within ``MOVING_S`` (its last second moved under
+    ``MOVING_M``), while the 3 s window still holds most of the walk."""
+    frames = [
+        (t, seen(walking_world(t) if t < 3.0 else body_world(), t, 1.2 * min(t, 3.0)))
+        for t in (k / FPS for k in range(int(6 * FPS)))
+    ]
+    states = dict(watch(frames))
+    assert states[round(2.9 * FPS) / FPS] is not None
+    stopped = [t for t, s in states.items() if t > 3.0 and s is None]
+    assert stopped and stopped[0] <= 3.0 + MOVING_S
+    assert all(s is None for t, s in states.items() if t >= stopped[0])
+
+
+def test_a_camera_cut_starts_afresh():
+    """A cut that moves the person 1.5 m across the picture (a new angle) is no walk; nor is a gap."""
+    frames = [(k / FPS, seen(body_world(), k / FPS, 1.5 if k >= 45 else 0.0)) for k in range(120)]
+    assert all(s is None for _, s in watch(frames))
+    w = TravelWatch()
+    w.update(seen(body_world(), 0.0), 0.0)
+    w.update(seen(body_world(), 1.5, 1.5), 1.5)  # 1.5 s later, elsewhere: a gap, not 1 m/s
+    assert w.moved() == 0.0 and w.update(seen(body_world(), 1.6, 1.5), 1.6) is None
+
+
+def test_a_pose_without_world_landmarks_is_never_walking():
+    w = TravelWatch()
+    for k in range(int(TRAVEL_WINDOW_S * FPS) + 1):
+        pose = replace(seen(walking_world(k / FPS), k / FPS, 1.5 * k / FPS), world=None)
+        assert w.update(pose, k / FPS) is None
