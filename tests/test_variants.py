@@ -461,3 +461,47 @@ def test_a_person_walking_is_told_walking_is_not_counted(exercise):
     assert walking and walking[0] < 2.0 and walking == [t for t, _, _ in cues if t >= walking[0]]
     report = session.report()
     assert sum(report.partial_reps.values()) + sum(report.reps.values()) == 0 and report.fault_events == []
+
+
+@pytest.mark.parametrize("speed_m_s", [0.6, 1.2])
+@pytest.mark.parametrize("view", SIDE_ON.values(), ids=SIDE_ON.keys())
+def test_high_knees_across_the_room_are_counted_as_they_go(view, speed_m_s):
+    """High knees done travelling move the hips as a walk does, but every step reaches the target: the exercise done
+    as the person goes, not a walk (a walk's steps reach 25-35 deg)."""
+    seconds = 8 * 0.54 + 0.1
+    report = run(
+        "standing_march",
+        fast_high_knees(0.27, 0.27),
+        seconds,
+        view,
+        150.0,
+        30.0,
+        True,
+        1.0,
+        place=lambda t: speed_m_s * (t - seconds / 2),
+    )
+    assert report.reps == {"left": 4, "right": 4}, report.verdicts
+    assert report.partial_reps == {"left": 0, "right": 0}, report.verdicts
+
+
+def test_walking_off_as_the_last_knee_comes_down_keeps_every_knee_lift():
+    """No pause between the last knee lift and the walk off: the lifts are full reps and stay; the steps are not."""
+    lifts = knee_lifts(1.1, 0.6)
+    march_s = 8 * 1.7 - 0.6  # up to the last knee's return
+
+    def body(t: float) -> np.ndarray:
+        return lifts(t) if t < march_s else walking_world(t - march_s)
+
+    report = run(
+        "standing_march",
+        body,
+        march_s + 4.0,
+        (90.0, 0.0),
+        150.0,
+        30.0,
+        True,
+        1.0,
+        place=lambda t: 1.0 * max(0.0, t - march_s),
+    )
+    assert report.reps == {"left": 4, "right": 4}, report.verdicts
+    assert report.partial_reps == {"left": 0, "right": 0}, report.verdicts

@@ -285,15 +285,21 @@ def _left_range(results: list[CriterionResult], key: str) -> bool:
 
 
 def walking_now(session: ExerciseSession, pose: Pose | None, t: float) -> bool:
-    """Whether the person is walking (an exercise done on the spot only: ``Exercise.in_place``). The steps of the walk
-    are no reps: any rep that ended since the walk began is taken back, and the one under way is dropped."""
+    """Whether the person is walking (an exercise done on the spot only: ``Exercise.in_place``). The steps of a walk
+    are no reps: a partial rep that ended since the walk began is taken back, and the one under way is dropped. A
+    step reaches 25-35 deg of hip flexion, never a knee lift's target: while at least half the reps since the person
+    left their spot are full, they are doing the exercise as they go (high knees across the room), not walking."""
     if session.travel is None or pose is None:
         return False
     walked = session.travel.update(pose, t)
     if walked is None:
         return False
+    since = [r for counter in session.counters.values() for r in counter.reps if r.end_s >= walked[0]]
+    full = sum(r.full for r in since)
+    if full and 2 * full >= len(since):
+        return False
     for counter in session.counters.values():
-        counter.reps[:] = [r for r in counter.reps if r.end_s < walked[0]]
+        counter.reps[:] = [r for r in counter.reps if r.full or r.end_s < walked[0]]
         counter.reset()
     return True
 

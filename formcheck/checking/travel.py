@@ -11,7 +11,8 @@ their 3-D length from the model's world landmarks) and towards or away from the 
 person at, for a camera whose focal length is ``FOCAL_SHARE`` of the picture's longer side). The person is **walking**
 while the hips have moved ``TRAVEL_M`` or more over the last ``TRAVEL_WINDOW_S`` and are still moving, ``MOVING_M`` or
 more over the last ``MOVING_S``. The walk began when the hips last stood within ``LEFT_M`` of where the window starts:
-the session takes back any rep that ended after that (the first steps come before the walk can be told).
+the session takes back any partial rep that ended after that (the first steps come before the walk can be told), unless
+the reps since then are mostly full (knee lifts done travelling are the exercise, not a walk).
 
 Why these numbers: slow walking is ~0.6 m/s and a comfortable pace ~1.2 (gait literature), so 3 s of the slowest walk
 covers 1.8 m and 1 s of it 0.6 m. In the labelled clips nobody walks, and the hips' centre moves at most 0.46 m in any 3
@@ -21,8 +22,8 @@ the slowest walk goes that far in 1.3 s (a slow walker 3 m from the camera, comi
 picture; with 1.0 m the walk off in ``tests/test_variants.py`` kept a partial rep a leg). ``MOVING_M`` = 0.3 m is half
 the slowest walk's second, and ``LEFT_M`` = 0.15 m a quarter of a slow step (0.6 m). The focal length is a phone's main
 camera (~65 deg across the longer side: 0.8 of it in pixels; a laptop webcam is similar); 25 % off only scales the part
-towards the camera by as much. At a camera cut or a gap (no pose for ``MAX_GAP_S``, as the continuity watch's) the
-watch starts afresh.
+towards the camera by as much. At a camera cut or a gap (no pose for ``MAX_GAP_S``, as the continuity watch's) the watch
+starts afresh.
 """
 
 from __future__ import annotations
