@@ -211,25 +211,26 @@ def knee_hugs(turn_deg: float) -> Body:
     return body
 
 
-def test_a_knee_held_at_table_top_is_not_drawn_to_the_chest():
-    """Knee hugs whose knee stops at table-top (thigh straight up, knee at 90) are counted, and each is told the
-    thigh was not drawn in: without that rule a lying march from table-top was a perfect knee hug."""
+def knee_hugs_from_long(top_flexion: float = 120.0, top_knee: float = 45.0) -> Body:
+    """Alternating knee hugs (left first) from legs long on the floor, the classic psoas version: one thigh drawn in to
+    ``top_flexion`` (knee folded to ``top_knee``) and let go while the other leg stays long."""
 
     def body(t: float) -> np.ndarray:
         i, u = divmod(t, HUG_REP_S)
         x = level(u, 1.5, 1.0, 4.0, 1.0)
-        legs = [planted(), planted()]
-        if x > 0:
-            legs = [
-                Leg(hip_flexion_deg=59 + 31 * x, knee_deg=75 + 10 * x),
-                Leg(hip_flexion_deg=59 * (1 - x), knee_deg=75 + 103 * x),
-            ]
-            legs = legs if int(i) % 2 == 0 else legs[::-1]
-        return supine_world(legs[0], legs[1])
+        hug = Leg(hip_flexion_deg=top_flexion * x, knee_deg=180 - (180 - top_knee) * x)
+        return supine_world(hug, Leg()) if int(i) % 2 == 0 else supine_world(Leg(), hug)
 
-    report = run("knee_to_chest", body, 6 * HUG_REP_S + 1.5, LYING_VIEWS["side"])
-    assert counted(report) == {"left": 3, "right": 3}
-    assert report.faults == {"Draw the knee in towards your chest, past straight up": 6}, report.faults
+    return body
+
+
+def test_a_knee_held_at_table_top_is_a_partial_knee_hug():
+    """Knee hugs whose thigh stops at table-top (straight up, knee at 90) are counted, each as a partial rep that says
+    how far the thigh came: a knee hug draws it in past straight up (and a lying march from table-top is no knee hug).
+    """
+    report = run("knee_to_chest", knee_hugs_from_long(90.0, 90.0), 6 * HUG_REP_S + 1.5, LYING_VIEWS["side"])
+    assert report.partial_reps == {"left": 3, "right": 3} and report.reps == {"left": 0, "right": 0}
+    assert {v.split(":")[1].strip() for v in report.verdicts} == {"the thigh came in to 90 deg, aim for 100"}
 
 
 MARCH_REP_S = 1.5 + 1.0 + 0.5 + 1.0
@@ -257,6 +258,7 @@ LYING = {
     "knee hugs": ("knee_to_chest", knee_hugs(0.0), 6 * HUG_REP_S),
     "knee hugs with 20 deg trunk turns": ("knee_to_chest", knee_hugs(20.0), 6 * HUG_REP_S),
     "knee hugs with 35 deg trunk turns": ("knee_to_chest", knee_hugs(35.0), 6 * HUG_REP_S),
+    "knee hugs from legs long": ("knee_to_chest", knee_hugs_from_long(), 6 * HUG_REP_S),
     "lying march from table-top": ("psoas_march", lying_march(False), 6 * MARCH_REP_S),
     "lying march from flat": ("psoas_march", lying_march(True), 6 * MARCH_REP_S),
 }

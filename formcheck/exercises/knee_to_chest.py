@@ -10,7 +10,8 @@ EXERCISE = Exercise(
     setup="lie on your back side-on to the camera",
     prescription=Prescription(reps=20, reps_total=True, text="alternate legs, 20 in total"),
     position=(C("lying down", "trunk_vs_vertical", low=60),),
-    # The other leg reaching long (knee >= 140) is the rep's verdict; at the top the hugged knee must be in.
+    # A rep is the hugged thigh drawn in past straight up and let go (from knees bent or from legs long); at its top
+    # the hugged knee is folded in and the other leg lies long.
     criteria=(
         C(
             "knee to chest",
@@ -22,11 +23,11 @@ EXERCISE = Exercise(
             full_reps_only=True,
         ),
         C(
-            "thigh to chest",
-            "{work}_hip_flexion",
-            low=100,  # drawn in past table-top (thigh straight up, 90) by the 10 deg margin; real hugs read 108-139
-            too_low="Draw the knee in towards your chest, past straight up",
-            seen_low="the thigh was not drawn in past straight up",
+            "other leg long",
+            "{other}_knee",
+            low=140,  # the other leg long along the floor (straight, 180) with 40 deg for a soft knee and the picture
+            too_low="Stretch the other leg long along the floor",
+            seen_low="the other leg was not long",
             when="top",
             full_reps_only=True,
         ),
@@ -34,11 +35,11 @@ EXERCISE = Exercise(
     key_angle="{work}_knee",
     side_rule=SideRule("{side}_knee", "min"),
     reps=RepSpec(
-        "{other}_knee",
-        rest=90,  # both knees bent, feet down
-        target=140,  # the other leg long along the floor
-        partial="the other leg straightened to {peak:.0f} deg, aim for {target:.0f}: stretch it long on the floor",
+        "{work}_hip_flexion",
+        rest=0,  # the leg long on the floor (from knees bent, feet down, it starts at ~50-60: 40 below the target)
+        target=100,  # drawn in past table-top (thigh straight up, 90) by the 10 deg margin; real hugs read 108-143
+        partial="the thigh came in to {peak:.0f} deg, aim for {target:.0f}: draw the knee in towards your chest",
     ),
-    notes="A rep of a leg = the opposite leg straightens and bends back (full when its knee reaches 140): BlazePose "
-    "often loses the far hip in this pose, while both knees stay visible.",
+    notes="A rep of a leg = its thigh is drawn in past straight up and let go (full when its hip flexion reaches 100), "
+    "from knees bent or from legs long.",
 )
