@@ -19,6 +19,7 @@ import tracemalloc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -40,10 +41,12 @@ def rss_mib() -> float:
 class SoakResult:
     frames: int
     minutes: float
-    rss_start_mib: float
+    rss_start_mib: float  # after warm-up
     rss_end_mib: float
-    traced_start_mib: float  # Python allocations (tracemalloc) after warm-up
+    traced_start_mib: float  # Python allocations (tracemalloc) still held, ``warmup_frames`` after tracing began
     traced_end_mib: float
+    traced_from: int  # the frame tracemalloc started at (it triples the worker's cost, so it may watch only the end)
+    heap_from: int  # the frame of the heap's start figure
     reps: int
     history_events: int
     seconds: float
@@ -54,39 +57,74 @@ class SoakResult:
             f"RSS       start {self.rss_start_mib:8.1f} MiB   end {self.rss_end_mib:8.1f} MiB   "
             f"growth {self.rss_end_mib - self.rss_start_mib:+.1f} MiB",
             f"Python    start {self.traced_start_mib:8.2f} MiB   end {self.traced_end_mib:8.2f} MiB   "
-            f"growth {self.traced_end_mib - self.traced_start_mib:+.2f} MiB",
+            f"growth {self.traced_end_mib - self.traced_start_mib:+.2f} MiB "
+            f"(frames {self.heap_from}-{self.frames}; traced from {self.traced_from})",
             f"reps counted {self.reps}, events in the history {self.history_events}",
         ]
 
 
+class Worker(Protocol):
+    """What the soak drives: ``LiveProcessor``'s two calls (a test may stand in its own)."""
+
+    def process(self, image: np.ndarray, t: float) -> Any: ...
+
+    def close(self) -> None: ...
+
+
 def soak(
-    make: Callable[[History], LiveProcessor],
+    make: Callable[[History], Worker],
     frames: Iterator[tuple[np.ndarray, float]],
     db: Path,
     warmup_frames: int = 600,
+    traced_from: int = 0,
 ) -> SoakResult:
-    """Feed ``frames`` to the processor ``make(history)`` builds; memory is taken after ``warmup_frames``."""
+    """Feed ``frames`` to the processor ``make(history)`` builds. RSS is taken after ``warmup_frames`` and at the
+    end. Python's own allocations are traced from frame ``traced_from`` on, and their start figure is taken
+    ``warmup_frames`` later, when the worker's rolling buffers hold only traced frames: the growth is then what the
+    frames after it kept, as if traced from the start."""
+    if traced_from < 0:
+        raise ValueError(f"traced_from must be >= 0, got {traced_from}")
+    heap_from = traced_from + warmup_frames
     history = History(db)
     proc = make(history)
-    tracemalloc.start()
     started = time.perf_counter()
-    n, reps, start, t, t_first = 0, 0, (0.0, 0.0), 0.0, None
+    n, reps, rss_start, traced_start, t, t_first = 0, 0, 0.0, 0.0, 0.0, None
+    if traced_from == 0:
+        tracemalloc.start()
     try:
         for img, t in frames:
             t_first = t if t_first is None else t_first
             reps += proc.process(img, t).events.count("rep")
             n += 1
+            if n == traced_from:
+                tracemalloc.start()
             if n == warmup_frames:
                 gc.collect()
-                start = (rss_mib(), tracemalloc.get_traced_memory()[0] / 2**20)
+                rss_start = rss_mib()
+            if n == heap_from:
+                gc.collect()
+                traced_start = tracemalloc.get_traced_memory()[0] / 2**20
         gc.collect()
-        end = (rss_mib(), tracemalloc.get_traced_memory()[0] / 2**20)
+        rss_end = rss_mib()
+        if n < heap_from:
+            raise ValueError(f"the stream had {n} frames, too few to trace from frame {traced_from}")
+        traced_end = tracemalloc.get_traced_memory()[0] / 2**20
     finally:
         tracemalloc.stop()
         proc.close()
     logged = sum(s.reps + s.holds + s.faults for s in history.sessions())
     return SoakResult(
-        n, (t - (t_first or t)) / 60, start[0], end[0], start[1], end[1], reps, logged, time.perf_counter() - started
+        n,
+        (t - (t_first or t)) / 60,
+        rss_start,
+        rss_end,
+        traced_start,
+        traced_end,
+        traced_from,
+        heap_from,
+        reps,
+        logged,
+        time.perf_counter() - started,
     )
 
 
