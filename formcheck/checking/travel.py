@@ -122,11 +122,14 @@ def _moved(times: np.ndarray, where: np.ndarray) -> float:
 
 def _left_at(times: np.ndarray, where: np.ndarray) -> float:
     """The last time the hips (a median over ``END_S`` around each frame) stood within ``LEFT_M`` of the stretch's
-    start."""
+    start. All frames at once (a walk's window has up to ~200): row i of an (n, n, 3) array holds frame i's
+    neighbours, sorted, NaN elsewhere (sorted last), and each row's median is taken as ``np.median`` takes it."""
     start, _ = _end_medians(times, where)
-    left = times[0]
-    for t in times:
-        near = np.abs(times - t) <= END_S / 2
-        if np.linalg.norm(np.median(where[near], axis=0) - start) <= LEFT_M:
-            left = t
-    return float(left)
+    near = np.abs(times[:, None] - times[None, :]) <= END_S / 2
+    rows = np.sort(np.where(near[:, :, None], where[None, :, :], np.nan), axis=1)
+    count = near.sum(axis=1)
+    i = np.arange(len(times))
+    medians = (rows[i, (count - 1) // 2] + rows[i, count // 2]) / 2
+    medians = np.where((count % 2 == 1)[:, None], rows[i, count // 2], medians)
+    stood = np.flatnonzero(np.linalg.norm(medians - start, axis=1) <= LEFT_M)
+    return float(times[stood[-1]]) if stood.size else float(times[0])

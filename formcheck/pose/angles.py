@@ -368,8 +368,14 @@ DEPTH_RAMPS: dict[str, tuple[float, float] | None] = {
 }
 
 
+def _norm3(u: np.ndarray) -> float:
+    """``np.linalg.norm`` of a 3-vector (the same arithmetic: the square root of its dot with itself), without the
+    general function's checks, which cost more than the sum on every angle of every frame."""
+    return math.sqrt(float(u.dot(u)))
+
+
 def _between3(u: np.ndarray, v: np.ndarray) -> float:
-    nu, nv = float(np.linalg.norm(u)), float(np.linalg.norm(v))
+    nu, nv = _norm3(u), _norm3(v)
     if not (np.isfinite(nu) and np.isfinite(nv)) or nu < 1e-9 or nv < 1e-9:
         return float("nan")
     cos = float(np.dot(u / nu, v / nv))
@@ -385,7 +391,7 @@ def segment_angle_3d(start: np.ndarray, end: np.ndarray, kind: str) -> float:
     if kind == "vs_vertical_down":
         return _between3(d, _DOWN3)
     if kind == "elevation":
-        n = float(np.linalg.norm(d))
+        n = _norm3(d)
         if not np.isfinite(n) or n < 1e-9:
             return float("nan")
         return float(np.degrees(np.arctan2(float(np.dot(d, _UP3)), float(np.hypot(d[0], d[2])))))
@@ -396,13 +402,13 @@ def sagittal_angle_3d(ref: np.ndarray, seg: np.ndarray, anterior: np.ndarray) ->
     """Signed angle from ``ref`` to ``seg`` in the plane spanned by ``ref`` and ``anterior`` (the body's sagittal
     plane): ``seg`` is projected onto it, so a sideways (lateral) component does not count. Positive towards
     ``anterior``; NaN when ``anterior`` is within 15 deg of ``ref`` or a vector is degenerate."""
-    nr = float(np.linalg.norm(ref))
+    nr = _norm3(ref)
     if not np.isfinite(nr) or nr < 1e-9 or not np.all(np.isfinite(seg)) or not np.all(np.isfinite(anterior)):
         return float("nan")
     r = ref / nr
     a = anterior - float(np.dot(anterior, r)) * r
-    na, nseg = float(np.linalg.norm(a)), float(np.linalg.norm(seg))
-    if na < _MIN_SAGITTAL_SPREAD * float(np.linalg.norm(anterior)) or nseg < 1e-9:
+    na, nseg = _norm3(a), _norm3(seg)
+    if na < _MIN_SAGITTAL_SPREAD * _norm3(anterior) or nseg < 1e-9:
         return float("nan")
     x, y = float(np.dot(seg, r)), float(np.dot(seg, a / na))
     if abs(x) < 1e-12 * nseg and abs(y) < 1e-12 * nseg:
@@ -418,11 +424,11 @@ def anterior_direction_3d(world: np.ndarray, ok: np.ndarray) -> np.ndarray:
     it. NaN when nothing gives a front."""
     sign_from = _face_or_feet_3d(world, ok)
     lateral = world[L.LEFT_HIP] - world[L.RIGHT_HIP]
-    if not np.all(np.isfinite(lateral)) or np.linalg.norm(lateral) < 1e-6:
+    if not np.all(np.isfinite(lateral)) or _norm3(lateral) < 1e-6:
         lateral = world[L.LEFT_SHOULDER] - world[L.RIGHT_SHOULDER]
     trunk = world[list(MID_SHOULDER)].mean(axis=0) - world[list(MID_HIP)].mean(axis=0)
     front = np.cross(lateral, trunk)
-    n = float(np.linalg.norm(front))
+    n = _norm3(front)
     if not np.isfinite(n) or n < 1e-9:
         return sign_from  # no pelvis axis: the face (or feet) direction itself
     front = front / n
@@ -441,7 +447,7 @@ def _face_or_feet_3d(world: np.ndarray, ok: np.ndarray) -> np.ndarray:
         if not feet:
             return np.full(3, np.nan)
         d = np.mean(feet, axis=0)
-    n = float(np.linalg.norm(d))
+    n = _norm3(d)
     return d / n if np.isfinite(n) and n > 1e-9 else np.full(3, np.nan)
 
 
@@ -478,9 +484,14 @@ def world_angles(
 def _compute_world(world: np.ndarray, visibility: np.ndarray, min_visibility: float) -> dict[str, float]:
     ok = (visibility >= min_visibility) & np.all(np.isfinite(world), axis=1)
     w = np.where(ok[:, None], world, np.nan)
+    midpoints: dict[Point, np.ndarray] = {}  # as in ``_compute``: the same midpoints come up many times
 
     def at(p: Point) -> np.ndarray:
-        return w[p[0]] if len(p) == 1 else w[list(p)].mean(axis=0)
+        if len(p) == 1:
+            return w[p[0]]
+        if p not in midpoints:
+            midpoints[p] = w[list(p)].mean(axis=0)
+        return midpoints[p]
 
     out: dict[str, float] = {}
     for j in JOINT_ANGLES:

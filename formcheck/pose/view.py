@@ -70,6 +70,8 @@ SCALE_SEGMENTS = tuple(
     for side in ("LEFT", "RIGHT")
     for a, b in (("SHOULDER", "HIP"), ("HIP", "KNEE"), ("KNEE", "ANKLE"))
 )
+_SCALE_FROM = np.array([a for a, _ in SCALE_SEGMENTS])
+_SCALE_TO = np.array([b for _, b in SCALE_SEGMENTS])
 
 
 def metres_per_pixel(pose: Pose) -> float:
@@ -77,14 +79,13 @@ def metres_per_pixel(pose: Pose) -> float:
     world landmarks or a usable segment)."""
     if pose.world is None:
         return float("nan")
-    ratios = []
     with np.errstate(all="ignore"):
-        for a, b in SCALE_SEGMENTS:
-            px = float(np.hypot(*(pose.xy[b] - pose.xy[a])))
-            m = float(np.hypot(*(pose.world[b, :2] - pose.world[a, :2])))
-            if np.isfinite(px) and np.isfinite(m) and px > 1e-6:
-                ratios.append(m / px)
-    return float(np.median(ratios)) if ratios else float("nan")
+        dxy = pose.xy[_SCALE_TO] - pose.xy[_SCALE_FROM]
+        dw = pose.world[_SCALE_TO, :2] - pose.world[_SCALE_FROM, :2]
+        px = np.hypot(dxy[:, 0], dxy[:, 1]).astype(float)
+        m = np.hypot(dw[:, 0], dw[:, 1]).astype(float)
+        usable = np.isfinite(px) & np.isfinite(m) & (px > 1e-6)
+        return float(np.median(m[usable] / px[usable])) if usable.any() else float("nan")
 
 
 def width_ratio(pose: Pose) -> float:
