@@ -8,7 +8,16 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from formcheck.checking.travel import MOVING_S, TRAVEL_M, TRAVEL_WINDOW_S, TravelWatch, scale_px_per_m
+from formcheck.checking.travel import (
+    END_S,
+    LEFT_M,
+    MOVING_S,
+    TRAVEL_M,
+    TRAVEL_WINDOW_S,
+    TravelWatch,
+    _left_at,
+    scale_px_per_m,
+)
 from tests.factory import body_world, pose_from_world, turned, walking_world
 
 FPS = 30.0
@@ -93,3 +102,29 @@ def test_a_pose_without_world_landmarks_is_never_walking():
     for k in range(int(TRAVEL_WINDOW_S * FPS) + 1):
         pose = replace(seen(walking_world(k / FPS), k / FPS, 1.5 * k / FPS), world=None)
         assert w.update(pose, k / FPS) is None
+
+
+def _left_at_frame_by_frame(times: np.ndarray, where: np.ndarray) -> float:
+    """The definition of the walk's start, written plainly: one median per frame (what ``_left_at`` computes for all
+    frames at once)."""
+    start = np.median(where[times <= times[0] + END_S], axis=0)
+    left = times[0]
+    for t in times:
+        if np.linalg.norm(np.median(where[np.abs(times - t) <= END_S / 2], axis=0) - start) <= LEFT_M:
+            left = t
+    return float(left)
+
+
+@pytest.mark.parametrize("fps", [15.0, 25.0, 30.0, 60.0])
+def test_the_walks_start_for_all_frames_at_once_is_the_frame_by_frame_definition(fps):
+    """Random tracks (still, walking, walking back, with jitter and uneven frame times): the vectorised start is the
+    plain definition's, exactly; frames exactly ``END_S / 2`` apart (60 fps) included."""
+    rng = np.random.default_rng(int(fps))
+    for k in range(150):
+        n = int(rng.integers(3, int(TRAVEL_WINDOW_S * fps) + 1))
+        times = 1000.0 + np.arange(n) / fps + (rng.normal(0.0, 0.003, n) if k % 3 == 1 else 0.0)
+        times = np.sort(times)
+        speed = rng.choice([0.0, 0.6, 1.4]) * (1 if k % 4 else -1)
+        path = speed * (times - times[0]) * (1.0 if k % 5 else -np.sign(times - times[n // 2]))
+        where = np.column_stack([path * math.cos(k), path * math.sin(k), np.zeros(n)]) + rng.normal(0, 0.04, (n, 3))
+        assert _left_at(times, where) == _left_at_frame_by_frame(times, where), (fps, k)
