@@ -1,9 +1,12 @@
+import math
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from formcheck.landmarks import N_LANDMARKS
 from formcheck.landmarks import Landmark as L
-from formcheck.pose.view import camera_view, near_side
+from formcheck.pose.view import SCALE_SEGMENTS, camera_view, metres_per_pixel, near_side
 from tests.factory import body_world, make_pose, planted, pose_from_world, side_pose, supine_world, turned
 
 
@@ -65,3 +68,29 @@ def test_body_yaw_is_the_left_right_axis_against_the_picture_plane(pitch, roll, 
     if roll == 0:
         standing = pose_from_world(turned(body_world(0.0, 180.0), 90.0, pitch))
         assert body_yaw(standing) == pytest.approx(expected, abs=1e-6)
+
+
+def test_the_pictures_scale_is_the_median_world_to_pixel_ratio_of_the_usable_segments():
+    """``metres_per_pixel`` (one numpy pass) against its definition, segment by segment: the median of world / pixel
+    length over the trunk and leg segments that have both lengths, on poses with hidden and degenerate landmarks."""
+    rng = np.random.default_rng(7)
+    for k in range(300):
+        pose = pose_from_world(turned(body_world(), float(rng.uniform(0, 360))), (1280, 720), 300.0, 0.0)
+        pose = replace(pose, world=turned(body_world(), 30.0) + rng.normal(0, 0.02, (N_LANDMARKS, 3)))
+        xy, world = pose.xy.copy(), pose.world.copy()
+        for j in rng.choice(N_LANDMARKS, size=int(rng.integers(0, 6)), replace=False):
+            (xy if k % 2 else world)[j] = np.nan
+        if k % 7 == 0:
+            xy[L.LEFT_KNEE] = xy[L.LEFT_HIP]  # a zero-length segment in the picture
+        pose = replace(pose, xy=xy, world=world)
+        ratios = [
+            float(np.hypot(*(world[b, :2] - world[a, :2]))) / float(np.hypot(*(xy[b] - xy[a])))
+            for a, b in SCALE_SEGMENTS
+            if np.all(np.isfinite(xy[[a, b]]))
+            and np.all(np.isfinite(world[[a, b], :2]))
+            and float(np.hypot(*(xy[b] - xy[a]))) > 1e-6
+        ]
+        expected = float(np.median(ratios)) if ratios else math.nan
+        got = metres_per_pixel(pose)
+        assert got == expected or (math.isnan(got) and math.isnan(expected)), k
+    assert math.isnan(metres_per_pixel(replace(pose, world=None)))
