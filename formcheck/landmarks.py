@@ -129,6 +129,22 @@ CONNECTIONS: tuple[tuple[Landmark, Landmark], ...] = tuple(
 )
 
 
+# The body's long segments, trunk, thigh and shin of each side, as (start, end) landmarks: the body's scale in the
+# picture (``pose.view.metres_per_pixel``, ``checking.travel``) and its shape (``checking.continuity``) are read on
+# them.
+LIMB_SEGMENTS: tuple[tuple[Landmark, Landmark], ...] = (
+    (Landmark.LEFT_SHOULDER, Landmark.LEFT_HIP),
+    (Landmark.RIGHT_SHOULDER, Landmark.RIGHT_HIP),
+    (Landmark.LEFT_HIP, Landmark.LEFT_KNEE),
+    (Landmark.RIGHT_HIP, Landmark.RIGHT_KNEE),
+    (Landmark.LEFT_KNEE, Landmark.LEFT_ANKLE),
+    (Landmark.RIGHT_KNEE, Landmark.RIGHT_ANKLE),
+)
+# the same as two index arrays, (6,) starts and (6,) ends, to take all six from a (33, k) array at once
+LIMB_STARTS = np.array([a for a, _ in LIMB_SEGMENTS])
+LIMB_ENDS = np.array([b for _, b in LIMB_SEGMENTS])
+
+
 @dataclass(frozen=True)
 class Pose:
     """One person's landmarks in one frame.

@@ -4,9 +4,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from formcheck.landmarks import N_LANDMARKS
+from formcheck.landmarks import LIMB_SEGMENTS, N_LANDMARKS
 from formcheck.landmarks import Landmark as L
-from formcheck.pose.view import SCALE_SEGMENTS, camera_view, metres_per_pixel, near_side
+from formcheck.pose.view import camera_view, metres_per_pixel, near_side
 from tests.factory import body_world, make_pose, planted, pose_from_world, side_pose, supine_world, turned
 
 
@@ -85,7 +85,7 @@ def test_the_pictures_scale_is_the_median_world_to_pixel_ratio_of_the_usable_seg
         pose = replace(pose, xy=xy, world=world)
         ratios = [
             float(np.hypot(*(world[b, :2] - world[a, :2]))) / float(np.hypot(*(xy[b] - xy[a])))
-            for a, b in SCALE_SEGMENTS
+            for a, b in LIMB_SEGMENTS
             if np.all(np.isfinite(xy[[a, b]]))
             and np.all(np.isfinite(world[[a, b], :2]))
             and float(np.hypot(*(xy[b] - xy[a]))) > 1e-6

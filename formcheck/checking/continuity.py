@@ -55,7 +55,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from formcheck.landmarks import MAX_LIMB_SPEED, Pose, step_velocity, too_fast
+from formcheck.landmarks import LIMB_ENDS, LIMB_STARTS, MAX_LIMB_SPEED, Pose, step_velocity, too_fast
 from formcheck.pose.angles import lifted_points
 from formcheck.pose.view import SIDE_VIEW_MIN_YAW, body_yaw
 
@@ -64,8 +64,6 @@ MIN_JUMP = 0.04  # body diagonals: a change smaller than this between two frames
 SETTLE_S = 0.3  # a jump that has not come back within this long is a cut
 MAX_GAP_S = 1.0  # no judged frame for this long: the next one starts afresh
 LIMB_LANDMARKS = np.array([11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28])  # shoulders ... ankles
-SEGMENTS = ((11, 23), (12, 24), (23, 25), (24, 26), (25, 27), (26, 28))  # trunk, thigh and shin of each side
-_SEGMENT_ENDS = (np.array([a for a, _ in SEGMENTS]), np.array([b for _, b in SEGMENTS]))
 # (left, right) landmark pairs whose labels the model exchanges, per limb pair: arms (elbows, wrists) and legs
 # (knees, ankles, heels, toes)
 SWAP_GROUPS = {"arms": ((13, 14), (15, 16)), "legs": ((25, 26), (27, 28), (29, 30), (31, 32))}
@@ -156,7 +154,7 @@ def misshapen(before: Pose, after: Pose, min_visibility: float = 0.5) -> bool:
     3-D (the picture's points lifted with the model's depth, :func:`formcheck.pose.angles.lifted_points`), where the
     lifted thigh keeps its length. Not in side views: the model's depth keeps its bones' lengths even when its
     picture folds (a fade to white on the mirrored bridge demo: its 3-D lengths held while the picture folded)."""
-    a, b = _SEGMENT_ENDS
+    a, b = LIMB_STARTS, LIMB_ENDS
     seen = np.minimum(np.minimum(before.visibility[a], before.visibility[b]), after.visibility[a])
     seen = np.minimum(seen, after.visibility[b]) >= min_visibility
     was_points, now_points = before.xy, after.xy

@@ -33,9 +33,9 @@ from collections import deque
 
 import numpy as np
 
-from formcheck.checking.continuity import MAX_GAP_S, SEGMENTS
+from formcheck.checking.continuity import MAX_GAP_S
+from formcheck.landmarks import LIMB_ENDS, LIMB_STARTS, Pose
 from formcheck.landmarks import Landmark as L
-from formcheck.landmarks import Pose
 
 TRAVEL_WINDOW_S = 3.0
 TRAVEL_M = 0.8
@@ -46,7 +46,6 @@ FOCAL_SHARE = 0.8
 END_S = 0.3  # each end of the window is the median over this long (one frame's jitter never makes a walk)
 MAX_STEP_M_S = 3.0  # the hips crossing the picture faster than this between two frames: a cut or the person re-found
 MAX_SCALE_CHANGE = 1 / 3  # the body's scale changing by more than this between two frames: a cut (a zoom, a close-up)
-_LIMBS = np.array(SEGMENTS)  # trunk, thigh and shin of each side
 
 
 def scale_px_per_m(pose: Pose) -> float:
@@ -58,8 +57,8 @@ def scale_px_per_m(pose: Pose) -> float:
     clip's 0.75 (0.46 and 0.65 with this), too near ``TRAVEL_M``."""
     if pose.world is None:
         return math.nan
-    picture = np.linalg.norm(pose.xy[_LIMBS[:, 0]] - pose.xy[_LIMBS[:, 1]], axis=1)
-    real = np.linalg.norm(pose.world[_LIMBS[:, 0]] - pose.world[_LIMBS[:, 1]], axis=1)
+    picture = np.linalg.norm(pose.xy[LIMB_STARTS] - pose.xy[LIMB_ENDS], axis=1)
+    real = np.linalg.norm(pose.world[LIMB_STARTS] - pose.world[LIMB_ENDS], axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(real > 0.05, picture / real, np.nan)
     return float(np.nanmax(ratio)) if np.isfinite(ratio).any() else math.nan

@@ -6,7 +6,7 @@ from typing import Literal
 
 import numpy as np
 
-from formcheck.landmarks import DEFAULT_MIN_VISIBILITY, Pose
+from formcheck.landmarks import DEFAULT_MIN_VISIBILITY, LIMB_ENDS, LIMB_STARTS, Pose
 from formcheck.landmarks import Landmark as L
 
 View = Literal["side", "oblique", "front", "unknown"]
@@ -65,23 +65,14 @@ def body_turn(pose: Pose) -> float:
     return float(np.mean(turns)) if turns else float("nan")
 
 
-SCALE_SEGMENTS = tuple(
-    (L[f"{side}_{a}"], L[f"{side}_{b}"])
-    for side in ("LEFT", "RIGHT")
-    for a, b in (("SHOULDER", "HIP"), ("HIP", "KNEE"), ("KNEE", "ANKLE"))
-)
-_SCALE_FROM = np.array([a for a, _ in SCALE_SEGMENTS])
-_SCALE_TO = np.array([b for _, b in SCALE_SEGMENTS])
-
-
 def metres_per_pixel(pose: Pose) -> float:
-    """The picture's scale: the median ratio of world to pixel length over the trunk and leg segments (NaN without
-    world landmarks or a usable segment)."""
+    """The picture's scale: the median ratio of world to pixel length over the trunk and leg segments
+    (``landmarks.LIMB_SEGMENTS``; NaN without world landmarks or a usable segment)."""
     if pose.world is None:
         return float("nan")
     with np.errstate(all="ignore"):
-        dxy = pose.xy[_SCALE_TO] - pose.xy[_SCALE_FROM]
-        dw = pose.world[_SCALE_TO, :2] - pose.world[_SCALE_FROM, :2]
+        dxy = pose.xy[LIMB_ENDS] - pose.xy[LIMB_STARTS]
+        dw = pose.world[LIMB_ENDS, :2] - pose.world[LIMB_STARTS, :2]
         px = np.hypot(dxy[:, 0], dxy[:, 1]).astype(float)
         m = np.hypot(dw[:, 0], dw[:, 1]).astype(float)
         usable = np.isfinite(px) & np.isfinite(m) & (px > 1e-6)
