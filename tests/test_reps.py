@@ -183,6 +183,63 @@ def test_reset_drops_the_rep_under_way_but_keeps_finished_ones():
     assert det.counts() == (1, 0) and det.under_way() is None
 
 
+def _top_then_break(det: RepDetector, gap_s: float, after: float) -> list:
+    """A bridge held at 170 from 1.5 s, a camera cut or dropout of ``gap_s`` at 4 s (the session resets the detector
+    with the first value after it), then ``after`` for 3 s, down to 125 and rest."""
+    reps = feed(det, signal((1, 125), (0.5, (125, 170)), (2.5, 170)))
+    t_after = 4.0 + gap_s
+    reps += [r] if (r := det.reset(after, t_after)) is not None else []
+    return reps + feed(det, signal((3, after), (0.5, (after, 125)), (2, 125), t0=t_after), start_edge=True)
+
+
+def test_a_top_held_through_a_short_break_goes_on_and_its_unseen_time_is_held():
+    # hold 5 s: a break of up to a third of it (1.67 s) with the hips up on both sides is the same rep and its hold
+    det = RepDetector(BRIDGE, hold_s=5)
+    [rep] = _top_then_break(det, 1.5, 168.0)
+    assert rep.full and rep.held and 7.0 <= rep.top_s <= 7.4 and rep.start_s < 1.5  # 2.5 + 1.5 unseen + 3 s, ramps
+    assert det.counts() == (1, 0)
+
+
+def test_a_dip_shorter_than_the_top_grace_just_before_a_break_is_still_the_top():
+    # the last 0.15 s before the break read 150 (a wipe beginning, a landmark wobble): jitter at the top, as in a hold
+    det = RepDetector(BRIDGE, hold_s=5)
+    feed(det, signal((1, 125), (0.5, (125, 170)), (2.35, 170), (0.15, 150)))
+    assert det.reset(169.0, 5.0) is None
+    [rep] = feed(det, signal((3, 169), (0.5, (169, 125)), (2, 125), t0=5.0), start_edge=True)
+    assert rep.start_s < 1.5 and rep.held
+    det = RepDetector(BRIDGE, hold_s=5)  # a longer dip is a way down begun: dropped
+    feed(det, signal((1, 125), (0.5, (125, 170)), (2.1, 170), (0.4, 150)))
+    det.reset(169.0, 5.0)
+    assert all(r.start_s >= 5.0 for r in feed(det, signal((3, 169), (0.5, (169, 125)), (2, 125), t0=5.0)))
+
+
+def test_a_top_across_a_longer_break_or_at_another_level_starts_afresh():
+    # past a third of the hold, or read outside the top band after the break (another camera angle), the rep under
+    # way is dropped as before: after it, a rep under way at the new start counts only from there
+    for gap_s, after in ((1.8, 168.0), (0.5, 150.0)):
+        det = RepDetector(BRIDGE, hold_s=5)
+        reps = _top_then_break(det, gap_s, after)
+        assert all(r.start_s >= 4.0 for r in reps), (gap_s, after)
+        assert all(r.top_s < 3.6 for r in reps), (gap_s, after)
+    det = RepDetector(BRIDGE)  # no prescribed hold: CUT_SEEN_S (1 s) is the longest break a top is held through
+    assert [r.start_s < 1.5 for r in _top_then_break(det, 0.9, 170.0)] == [True]
+    det = RepDetector(BRIDGE)
+    assert [r.start_s < 1.5 for r in _top_then_break(det, 1.2, 170.0)] == [False]
+
+
+def test_a_partial_top_held_through_a_short_break_still_counts():
+    # a bridge that only reaches 150 (short of 160), held through a 1 s dropout: a partial rep, not lost at the break
+    det = RepDetector(BRIDGE, hold_s=5)
+    reps = _top_then_break_at(det, 150.0)
+    assert [(r.full, r.start_s < 1.5) for r in reps] == [(False, True)]
+
+
+def _top_then_break_at(det: RepDetector, level: float) -> list:
+    reps = feed(det, signal((1, 125), (0.5, (125, level)), (2.5, level)))
+    reps += [r] if (r := det.reset(level, 5.0)) is not None else []
+    return reps + feed(det, signal((3, level), (0.5, (level, 125)), (2, 125), t0=5.0))
+
+
 def test_arguments_are_validated():
     with pytest.raises(ValueError, match="hold_s"):
         RepDetector(BRIDGE, hold_s=-1)

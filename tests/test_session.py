@@ -391,6 +391,24 @@ def test_held_copies_over_a_dropout_never_confirm_a_return():
     assert s.report().reps == {"both": 1}
 
 
+@pytest.mark.parametrize("key", ["bridge", "single_leg_raise"])
+def test_a_top_held_through_a_dropout_is_one_rep_held_for_all_of_it(key):
+    # up at the target for 7.5 s with nobody detected for 1.2 s in the middle (longer than the continuity watch's
+    # gap, so the stream starts afresh): still one rep, held for the whole top, unseen stretch included, as a hold
+    # would be; after a dropout longer than a third of the prescribed 5 s hold, only the part after it is the top
+    ex = get(key)
+    angles = good_angles(ex)
+    key_angle = resolve_angle(ex.reps.signal, "right")
+    rest, top = dict(angles, **{key_angle: ex.reps.rest}), dict(angles, **{key_angle: _active(ex)})
+    tops = []
+    for gap in (1.2, 2.0):
+        s = ExerciseSession(ex)
+        run(s, [(2.0, rest), (0.5, top), (3.0, top), (gap, None), (4.0 - gap, top), (0.5, rest), (3.0, rest)])
+        [rep] = s.report().rep_details
+        tops.append(rep.top_s)
+    assert tops[0] == pytest.approx(7.5, abs=0.1) and tops[1] == pytest.approx(2.0, abs=0.1)
+
+
 def test_progress_line_shows_the_set_against_the_prescription():
     from formcheck.checking.session import progress_line
     from formcheck.values import Feedback

@@ -7,7 +7,8 @@ therefore never a movement:
 
 - if the pose comes back within ``SETTLE_S``, it was a **glitch**: those frames are skipped (``"glitch"``);
 - if it stays away, it was a **cut** (a new camera angle, or the person re-found elsewhere): ``"break"``, and
-  nothing carries across it (a rep under way is dropped, speeds are not measured);
+  nothing carries across it (a rep under way is dropped unless its top was held through it, speeds are not
+  measured);
 - no judged frame for ``MAX_GAP_S`` is a ``"break"`` too.
 
 A held pose (the smoother's copy of the last one over a short dropout: nobody was detected) is no new evidence:

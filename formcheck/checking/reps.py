@@ -13,7 +13,10 @@ Recording edges (the rule, tested frame by frame in ``tests/test_reps.py``):
   zone, half an amplitude short of the target, or back by the whole prescribed range: a camera placed high can
   read this person's rest inside the top zone). One that starts part-way up does not (it cannot be told from
   getting into position). A camera cut or a gap (:mod:`formcheck.checking.continuity`) starts the stream afresh
-  in the same way: the rep under way across it is dropped.
+  in the same way: the rep under way across it is dropped, unless it was at its top just before the break and is
+  still there on the first frame after it, no more than a third of the prescribed hold later (at least
+  ``CUT_SEEN_S``): a person who held the top through a short dropout or a cut held it, as a hold survives the same
+  stretch out of view, and that rep goes on (its top time counting the unseen stretch).
 - A movement that may go either way (``either_direction``: the lying march) has no target to tell a top from a
   rest at the start. A level it leaves and never comes back to (still for ``SETTLED_S`` past any hold at the new
   level) was not its rest: the movement is no rep, and the new level is the rest. If the level it left had been
@@ -46,6 +49,7 @@ from typing import Literal
 import numpy as np
 
 from formcheck.checking.continuity import MAX_GAP_S
+from formcheck.checking.counters import UNSEEN_SHARE
 from formcheck.checking.faults import FaultEvent
 from formcheck.exercises.base import JITTER_DEG, RepSpec
 from formcheck.landmarks import ranked_quantile
@@ -236,12 +240,23 @@ class RepDetector:
         """Start afresh after a camera cut or a gap: the rest level is forgotten; completed reps are kept. A rep under
         way that is back at rest on the first frame after a cut (``value_after`` at ``t_after``, within
         ``CUT_SEEN_S`` of the last frame before it) came down at the cut: it is returned, ending at the last frame
-        before it. Any other rep under way is dropped (its top or its return was not seen)."""
+        before it. One whose top (held for ``PLATEAU_S``) lasted until the break, but for a dip shorter than
+        ``TOP_GRACE_S``, and that is back within the top band of its peak on the first frame after it, within a third
+        of the prescribed hold (``UNSEEN_SHARE``; at least ``CUT_SEEN_S``) of its last time at the top, goes on: the
+        person held the top through it, and the unseen stretch counts as time at the top, as it does for a hold
+        (``HoldTimer``). Any other rep under way is dropped (its top or its return was not seen)."""
         rep = None
         seen = bool(self._samples) and t_after - self._samples[-1][0] <= CUT_SEEN_S
         if self._active and seen and math.isfinite(value_after) and self._returned(value_after):
             rep = self._make_rep(self._samples[-1][0])
             self.reps.append(rep)
+        elif self._active and self._samples and math.isfinite(value_after):
+            top = shape_rep(self._samples, self._base, self._sign, self.spec, self.hold_s)  # its top so far
+            at_top = top.top_s >= PLATEAU_S and self._samples[-1][0] - top.top_end_s <= TOP_GRACE_S
+            soon = t_after - top.top_end_s <= max(CUT_SEEN_S, UNSEEN_SHARE * self.hold_s)
+            band = top_band(self._samples, self._base, top.peak, self._sign)
+            if at_top and soon and abs(top.peak - value_after) <= band:  # on either side of the peak
+                return None  # the top held through it: the rep goes on, its rest level with it
         self._active, self.started, self._samples, self._candidate = False, False, [], None
         self._rest, self._settle_until = RestLevel(), -math.inf
         return rep
@@ -253,8 +268,7 @@ class RepDetector:
         if not self._active or not self._samples:
             return "rest"
         t, value = self._samples[-1]
-        low = self._base if math.isfinite(self._base) else min((v for _, v in self._samples), key=self._sign.__mul__)
-        band = max(TOP_BAND_MIN_DEG, TOP_BAND_SHARE * abs(self._peak_value - low))
+        band = top_band(self._samples, self._base, self._peak_value, self._sign)
         if self._sign * (self._peak_value - value) > band:
             return "working"
         i = bisect.bisect_right(self._peak_times, t - PLATEAU_S) - 1
@@ -317,6 +331,13 @@ class RepDetector:
         reps = self.all_reps(ends_s) if include_pending else self.reps
         full = sum(r.full for r in reps)
         return full, len(reps) - full
+
+
+def top_band(samples: Sequence[tuple[float, float]], base: float, peak: float, sign: float) -> float:
+    """How far from the peak is still the top: ``TOP_BAND_SHARE`` of the range from the rest level (the lowest
+    sample when the rest was not seen) to the peak, at least ``TOP_BAND_MIN_DEG``."""
+    low = base if math.isfinite(base) else min((v for _, v in samples), key=sign.__mul__)
+    return max(TOP_BAND_MIN_DEG, TOP_BAND_SHARE * abs(peak - low))
 
 
 def edge_rep(

@@ -180,7 +180,8 @@ class ExerciseSession:
 
     def _check_continuity(self, result: FrameResult, t: float, work: str, fb: Feedback) -> bool:
         """True for a landmark glitch (the frame is not counted). At a camera cut or a gap the stream starts afresh:
-        no speed is measured across it, and a rep under way counts only if it was back at rest after it; a side
+        no speed is measured across it, and a rep under way counts only if it was back at rest after it, or goes on
+        if its top was held through it (``RepDetector.reset``); a side
         switch, one limb jumping or left and right labels exchanged for good restarts the speed watch."""
         assert result.pose is not None
         if self._segment_t0 is None:
