@@ -56,6 +56,29 @@ def test_a_slow_walk_across_the_picture_is_walking_from_its_first_step(yaw):
     assert all(s is not None for t, s in states if t > first)  # and it goes on while the person walks
 
 
+def test_travelling_is_the_hips_going_somewhere_now_and_is_told_before_the_walk():
+    """A slow walk (0.6 m/s) from 2 s to 5 s, standing before and after: ``travelling`` within a second of the first
+    step and well before the walk is told (the session holds back a partial rep meanwhile), over by a second after
+    the last; never while standing or marching on the spot."""
+    w = TravelWatch()
+    states = []
+    for k in range(int(8 * FPS)):
+        t = k / FPS
+        walking = 2.0 <= t < 5.0
+        world = walking_world(t) if walking else body_world()
+        walked = w.update(seen(world, t, 0.6 * (min(max(t, 2.0), 5.0) - 2.0)), t)
+        states.append((t, w.travelling(), walked))
+    on = [t for t, moving, _ in states if moving]
+    told = next(t for t, _, walked in states if walked is not None)
+    assert 2.0 < on[0] < 3.0 and on[0] < told - 0.3 and on[-1] < 6.0
+    assert on == [t for t, _, _ in states if on[0] <= t <= on[-1]]  # one stretch
+    w = TravelWatch()
+    for k in range(int(4 * FPS)):  # marching on the spot
+        t = k / FPS
+        w.update(seen(body_world(90.0 * max(0.0, math.sin(math.pi * t / 1.1)), 95.0), t), t)
+        assert not w.travelling()
+
+
 def test_walking_towards_the_camera_is_walking():
     """Nothing crosses the picture; the body grows as it comes from 5 m to 3 m."""
     frames = [(k / FPS, seen(walking_world(k / FPS), k / FPS, away_m=2.0 - 0.8 * k / FPS, yaw=0.0)) for k in range(75)]

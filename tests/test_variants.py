@@ -24,6 +24,7 @@ from formcheck.checking.session import WALKING_CUE, ExerciseSession
 from formcheck.exercises import get
 from formcheck.pose.measure import frame_result
 from formcheck.pose.smoothing import PoseSmoother
+from formcheck.values import Feedback
 from tests.factory import Leg, body_world, planted, pose_from_world, supine_world, turned, walking_world
 
 FPS = 15.0  # a phone camera's lowest common rate; slow exercises at it, fast ones at 30 (``fps=``)
@@ -60,12 +61,14 @@ def run(
     jitter_px: float = 0.0,
     seed: int = 0,
     place: Callable[[float], float] | None = None,
+    told: list[Feedback] | None = None,
 ) -> Report:
     """The session's report on ``seconds`` of frames of ``body`` seen from ``view`` (yaw, pitch), 1280 x 720; with
     ``smoothed``, each pose read as the model's detection and passed through the shipped smoother, as in the app;
     ``jitter_px`` adds Gaussian noise of that many pixels to every landmark of every frame (the model's own jitter).
     ``place``: t -> metres the body has gone forward from where it stood at the start (a walk): across the picture, and
-    away from the camera (``px_per_m`` is the scale at 3 m; a pinhole camera's scale falls as 1 / distance)."""
+    away from the camera (``px_per_m`` is the scale at 3 m; a pinhole camera's scale falls as 1 / distance).
+    ``told`` collects every frame's feedback (what the live page shows, says and logs)."""
     yaw, pitch = view
     session, smoother = ExerciseSession(get(exercise)), PoseSmoother()
     rng = np.random.default_rng(seed)
@@ -78,7 +81,9 @@ def run(
         pose = replace(pose, world=world)
         if jitter_px:
             pose = replace(pose, xy=pose.xy + rng.normal(0.0, jitter_px, pose.xy.shape))
-        session.step(frame_result(smoother.update(pose, t), t, raw=pose) if smoothed else frame_result(pose, t))
+        fb = session.step(frame_result(smoother.update(pose, t), t, raw=pose) if smoothed else frame_result(pose, t))
+        if told is not None:
+            told.append(fb)
     return session.report()
 
 
@@ -442,11 +447,27 @@ def walk_march_walk(speed_m_s: float) -> tuple[Body, Callable[[float], float], f
 @pytest.mark.parametrize("view", WALKING_VIEWS.values(), ids=WALKING_VIEWS.keys())
 def test_walking_to_the_spot_and_away_counts_no_step_of_a_standing_march(view, speed_m_s):
     """A walking step lifts the thigh ~30 deg, as much as a small knee lift: walking in and off made 2-7 partial reps
-    a leg. The body going somewhere is walking (formcheck.checking.travel); the knee lifts on the spot still count."""
+    a leg. The body going somewhere is walking (formcheck.checking.travel); the knee lifts on the spot still count.
+    Frame by frame, no step is ever shown, said or logged as a partial rep (1-2 were, until the walk was told and
+    took them back): a partial rep that ends while the hips travel is told only once they stop."""
     body, place, seconds = walk_march_walk(speed_m_s)
-    report = run("standing_march", body, seconds, view, 300.0, 30.0, smoothed=True, jitter_px=1.0, place=place)
+    told: list[Feedback] = []
+    report = run("standing_march", body, seconds, view, 300.0, 30.0, True, 1.0, place=place, told=told)
     assert report.reps == {"left": 4, "right": 4}, report.verdicts
     assert report.partial_reps == {"left": 0, "right": 0}, report.verdicts
+    assert [fb.t for fb in told if "partial_rep" in fb.events or sum(fb.partial_reps.values())] == []
+    assert [fb.cue for fb in told if "partial" in fb.cue] == []
+    assert sum(fb.events.count("rep") for fb in told) == 8
+
+
+def test_partial_knee_lifts_on_the_spot_are_told_as_they_end():
+    """Held back only while the hips travel: knee lifts to 50 deg (short of 70) on the spot are each told at once."""
+    told: list[Feedback] = []
+    report = run("standing_march", knee_lifts(1.1, 0.6, 50.0), 8 * 1.7, (90.0, 0.0), 300.0, 30.0, True, 1.0, told=told)
+    assert report.partial_reps == {"left": 4, "right": 4}, report.verdicts
+    ends = sorted(r.end_s for r in report.rep_details)
+    at = [fb.t for fb in told if "partial_rep" in fb.events]
+    assert len(at) == 8 and all(0 <= a - e <= 0.15 for a, e in zip(at, ends, strict=True)), (at, ends)  # confirmed
 
 
 @pytest.mark.parametrize("exercise", ["standing_march", "standing_pelvic_tilt"])

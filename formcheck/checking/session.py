@@ -69,6 +69,7 @@ class ExerciseSession:
         self.safety = SafetyWatch(exercise)
         self.continuity = ContinuityWatch()
         self.travel = TravelWatch() if exercise.in_place else None
+        self.held_back: list[Rep] = []  # partial reps ended while the hips travelled: not told yet (maybe steps)
         self.form = FormJudge(exercise)
         self._segment_t0: float | None = None  # the recording's start, or the last cut / gap
         self._last_pose: tuple[Pose, float, str] | None = None  # the previous judged pose, its time and working side
@@ -207,15 +208,10 @@ class ExerciseSession:
         if (rep.side is not None and nested_in_other_leg(rep, other)) or not self.lift.lifted(rep):
             self.counters[rep.side or "both"].reps.remove(rep)  # the other leg's rep, or the body never lifted
             return
-        fb.events.append("rep" if rep.full else "partial_rep")
-        faults = self.form.rep_done(rep)
-        fb.final_faults.extend(faults)
-        fb.new_faults.extend(e for e in faults if e.start_s >= rep.window_start_s and e not in fb.new_faults)
-        faults = [e for e in self.form.watch.events if during(e, rep)]
-        words = verdict(rep, self.exercise.reps, self.exercise.prescription.hold_s, faults)
-        who = f"{rep.side} " if rep.side else ""
-        level: Level = "ok" if words.startswith("good") else "fix"
-        self._note = (f"{who}rep: {words}".capitalize(), level, t + NOTE_S)
+        if not rep.full and self.travel is not None and self.travel.travelling():
+            self.held_back.append(rep)  # maybe a step of a walk: told once the hips stop (release_held_back)
+            return
+        announce(self, rep, t, fb)
 
     def _circle_counts(self) -> dict[str, int]:
         return {f"{s} {way}": n for s, c in self.circles.items() for way, n in c.counts.items()}
@@ -235,9 +231,11 @@ class ExerciseSession:
         if self.hold is not None:
             fb.holds_done = holds_by_side([h for h in self.hold.holds if h.completed])
         if self.counters:
+            release_held_back(self, fb)
             counts = {k: c.counts(include_pending=False) for k, c in self.counters.items()}
+            held = [r.side or "both" for r in self.held_back]
             fb.reps = {k: full for k, (full, _) in counts.items()}
-            fb.partial_reps = {k: partial for k, (_, partial) in counts.items()}
+            fb.partial_reps = {k: partial - held.count(k) for k, (_, partial) in counts.items()}
         if self._note is not None and fb.t <= self._note[2] and fb.level in ("ok", "info") and fb.in_position:
             fb.cue, fb.level = self._note[0], self._note[1]
         if self.circles:
@@ -302,7 +300,33 @@ def walking_now(session: ExerciseSession, pose: Pose | None, t: float) -> bool:
     for counter in session.counters.values():
         counter.reps[:] = [r for r in counter.reps if r.full or r.end_s < walked[0]]
         counter.reset()
+    session.held_back[:] = [r for r in session.held_back if r.end_s < walked[0]]  # the others were steps
     return True
+
+
+def announce(session: ExerciseSession, rep: Rep, t: float, fb: Feedback) -> None:
+    """Tell a counted rep: its event, its faults, and its verdict in words as the cue for the next ``NOTE_S``."""
+    assert session.exercise.reps is not None
+    fb.events.append("rep" if rep.full else "partial_rep")
+    faults = session.form.rep_done(rep)
+    fb.final_faults.extend(faults)
+    fb.new_faults.extend(e for e in faults if e.start_s >= rep.window_start_s and e not in fb.new_faults)
+    faults = [e for e in session.form.watch.events if during(e, rep)]
+    words = verdict(rep, session.exercise.reps, session.exercise.prescription.hold_s, faults)
+    who = f"{rep.side} " if rep.side else ""
+    level: Level = "ok" if words.startswith("good") else "fix"
+    session._note = (f"{who}rep: {words}".capitalize(), level, t + NOTE_S)
+
+
+def release_held_back(session: ExerciseSession, fb: Feedback) -> None:
+    """Once the hips have stopped travelling, tell the partial reps held back meanwhile (those a walk took back, the
+    partial reps that ended after it began, are no longer among them: :func:`walking_now`). A step of a walk-in is so
+    never shown, said or logged as a partial rep and then taken back."""
+    if not session.held_back or (session.travel is not None and session.travel.travelling()):
+        return
+    for rep in session.held_back:
+        announce(session, rep, fb.t, fb)
+    session.held_back.clear()
 
 
 def working_detector(session: ExerciseSession, side: str | None) -> RepDetector | None:

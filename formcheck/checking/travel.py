@@ -12,7 +12,9 @@ person at, for a camera whose focal length is ``FOCAL_SHARE`` of the picture's l
 while the hips have moved ``TRAVEL_M`` or more over the last ``TRAVEL_WINDOW_S`` and are still moving, ``MOVING_M`` or
 more over the last ``MOVING_S``. The walk began when the hips last stood within ``LEFT_M`` of where the window starts:
 the session takes back any partial rep that ended after that (the first steps come before the walk can be told), unless
-the reps since then are mostly full (knee lifts done travelling are the exercise, not a walk).
+the reps since then are mostly full (knee lifts done travelling are the exercise, not a walk). While the hips are
+``travelling`` (the second half of that test alone, met well before a walk can be told), the session holds back a
+partial rep that ends, and tells it once they stop: a walk's steps are never shown and then taken back.
 
 Why these numbers: slow walking is ~0.6 m/s and a comfortable pace ~1.2 (gait literature), so 3 s of the slowest walk
 covers 1.8 m and 1 s of it 0.6 m. In the labelled clips nobody walks, and the hips' centre moves at most 0.46 m in any 3
@@ -95,6 +97,16 @@ class TravelWatch:
         if _moved(times, where) >= TRAVEL_M and _moved(times[recent], where[recent]) >= MOVING_M:
             return _left_at(times, where), t
         return None
+
+    def travelling(self) -> bool:
+        """Whether the hips are going somewhere now: ``MOVING_M`` or more over the last ``MOVING_S`` (of a track at
+        least ``2 * END_S`` long), the second half of a walk's test, which a walk meets within ~0.8 s of its start
+        and a march on the spot does not. Read from the last pose seen."""
+        if not self._track or self._track[-1][0] - self._track[0][0] < 2 * END_S:
+            return False
+        times, where = self._positions()
+        recent = times >= times[-1] - MOVING_S
+        return _moved(times[recent], where[recent]) >= MOVING_M
 
     def moved(self) -> float:
         """Metres the hips moved over the window (0 while it is empty)."""
