@@ -136,6 +136,28 @@ def test_a_real_lunge_trace_gets_each_low_lunge_fault_put_into_it():
     assert all(t.found for t in done), [(t.criterion, t.found) for t in done]
 
 
+@pytest.mark.parametrize(("lost_s", "held"), [(1.2, True), (1.6, True), (2.2, False)])
+def test_a_real_bridge_top_held_through_a_dropout_keeps_its_hold(lost_s, held):
+    """The bridge demo's wrong-way bridge is held 15.8-24.6 s (8.8 s of top). With nobody detected for ``lost_s``
+    from 19 s (the stream starts afresh after 1 s), the top goes on while the dropout is within a third of the 5 s
+    hold (1.7 s), unseen time included; a longer one starts afresh and the top is only what follows it."""
+    from dataclasses import replace
+
+    frames = analysed(media("bridge_pose_wrong_vs_right__side__wellandgood.mp4"), "full")  # the pose cache
+    lost = [
+        replace(f, pose=None, detected=False, n_people=0, angles={}, detection=None)
+        if 19.0 <= f.timestamp_s < 19.0 + lost_s
+        else f
+        for f in frames
+    ]
+    whole, first = (apply_session(x, "bridge").report().rep_details[0] for x in (frames, lost))
+    assert whole.top_s > 8.0 and whole.held
+    if held:
+        assert first.start_s == whole.start_s and abs(first.top_s - whole.top_s) < 0.05 and first.held
+    else:
+        assert first.start_s >= 19.0 + lost_s and first.top_s < 24.7 - 19.0 - lost_s
+
+
 def test_the_wrong_way_bridge_has_wide_feet_and_the_right_way_does_not():
     import math
     import statistics
