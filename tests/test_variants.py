@@ -460,6 +460,16 @@ def test_walking_to_the_spot_and_away_counts_no_step_of_a_standing_march(view, s
     assert sum(fb.events.count("rep") for fb in told) == 8
 
 
+@pytest.mark.parametrize("view", WALKING_VIEWS.values(), ids=WALKING_VIEWS.keys())
+def test_a_recording_that_ends_early_in_a_slow_walk_off_counts_no_step(view):
+    """The recording ends 1.3 s into a slow walk off (0.8 m, the walk's test, takes 1.33 s at 0.6 m/s): a step that
+    ended while the hips were travelling and never stopped after it is no partial rep (one a leg was counted)."""
+    body, place, _ = walk_march_walk(0.6)
+    seconds = WALK_IN_S + 2 * PAUSE_S + MARCH_S + 1.3
+    report = run("standing_march", body, seconds, view, 300.0, 30.0, True, 1.0, place=place)
+    assert report.reps == {"left": 4, "right": 4} and report.partial_reps == {"left": 0, "right": 0}, report.verdicts
+
+
 def test_partial_knee_lifts_on_the_spot_are_told_as_they_end():
     """Held back only while the hips travel: knee lifts to 50 deg (short of 70) on the spot are each told at once."""
     told: list[Feedback] = []

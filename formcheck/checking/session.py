@@ -247,14 +247,17 @@ class ExerciseSession:
         """The session so far. ``include_pending``: count the rep whose return began in the last frames (the end of
         a recording); a live stream that goes on reports confirmed reps only, as its history holds them."""
         holds = [] if self.hold is None else self.hold.holds
+        held = {id(r) for r in self.held_back}  # partial reps the hips never stopped after (yet): a walk's steps
         counted = {  # the pending rep (its return in the last frames) is checked for its lift as the others were
             k: [r for r in (c.all_reps(self._t) if include_pending else c.reps) if self.lift.lifted(r)]
             for k, c in self.counters.items()
         }
+        counted = {k: [r for r in rs if id(r) not in held] for k, rs in counted.items()}
         reps = sorted((r for rs in counted.values() for r in rs), key=lambda r: r.start_s)
         spec = self.exercise.reps
         hold_s = self.exercise.prescription.hold_s
-        pending = [r for k, c in self.counters.items() for r in counted[k][len(c.reps) :]]
+        confirmed = {id(r) for c in self.counters.values() for r in c.reps}
+        pending = [r for rs in counted.values() for r in rs if id(r) not in confirmed]
         standing = [  # a fault of a rep stands only if the rep is counted
             e
             for e in [*self.form.watch.events, *(f for r in pending for f in self.form.top_faults(r))]
