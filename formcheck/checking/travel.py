@@ -93,8 +93,7 @@ class TravelWatch:
         if t - self._track[0][0] < TRAVEL_WINDOW_S / 2:
             return None
         times, where = self._positions()
-        recent = times >= t - MOVING_S
-        if _moved(times, where) >= TRAVEL_M and _moved(times[recent], where[recent]) >= MOVING_M:
+        if _moved(times, where) >= TRAVEL_M and _still_moving(times, where):
             return _left_at(times, where), t
         return None
 
@@ -104,9 +103,7 @@ class TravelWatch:
         and a march on the spot does not. Read from the last pose seen."""
         if not self._track or self._track[-1][0] - self._track[0][0] < 2 * END_S:
             return False
-        times, where = self._positions()
-        recent = times >= times[-1] - MOVING_S
-        return _moved(times[recent], where[recent]) >= MOVING_M
+        return _still_moving(*self._positions())
 
     def moved(self) -> float:
         """Metres the hips moved over the window (0 while it is empty)."""
@@ -129,6 +126,12 @@ def _moved(times: np.ndarray, where: np.ndarray) -> float:
     """Metres between a stretch's first and last ``END_S`` (medians: one frame's jitter never makes a walk)."""
     first, last = _end_medians(times, where)
     return float(np.linalg.norm(last - first))
+
+
+def _still_moving(times: np.ndarray, where: np.ndarray) -> bool:
+    """The hips moved ``MOVING_M`` or more over the stretch's last ``MOVING_S``."""
+    recent = times >= times[-1] - MOVING_S
+    return _moved(times[recent], where[recent]) >= MOVING_M
 
 
 def _left_at(times: np.ndarray, where: np.ndarray) -> float:
