@@ -183,10 +183,10 @@ def test_reset_drops_the_rep_under_way_but_keeps_finished_ones():
     assert det.counts() == (1, 0) and det.under_way() is None
 
 
-def _top_then_break(det: RepDetector, gap_s: float, after: float) -> list:
-    """A bridge held at 170 from 1.5 s, a camera cut or dropout of ``gap_s`` at 4 s (the session resets the detector
-    with the first value after it), then ``after`` for 3 s, down to 125 and rest."""
-    reps = feed(det, signal((1, 125), (0.5, (125, 170)), (2.5, 170)))
+def _top_then_break(det: RepDetector, gap_s: float, after: float, top: float = 170.0) -> list:
+    """A bridge held at ``top`` from 1.5 s, a camera cut or dropout of ``gap_s`` at 4 s (the session resets the
+    detector with the first value after it), then ``after`` for 3 s, down to 125 and rest."""
+    reps = feed(det, signal((1, 125), (0.5, (125, top)), (2.5, top)))
     t_after = 4.0 + gap_s
     reps += [r] if (r := det.reset(after, t_after)) is not None else []
     return reps + feed(det, signal((3, after), (0.5, (after, 125)), (2, 125), t0=t_after), start_edge=True)
@@ -230,14 +230,8 @@ def test_a_top_across_a_longer_break_or_at_another_level_starts_afresh():
 def test_a_partial_top_held_through_a_short_break_still_counts():
     # a bridge that only reaches 150 (short of 160), held through a 1 s dropout: a partial rep, not lost at the break
     det = RepDetector(BRIDGE, hold_s=5)
-    reps = _top_then_break_at(det, 150.0)
+    reps = _top_then_break(det, 1.0, 150.0, top=150.0)
     assert [(r.full, r.start_s < 1.5) for r in reps] == [(False, True)]
-
-
-def _top_then_break_at(det: RepDetector, level: float) -> list:
-    reps = feed(det, signal((1, 125), (0.5, (125, level)), (2.5, level)))
-    reps += [r] if (r := det.reset(level, 5.0)) is not None else []
-    return reps + feed(det, signal((3, level), (0.5, (level, 125)), (2, 125), t0=5.0))
 
 
 def test_arguments_are_validated():
